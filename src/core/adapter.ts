@@ -1,0 +1,77 @@
+/**
+ * Builds the adapter that turns one platform's wire format into typed events: JSON data,
+ * unnamed envelopes, keepalive events, end markers, terminal events and in-stream errors.
+ *
+ * @module
+ */
+import type { StreamAdapter, StreamEvent } from './event-stream.js';
+import { invalidData } from './sse.js';
+
+/** What a platform's stream looks like on the wire. @internal */
+export interface PlatformSpec {
+  /** Every event name the platform documents (and the observed variants). */
+  known: readonly string[];
+  /** Events after which the platform sends nothing more. */
+  terminal?: readonly string[];
+  /** Named events that only keep the connection alive; never delivered. */
+  keepalive?: readonly string[];
+  /**
+   * Unnamed (`message`) events whose JSON data is an object with this string key are envelopes:
+   * the key names the event and the first of `dataKeys` present holds its data.
+   */
+  envelope?: { typeKey: string; dataKeys: readonly string[] };
+  /** A `data:` value that ends the stream without being an event, e.g. `[DONE]`. */
+  endMarker?: string;
+  /** For events that report a failure inside the stream: the failure. */
+  errorOf?: StreamAdapter['errorOf'];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The adapter for `spec`. @internal */
+export function platformAdapter(spec: PlatformSpec): StreamAdapter {
+  const keepalive = new Set(spec.keepalive ?? []);
+  const terminal = new Set(spec.terminal ?? []);
+  const envelope = spec.envelope;
+  const adapter: StreamAdapter = {
+    known: new Set(spec.known),
+    toEvent(message, lastEventId): StreamEvent | null | undefined {
+      const raw = message.data;
+      if (spec.endMarker !== undefined && raw === spec.endMarker) return null;
+      let type = message.event ?? 'message';
+      if (keepalive.has(type)) return undefined;
+      let data: unknown;
+      try {
+        data = JSON.parse(raw);
+      } catch (cause) {
+        throw invalidData(type, raw, lastEventId, cause);
+      }
+      if (envelope && type === 'message' && isRecord(data) && typeof data[envelope.typeKey] === 'string') {
+        type = data[envelope.typeKey] as string;
+        if (keepalive.has(type)) return undefined;
+        const key = envelope.dataKeys.find((name) => name in (data as Record<string, unknown>));
+        if (key !== undefined) data = (data as Record<string, unknown>)[key];
+      }
+      return { type, data, id: lastEventId, raw };
+    },
+  };
+  if (terminal.size) adapter.isTerminal = (event) => terminal.has(event.type);
+  if (spec.errorOf) adapter.errorOf = spec.errorOf;
+  return adapter;
+}
+
+/** Reads a failure message out of an error event's data (`error`, `message`, nested). @internal */
+export function errorMessage(data: unknown, fallback: string): string {
+  if (typeof data === 'string' && data) return data;
+  if (!isRecord(data)) return fallback;
+  const error = data.error;
+  if (typeof error === 'string' && error) return error;
+  if (isRecord(error)) {
+    const message = error.message ?? error.detail ?? error.code;
+    if (typeof message === 'string' && message) return message;
+  }
+  const message = data.message ?? data.detail;
+  return typeof message === 'string' && message ? message : fallback;
+}

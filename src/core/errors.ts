@@ -1,0 +1,259 @@
+/**
+ * Every error runstream throws. One small tree: {@link SDKError} at the root, one class per
+ * failure family, and a `code` where a family has several causes. Each class has a literal
+ * `name`, keeps the underlying error as the standard `cause`, and never includes request
+ * headers, API keys or `Authorization` values in its message or serialisation.
+ *
+ * @module
+ */
+
+/** Query parameter names whose values are replaced by `***` when a URL is shown in an error. */
+const SECRET_PARAM = /key|token|secret|auth|password|signature|sig$/i;
+
+/**
+ * Renders a URL for an error message without credentials: user info is dropped and the values
+ * of query parameters that look like secrets (`api_key`, `token`, …) become `***`.
+ *
+ * @internal
+ */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//');
+  }
+  parsed.username = '';
+  parsed.password = '';
+  for (const name of [...parsed.searchParams.keys()]) {
+    if (SECRET_PARAM.test(name)) parsed.searchParams.set(name, '***');
+  }
+  return parsed.toString();
+}
+
+/**
+ * Base class of every error runstream throws. Catch this to handle any SDK failure.
+ *
+ * Shape: `name` is the literal class name; `cause` (standard `Error.cause`) holds the
+ * underlying error when there is one; `lastEventId` is set when the error ends an event stream
+ * (see {@link EventStream.lastEventId}) so the caller can resume later with
+ * `connect(url, { lastEventId })` or the resource's `lastEventId` option.
+ */
+export class SDKError extends Error {
+  override name: string = 'SDKError';
+  /**
+   * The last event ID the stream had seen when this error ended it (from the SSE `id:` field);
+   * `undefined` for errors that did not come from an event stream, `''` when no id was seen.
+   */
+  lastEventId: string | undefined;
+
+  constructor(message: string, options?: { cause?: unknown; lastEventId?: string | undefined }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.lastEventId = options?.lastEventId;
+  }
+
+  /** A plain object with the error's public fields, for logging. Holds no secrets. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { name: this.name, message: this.message };
+    for (const [key, value] of Object.entries(this)) {
+      if (key !== 'cause' && value !== undefined) out[key] = value;
+    }
+    if (this.cause instanceof Error) out.cause = { name: this.cause.name, message: this.cause.message };
+    return out;
+  }
+}
+
+/** Largest response body, in characters, that {@link HTTPError} keeps. */
+export const MAX_ERROR_BODY = 64 * 1024;
+
+/**
+ * The server answered with a non-2xx HTTP status (or with 2xx where the route promises
+ * something else). Thrown by JSON calls and by event streams; streams retry 5xx, 408 and 429
+ * and fail at once on other 4xx.
+ */
+export class HTTPError extends SDKError {
+  override name = 'HTTPError' as const;
+  /** HTTP status code of the response, e.g. `404`. */
+  readonly status: number;
+  /** HTTP status text of the response, e.g. `'Not Found'` (may be `''` over HTTP/2). */
+  readonly statusText: string;
+  /** Response headers. */
+  readonly headers: Headers;
+  /**
+   * Response body: the parsed value when the response is JSON, else the text; at most
+   * {@link MAX_ERROR_BODY} characters are read (longer text is cut and ends with `…`);
+   * `undefined` when the body is empty or could not be read.
+   */
+  readonly body: unknown;
+  /** The request id from the `X-Request-ID` (or `Request-Id`) response header, when present. */
+  readonly requestId: string | undefined;
+  /** HTTP method of the request. */
+  readonly method: string;
+  /** URL of the request, with credentials redacted. */
+  readonly url: string;
+
+  constructor(init: {
+    status: number;
+    statusText: string;
+    headers: Headers;
+    body: unknown;
+    method: string;
+    url: string;
+    lastEventId?: string | undefined;
+  }) {
+    const url = redactUrl(init.url);
+    const detail = describeBody(init.body);
+    const requestId = init.headers.get('x-request-id') ?? init.headers.get('request-id') ?? undefined;
+    super(
+      `${init.method} ${url} failed with HTTP ${init.status}${init.statusText ? ` ${init.statusText}` : ''}` +
+        `${detail ? `: ${detail}` : ''}${requestId ? ` (request id ${requestId})` : ''}`,
+      { lastEventId: init.lastEventId },
+    );
+    this.status = init.status;
+    this.statusText = init.statusText;
+    this.headers = init.headers;
+    this.body = init.body;
+    this.requestId = requestId;
+    this.method = init.method;
+    this.url = url;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    const out = super.toJSON();
+    // Headers serialise as {} by default; list them, minus anything that could carry a secret.
+    const headers: Record<string, string> = {};
+    this.headers.forEach((value, key) => {
+      if (!/cookie|authorization|key|token/i.test(key)) headers[key] = value;
+    });
+    out.headers = headers;
+    return out;
+  }
+}
+
+/** Picks a short human-readable reason out of an error body, for the message. */
+function describeBody(body: unknown): string {
+  let text: unknown = body;
+  if (body && typeof body === 'object') {
+    const record = body as Record<string, unknown>;
+    const nested = record.error;
+    text =
+      (typeof nested === 'string' && nested) ||
+      (nested && typeof nested === 'object' && (nested as Record<string, unknown>).message) ||
+      record.message ||
+      record.detail ||
+      '';
+  }
+  if (typeof text !== 'string') return '';
+  const line = text.trim().replace(/\s+/g, ' ');
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
+/**
+ * The request never got a response, or the connection dropped while a stream was being read
+ * (`fetch` rejected, the socket closed mid-body, a POST stream ended before its terminal event).
+ * `cause` holds the runtime's own error.
+ */
+export class ConnectionError extends SDKError {
+  override name = 'ConnectionError' as const;
+  /** HTTP method of the request. */
+  readonly method: string;
+  /** URL of the request, with credentials redacted. */
+  readonly url: string;
+
+  constructor(init: { method: string; url: string; reason: string; cause?: unknown; lastEventId?: string | undefined }) {
+    const url = redactUrl(init.url);
+    super(`${init.method} ${url}: ${init.reason}`, { cause: init.cause, lastEventId: init.lastEventId });
+    this.method = init.method;
+    this.url = url;
+  }
+}
+
+/**
+ * runstream's own deadline passed before the server answered (the `timeout` option of a JSON
+ * call). Event streams never have a total deadline.
+ */
+export class TimeoutError extends SDKError {
+  override name = 'TimeoutError' as const;
+  /** The deadline that passed, in milliseconds. */
+  readonly timeout: number;
+  /** HTTP method of the request. */
+  readonly method: string;
+  /** URL of the request, with credentials redacted. */
+  readonly url: string;
+
+  constructor(init: { method: string; url: string; timeout: number }) {
+    const url = redactUrl(init.url);
+    super(`${init.method} ${url} timed out after ${init.timeout} ms; raise the \`timeout\` option if the server is slow`);
+    this.timeout = init.timeout;
+    this.method = init.method;
+    this.url = url;
+  }
+}
+
+/**
+ * Why an event stream became unusable:
+ * - `'invalid-content-type'`: the response was 2xx but not `text/event-stream`.
+ * - `'invalid-data'`: an event's `data` could not be decoded (e.g. not valid JSON); see
+ *   {@link StreamError.data} for the raw text.
+ * - `'max-buffer-size'`: one event grew past the `maxEventSize` limit.
+ * - `'server-error-event'`: the server reported a failure inside a 200 stream (an `error` event,
+ *   or a final event that carries an error); the event was delivered first.
+ * - `'retries-exhausted'`: reconnection gave up after the configured attempts; `cause` is the
+ *   last failure.
+ * - `'unexpected-end'`: a stream that cannot be resumed (a POST stream) ended before its
+ *   platform's terminal event.
+ */
+export type StreamErrorCode =
+  | 'invalid-content-type'
+  | 'invalid-data'
+  | 'max-buffer-size'
+  | 'server-error-event'
+  | 'retries-exhausted'
+  | 'unexpected-end';
+
+/**
+ * The event stream is unusable for the reason in {@link StreamError.code}. Carries
+ * `lastEventId` (the SSE `id:` last seen) so the caller can resume from there.
+ */
+export class StreamError extends SDKError {
+  override name = 'StreamError' as const;
+  /** Why the stream failed; see {@link StreamErrorCode}. */
+  readonly code: StreamErrorCode;
+  /** The event name (SSE `event:` field, or the envelope's type) involved, when one is. */
+  readonly event: string | undefined;
+  /** The raw `data` text involved (for `'invalid-data'` and `'server-error-event'`). */
+  readonly data: string | undefined;
+  /** A trace or correlation id the server gave with the failure (e.g. a skills `trace_id`). */
+  readonly traceId: string | undefined;
+  /** The URL of the stream, with credentials redacted. */
+  readonly url: string | undefined;
+
+  constructor(
+    code: StreamErrorCode,
+    message: string,
+    init: {
+      cause?: unknown;
+      lastEventId?: string | undefined;
+      event?: string | undefined;
+      data?: string | undefined;
+      traceId?: string | undefined;
+      url?: string | undefined;
+    } = {},
+  ) {
+    super(message, { cause: init.cause, lastEventId: init.lastEventId });
+    this.code = code;
+    this.event = init.event;
+    this.data = init.data;
+    this.traceId = init.traceId;
+    this.url = init.url === undefined ? undefined : redactUrl(init.url);
+  }
+}
+
+/** True when `error` is the rejection of an aborted fetch or read (any runtime's spelling). */
+export function isAbortError(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    ((error as { name?: unknown }).name === 'AbortError' || (error as { code?: unknown }).code === 20)
+  );
+}

@@ -1,0 +1,639 @@
+/**
+ * `EventStream`: one logical event stream over as many HTTP connections as reconnection needs.
+ * fetch → TextDecoder → eventsource-parser → adapter → listeners and the async iterator.
+ *
+ * @module
+ */
+import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
+import { ConnectionError, HTTPError, SDKError, StreamError } from './errors.js';
+import type { ReconnectInfo, ResolvedReconnect } from './options.js';
+import { reconnectDelay } from './reconnect.js';
+import { httpErrorFrom, retryAfterDelay } from './http.js';
+
+/**
+ * One delivered event: the same object reaches iterators and listeners.
+ *
+ * @typeParam Type - the event name.
+ * @typeParam Data - the decoded payload.
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#dispatchMessage
+ */
+export interface StreamEvent<Type extends string = string, Data = unknown> {
+  /**
+   * The event name: the SSE `event:` field, `'message'` when the block names none (as in
+   * EventSource). Resource streams that receive an unnamed JSON envelope (`{"type": …}` or
+   * `{"event": …}`) take the name from the envelope.
+   */
+  readonly type: Type;
+  /**
+   * The payload. `connect` gives the SSE `data:` text (lines joined with LF) unless asked to
+   * decode it; resource streams give the decoded JSON (the envelope's inner data for envelopes).
+   */
+  readonly data: Data;
+  /**
+   * The last event ID at dispatch (EventSource's `lastEventId`): the latest SSE `id:` field seen
+   * on this stream, in this block or an earlier one; `''` when none has been seen.
+   */
+  readonly id: string;
+  /** The SSE `data:` text exactly as received, before any decoding. */
+  readonly raw: string;
+}
+
+/**
+ * Maps event names to payload types, e.g. `{ 'run.started': { run_id: string } }`. Any object
+ * type (interface or type literal) whose keys are the event names.
+ */
+export type EventMap = object;
+
+/** The events of `connect` without a type argument: any name, `data` as text. */
+export type DefaultEvents = { [type: string]: string };
+
+/**
+ * The union of the events a map describes. Narrowing on `event.type` narrows `event.data`.
+ *
+ * @typeParam Events - the event map.
+ */
+export type EventOf<Events extends EventMap> = {
+  [Type in keyof Events & string]: StreamEvent<Type, Events[Type]>;
+}[keyof Events & string];
+
+/**
+ * The connection state, with EventSource's meanings: `'connecting'` before the response and
+ * while waiting to reconnect, `'open'` while reading a response, `'closed'` for good.
+ *
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#dom-eventsource-readystate
+ */
+export type ReadyState = 'connecting' | 'open' | 'closed';
+
+/** Options of {@link EventStream.addEventListener}. */
+export interface ListenerOptions {
+  /** Remove the listener after its first call. @defaultValue false */
+  once?: boolean;
+  /** Remove the listener when this signal aborts. */
+  signal?: AbortSignal;
+}
+
+/**
+ * How a platform's wire format becomes delivered events. Resources supply one; `connect`
+ * builds one from its `json`/`decode` options.
+ *
+ * @internal
+ */
+export interface StreamAdapter {
+  /**
+   * Turns a parsed message into an event. `undefined` skips it (a keepalive); `null` marks the
+   * end of the stream (e.g. `data: [DONE]`). Throws a `StreamError` of code `'invalid-data'`
+   * when the data cannot be decoded.
+   */
+  toEvent(message: EventSourceMessage, lastEventId: string): StreamEvent | null | undefined;
+  /** True for the platform's terminal events: the stream closes after delivering one. */
+  isTerminal?: (event: StreamEvent) => boolean;
+  /** For events that report a failure inside a 200 stream: the failure, raised after delivery. */
+  errorOf?: (event: StreamEvent) => { message: string; traceId?: string | undefined } | undefined;
+  /** Event names the iterator yields; others reach listeners registered for their name only. */
+  known?: ReadonlySet<string>;
+}
+
+/** Everything one stream needs, resolved. @internal */
+export interface StreamConfig {
+  url: string;
+  method: string;
+  headers: Headers;
+  body: BodyInit | undefined;
+  fetch: typeof fetch;
+  signal: AbortSignal | undefined;
+  lastEventId: string;
+  reconnect: ResolvedReconnect | false;
+  maxEventSize: number;
+  adapter: StreamAdapter;
+  onInvalidData: ((error: StreamError) => void) | undefined;
+  onReconnect: ((info: ReconnectInfo) => void) | undefined;
+  /** What to tell the user when a resumable stream ends before its terminal event. */
+  resumeHint?: string;
+}
+
+type AnyListener = (event: StreamEvent) => void;
+interface Registration {
+  listener: AnyListener;
+  once: boolean;
+}
+type IteratorResultOf<Events extends EventMap> = IteratorResult<EventOf<Events>, undefined>;
+
+const enum Flow {
+  /** The body ended or dropped; reconnect or finish. */
+  Ended,
+  /** The stream reached its end (terminal event, 204, close or failure); stop. */
+  Stop,
+}
+
+/**
+ * A live event stream: async-iterable, with typed listeners, reconnection that resumes with
+ * `Last-Event-ID`, and one terminal outcome.
+ *
+ * The request starts when the first consumer attaches (iteration, a listener, or reading
+ * {@link EventStream.finished}). Events reach iterators and listeners alike; an event that
+ * arrives before a consumer attaches reaches only the consumers attached at that moment.
+ *
+ * Failure: the iterator throws the typed error after the events before it; {@link
+ * EventStream.finished} rejects with it. A user abort (`close()`, `signal`, leaving a
+ * `for await` loop) ends quietly.
+ *
+ * @typeParam Events - maps each event name to its payload type.
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#the-eventsource-interface
+ */
+export class EventStream<Events extends EventMap = DefaultEvents> implements AsyncIterable<EventOf<Events>> {
+  #config: StreamConfig;
+  #state: ReadyState = 'connecting';
+  #lastEventId: string;
+  /** Reconnection time from the server's `retry:` field, in ms; undefined until one arrives. */
+  #retry: number | undefined;
+  #controller = new AbortController();
+  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  #parser: EventSourceParser;
+  #listeners = new Map<string, Registration[]>();
+  #started = false;
+  /** Set once a terminal event (or an end marker) has been seen. */
+  #terminal = false;
+  /** Count of delivered events; a connection that raised it resets the backoff. */
+  #delivered = 0;
+  #failure: Error | undefined;
+  #failureSeen = false;
+  // Iterator state: a queue with a moving head avoids Array#shift's O(n) per event.
+  #iterating = false;
+  #queue: StreamEvent[] = [];
+  #head = 0;
+  #waiting: { resolve: (result: IteratorResultOf<Events>) => void; reject: (error: unknown) => void } | undefined;
+  #drained: (() => void) | undefined;
+  #finished: Promise<void> | undefined;
+  #settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+
+  /** @internal Use `connect()` or a resource method. */
+  constructor(config: StreamConfig) {
+    this.#config = config;
+    this.#lastEventId = config.lastEventId;
+    this.#parser = createParser({
+      onId: (id) => {
+        this.#lastEventId = id;
+      },
+      onEvent: (message) => this.#onMessage(message),
+      onRetry: (retry) => {
+        this.#retry = retry;
+      },
+      onError: (error) => {
+        // Unknown fields and non-digit `retry` values are ignored by the spec; only the size
+        // limit ends the stream.
+        if (error.type === 'max-buffer-size-exceeded') {
+          this.#end(
+            new StreamError(
+              'max-buffer-size',
+              `${config.method} ${config.url}: an event grew past maxEventSize (${config.maxEventSize} characters); raise \`maxEventSize\` if the server really sends events this large`,
+              { lastEventId: this.#lastEventId, url: config.url, cause: error },
+            ),
+          );
+        }
+      },
+      maxBufferSize: config.maxEventSize,
+    });
+    const signal = config.signal;
+    if (signal) {
+      if (signal.aborted) this.close();
+      else signal.addEventListener('abort', () => this.close(), { once: true, signal: this.#controller.signal });
+    }
+  }
+
+  /** The connection state; see {@link ReadyState}. */
+  get readyState(): ReadyState {
+    return this.#state;
+  }
+
+  /**
+   * The last event ID: the latest SSE `id:` field received (an `id:` line without `data:`
+   * counts too), else the `lastEventId` option, else `''`. Sent as `Last-Event-ID` when the
+   * stream reconnects; persist it to resume later.
+   */
+  get lastEventId(): string {
+    return this.#lastEventId;
+  }
+
+  /**
+   * Settles when the stream ends: resolves on a normal end (terminal event, `close()`, abort,
+   * a server that closed a non-reconnecting stream) and rejects with the typed error otherwise
+   * (`HTTPError`, `ConnectionError`, `StreamError`). Reading it starts the stream. With only
+   * listeners attached, await or catch it: a failure nobody observes surfaces as an unhandled
+   * rejection rather than vanish.
+   */
+  get finished(): Promise<void> {
+    if (!this.#finished) {
+      if (this.#closed() && this.#started) {
+        this.#finished = this.#failure ? Promise.reject(this.#failure) : Promise.resolve();
+        this.#failureSeen = true;
+      } else {
+        this.#finished = new Promise<void>((resolve, reject) => {
+          this.#settle = { resolve, reject };
+        });
+        this.#start();
+      }
+    }
+    return this.#finished;
+  }
+
+  /**
+   * Calls `listener` with each event named `type`. Registering the same function twice for one
+   * type has no effect, as with `EventTarget`. Starts the stream.
+   *
+   * @param type - an event name of the map, or any other name the server may send.
+   * @param listener - receives the event; an exception it throws is reported (`reportError`)
+   *   and does not stop the stream.
+   * @param options - `once`, `signal`.
+   */
+  addEventListener<Type extends keyof Events & string>(
+    type: Type,
+    listener: (event: StreamEvent<Type, Events[Type]>) => void,
+    options?: ListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: (event: StreamEvent<string, unknown>) => void, options?: ListenerOptions): void;
+  addEventListener(type: string, listener: (event: never) => void, options: ListenerOptions = {}): void {
+    if (options.signal?.aborted) return;
+    const fn = listener as AnyListener;
+    const current = this.#listeners.get(type) ?? [];
+    if (current.some((entry) => entry.listener === fn)) return;
+    // Copy on write: dispatch iterates the array it started with.
+    this.#listeners.set(type, [...current, { listener: fn, once: options.once === true }]);
+    options.signal?.addEventListener('abort', () => this.removeEventListener(type, fn), { once: true });
+    this.#start();
+  }
+
+  /**
+   * Stops calling `listener` for events named `type`.
+   *
+   * @param type - the name it was registered with.
+   * @param listener - the function it was registered with.
+   */
+  removeEventListener<Type extends keyof Events & string>(
+    type: Type,
+    listener: (event: StreamEvent<Type, Events[Type]>) => void,
+  ): void;
+  removeEventListener(type: string, listener: (event: StreamEvent<string, unknown>) => void): void;
+  removeEventListener(type: string, listener: (event: never) => void): void {
+    const current = this.#listeners.get(type);
+    if (!current) return;
+    const next = current.filter((entry) => entry.listener !== listener);
+    if (next.length) this.#listeners.set(type, next);
+    else this.#listeners.delete(type);
+  }
+
+  /**
+   * Closes the stream for good: cancels the request or the reconnect wait, ends iteration and
+   * resolves {@link EventStream.finished}. Calling it again does nothing.
+   */
+  close(): void {
+    this.#end();
+  }
+
+  /**
+   * Iterates the events. Leaving the loop (`break`, `return`, a throw) closes the stream and
+   * cancels the request. A stream can be iterated once.
+   *
+   * @throws TypeError when the stream is already being (or was) iterated.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<EventOf<Events>, undefined> {
+    if (this.#iterating) {
+      throw new TypeError(
+        'This EventStream is already being iterated; a stream can be iterated once. Open another with connect() (pass `lastEventId` to resume), or use addEventListener() for more consumers.',
+      );
+    }
+    this.#iterating = true;
+    this.#start();
+    const done = (): Promise<IteratorResultOf<Events>> => {
+      this.close();
+      return Promise.resolve({ done: true, value: undefined });
+    };
+    return { next: () => this.#next(), return: done, throw: (error?: unknown) => done().then(() => Promise.reject(error)) };
+  }
+
+  #next(): Promise<IteratorResultOf<Events>> {
+    const queue = this.#queue;
+    if (this.#head < queue.length) {
+      const value = queue[this.#head++] as EventOf<Events>;
+      if (this.#head === queue.length) {
+        queue.length = 0;
+        this.#head = 0;
+        this.#release();
+      }
+      return Promise.resolve({ done: false, value });
+    }
+    if (this.#closed()) {
+      if (this.#failure && !this.#failureSeen) {
+        this.#failureSeen = true;
+        return Promise.reject(this.#failure);
+      }
+      return Promise.resolve({ done: true, value: undefined });
+    }
+    this.#release();
+    return new Promise((resolve, reject) => {
+      this.#waiting = { resolve, reject };
+    });
+  }
+
+  // Methods rather than comparisons: TypeScript would keep #state narrowed across awaits.
+  #closed(): boolean {
+    return this.#state === 'closed';
+  }
+
+  #open(): boolean {
+    return this.#state === 'open';
+  }
+
+  /** Lets a read loop that waits for the iterator to catch up go on. */
+  #release(): void {
+    const drained = this.#drained;
+    if (drained) {
+      this.#drained = undefined;
+      drained();
+    }
+  }
+
+  #start(): void {
+    if (this.#started || this.#closed()) return;
+    this.#started = true;
+    // A microtask lets the caller attach every listener of this tick before the first event.
+    queueMicrotask(() => {
+      this.#run().catch((error: unknown) => this.#end(error instanceof Error ? error : new SDKError(String(error))));
+    });
+  }
+
+  #onMessage(message: EventSourceMessage): void {
+    if (this.#terminal || this.#closed()) return;
+    const adapter = this.#config.adapter;
+    let event: StreamEvent | null | undefined;
+    try {
+      event = adapter.toEvent(message, this.#lastEventId);
+    } catch (error) {
+      this.#invalidData(error, message);
+      return;
+    }
+    if (event === undefined) return;
+    if (event === null) {
+      this.#terminal = true;
+      return;
+    }
+    this.#delivered++;
+    this.#dispatch(event);
+    if (adapter.isTerminal?.(event)) this.#terminal = true;
+    const failure = adapter.errorOf?.(event);
+    if (failure) {
+      this.#end(
+        new StreamError('server-error-event', `${this.#config.method} ${this.#config.url}: the server reported an error in the stream: ${failure.message}`, {
+          lastEventId: this.#lastEventId,
+          event: event.type,
+          data: event.raw,
+          traceId: failure.traceId,
+          url: this.#config.url,
+        }),
+      );
+    }
+  }
+
+  #invalidData(error: unknown, message: EventSourceMessage): void {
+    const streamError =
+      error instanceof StreamError
+        ? error
+        : new StreamError('invalid-data', `event "${message.event ?? 'message'}" could not be decoded: ${String(error)}`, {
+            cause: error,
+            event: message.event ?? 'message',
+            data: message.data,
+            lastEventId: this.#lastEventId,
+          });
+    const handler = this.#config.onInvalidData;
+    if (!handler) {
+      this.#end(streamError);
+      return;
+    }
+    try {
+      handler(streamError);
+    } catch (thrown) {
+      this.#end(thrown instanceof Error ? thrown : streamError);
+    }
+  }
+
+  #dispatch(event: StreamEvent): void {
+    const registrations = this.#listeners.get(event.type);
+    if (registrations) {
+      for (const entry of registrations) {
+        if (entry.once) this.removeEventListener(event.type, entry.listener);
+        try {
+          entry.listener.call(this, event);
+        } catch (error) {
+          report(error);
+        }
+      }
+    }
+    if (!this.#iterating) return;
+    const known = this.#config.adapter.known;
+    if (known && !known.has(event.type)) return;
+    const waiting = this.#waiting;
+    if (waiting) {
+      this.#waiting = undefined;
+      waiting.resolve({ done: false, value: event as EventOf<Events> });
+    } else {
+      this.#queue.push(event);
+    }
+  }
+
+  /** Ends the stream once: closed state, request cancelled, consumers settled. */
+  #end(failure?: Error): void {
+    if (this.#closed()) return;
+    this.#state = 'closed';
+    if (failure) this.#failure = failure;
+    this.#controller.abort();
+    this.#reader?.cancel().catch(ignore);
+    this.#release();
+    const waiting = this.#waiting;
+    if (waiting) {
+      this.#waiting = undefined;
+      if (failure) {
+        this.#failureSeen = true;
+        waiting.reject(failure);
+      } else {
+        waiting.resolve({ done: true, value: undefined });
+      }
+    }
+    const settle = this.#settle;
+    if (settle) {
+      this.#settle = undefined;
+      if (failure) {
+        this.#failureSeen = true;
+        settle.reject(failure);
+      } else settle.resolve();
+    } else if (failure && !this.#iterating && this.#started && !this.#finished) {
+      // Nobody can observe this failure: surface it rather than lose it.
+      this.#finished = Promise.reject(failure);
+    }
+  }
+
+  async #run(): Promise<void> {
+    const config = this.#config;
+    const policy = config.reconnect;
+    let attempt = 0;
+    for (;;) {
+      const deliveredBefore = this.#delivered;
+      let cause: Error | undefined;
+      let delayOverride: number | undefined;
+      try {
+        if ((await this.#connectOnce()) === Flow.Stop) return;
+      } catch (error) {
+        if (this.#closed()) return;
+        cause = error as Error;
+      }
+      if (this.#closed()) return;
+      if (this.#terminal) return this.#end();
+
+      const retryable =
+        cause === undefined ||
+        cause instanceof ConnectionError ||
+        (cause instanceof HTTPError && (cause.status >= 500 || cause.status === 408 || cause.status === 429));
+      if (!retryable) return this.#end(cause);
+      if (config.method !== 'GET' || !policy) {
+        if (cause) return this.#end(cause);
+        if (config.adapter.isTerminal) {
+          return this.#end(
+            new StreamError(
+              'unexpected-end',
+              `${config.method} ${config.url}: the server closed the stream before its final event` +
+                (config.resumeHint ? `; ${config.resumeHint}` : ''),
+              { lastEventId: this.#lastEventId, url: config.url },
+            ),
+          );
+        }
+        return this.#end();
+      }
+
+      if (this.#delivered > deliveredBefore) attempt = 0;
+      attempt++;
+      if (attempt > policy.maxAttempts) {
+        return this.#end(
+          new StreamError(
+            'retries-exhausted',
+            `${config.method} ${config.url}: gave up after ${policy.maxAttempts} reconnect attempts without a new event` +
+              (cause ? ` (last failure: ${cause.message})` : ''),
+            { cause, lastEventId: this.#lastEventId, url: config.url },
+          ),
+        );
+      }
+      if (cause instanceof HTTPError) delayOverride = retryAfterDelay(cause.headers);
+      const delay = delayOverride ?? reconnectDelay(attempt, this.#retry ?? policy.initialDelay, policy);
+      this.#state = 'connecting';
+      config.onReconnect?.({ attempt, delay, cause, lastEventId: this.#lastEventId });
+      await policy.sleep(delay, this.#controller.signal);
+      if (this.#closed()) return;
+    }
+  }
+
+  /** One HTTP request and its body. Throws a typed error when the connection fails. */
+  async #connectOnce(): Promise<Flow> {
+    const config = this.#config;
+    const headers = new Headers(config.headers);
+    if (this.#lastEventId) headers.set('last-event-id', this.#lastEventId);
+    this.#state = 'connecting';
+    let response: Response;
+    try {
+      const init: RequestInit & { duplex?: 'half' } = {
+        method: config.method,
+        headers,
+        body: config.body,
+        signal: this.#controller.signal,
+      };
+      if (config.body instanceof ReadableStream) init.duplex = 'half';
+      response = await config.fetch(config.url, init);
+    } catch (error) {
+      if (this.#closed()) return Flow.Stop;
+      throw new ConnectionError({
+        method: config.method,
+        url: config.url,
+        reason: `the request failed before a response (${describe(error)}); check the URL and that the server is reachable`,
+        cause: error,
+        lastEventId: this.#lastEventId,
+      });
+    }
+    if (this.#closed()) {
+      response.body?.cancel().catch(ignore);
+      return Flow.Stop;
+    }
+    // 204 No Content: the server asks the client to stop reconnecting.
+    if (response.status === 204) {
+      response.body?.cancel().catch(ignore);
+      this.#end();
+      return Flow.Stop;
+    }
+    if (!response.ok) throw await httpErrorFrom(response, config.method, config.url, this.#lastEventId);
+    const contentType = response.headers.get('content-type') ?? '';
+    if (!/^\s*text\/event-stream\s*(;|$)/i.test(contentType) || !response.body) {
+      response.body?.cancel().catch(ignore);
+      this.#end(
+        new StreamError(
+          'invalid-content-type',
+          `${config.method} ${config.url}: expected a text/event-stream response, got ${contentType ? `"${contentType}"` : 'no content type'}${response.body ? '' : ' and no body'}; check the URL points at the event stream`,
+          { lastEventId: this.#lastEventId, url: config.url },
+        ),
+      );
+      return Flow.Stop;
+    }
+
+    this.#state = 'open';
+    const reader = response.body.getReader();
+    this.#reader = reader;
+    // ignoreBOM: the parser strips exactly one leading BOM itself; letting TextDecoder strip
+    // another would lose a second U+FEFF that belongs to the first field name.
+    const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+    const parser = this.#parser;
+    parser.reset();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        parser.feed(decoder.decode(value, { stream: true }));
+        if (this.#terminal || !this.#open()) break;
+        // Backpressure: with an iterator attached, read on only once it has caught up.
+        if (this.#head < this.#queue.length) {
+          await new Promise<void>((resolve) => {
+            this.#drained = resolve;
+          });
+          if (!this.#open()) break;
+        }
+      }
+    } catch (error) {
+      if (this.#closed()) return Flow.Stop;
+      throw new ConnectionError({
+        method: config.method,
+        url: config.url,
+        reason: `the connection dropped while reading the stream (${describe(error)})`,
+        cause: error,
+        lastEventId: this.#lastEventId,
+      });
+    } finally {
+      this.#reader = undefined;
+      // Cancel rather than wait: a reader whose fetch was aborted can stay pending for ever.
+      reader.cancel().catch(ignore);
+    }
+    return this.#closed() ? Flow.Stop : Flow.Ended;
+  }
+}
+
+function ignore(): void {}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    return `${error.message}${cause}`;
+  }
+  return String(error);
+}
+
+/** Reports a listener's exception without interrupting dispatch, as `EventTarget` does. */
+function report(error: unknown): void {
+  const reportError = (globalThis as { reportError?: (error: unknown) => void }).reportError;
+  if (typeof reportError === 'function') reportError(error);
+  else
+    setTimeout(() => {
+      throw error;
+    }, 0);
+}

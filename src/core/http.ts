@@ -1,0 +1,82 @@
+/**
+ * Response helpers shared by event streams and JSON calls: bounded error bodies, `HTTPError`
+ * construction and `Retry-After`.
+ *
+ * @module
+ */
+import { HTTPError, MAX_ERROR_BODY } from './errors.js';
+
+/**
+ * Reads at most {@link MAX_ERROR_BODY} characters of a response body, then cancels the rest,
+ * so that a huge or endless error body cannot exhaust memory.
+ *
+ * @internal
+ */
+export async function readBoundedText(response: Response, limit = MAX_ERROR_BODY): Promise<string | undefined> {
+  if (!response.body) return undefined;
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+      if (text.length > limit) {
+        return `${text.slice(0, limit)}…`;
+      }
+    }
+    return text + decoder.decode();
+  } catch {
+    return text || undefined;
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+}
+
+/**
+ * Builds the `HTTPError` for a non-2xx response: the body is parsed when the response says it
+ * is JSON and parses, else kept as (bounded) text.
+ *
+ * @internal
+ */
+export async function httpErrorFrom(
+  response: Response,
+  method: string,
+  url: string,
+  lastEventId?: string,
+): Promise<HTTPError> {
+  const text = await readBoundedText(response);
+  let body: unknown = text === '' ? undefined : text;
+  if (text && /\bjson\b/i.test(response.headers.get('content-type') ?? '')) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not JSON after all (or cut at the size bound): keep the text.
+    }
+  }
+  return new HTTPError({
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+    body,
+    method,
+    url,
+    lastEventId,
+  });
+}
+
+/**
+ * The wait a `Retry-After` header asks for, in milliseconds: delta-seconds or an HTTP date;
+ * `undefined` when absent or unreadable.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9110#field.retry-after
+ * @internal
+ */
+export function retryAfterDelay(headers: Headers, now: number = Date.now()): number | undefined {
+  const value = headers.get('retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

@@ -1,0 +1,187 @@
+/**
+ * Options shared by every stream, their defaults in one object, and their resolution.
+ *
+ * @module
+ */
+
+/**
+ * How an event stream reconnects after its connection ends or drops. All durations are in
+ * milliseconds.
+ *
+ * The first reconnect after a connection that delivered events waits exactly the base delay:
+ * the server's last `retry:` field when it sent one, else {@link ReconnectOptions.initialDelay}.
+ * Each further consecutive attempt that delivers no new event multiplies the delay by
+ * {@link ReconnectOptions.factor}, up to {@link ReconnectOptions.maxDelay}, minus a random
+ * share of up to {@link ReconnectOptions.jitter}.
+ *
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#reestablish-the-connection
+ */
+export interface ReconnectOptions {
+  /**
+   * Base delay before reconnecting, in milliseconds, until the server sends `retry:`.
+   * @defaultValue 1000
+   */
+  initialDelay?: number;
+  /**
+   * Upper bound of the backoff delay, in milliseconds. A server `retry:` above it is still
+   * honoured as sent.
+   * @defaultValue 30000
+   */
+  maxDelay?: number;
+  /**
+   * Growth of the delay per consecutive failed attempt.
+   * @defaultValue 2
+   */
+  factor?: number;
+  /**
+   * Largest share of a backoff delay (0 to 1) removed at random, so that many clients dropped
+   * at once do not reconnect in step. Not applied to the first attempt.
+   * @defaultValue 0.2
+   */
+  jitter?: number;
+  /**
+   * How many consecutive attempts that deliver no new event are made before the stream fails
+   * with a `StreamError` of code `'retries-exhausted'`. `Infinity` retries for ever, as
+   * EventSource does.
+   * @defaultValue 10
+   */
+  maxAttempts?: number;
+  /**
+   * Waits `delay` milliseconds, or until `signal` aborts. Replace it to drive reconnection from
+   * a test clock.
+   * @defaultValue a `setTimeout`-based wait
+   */
+  sleep?: (delay: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * Supplies randomness for the jitter, a number in [0, 1).
+   * @defaultValue `Math.random`
+   */
+  random?: () => number;
+}
+
+/** Reconnect options with every field filled. @internal */
+export type ResolvedReconnect = Required<ReconnectOptions>;
+
+/**
+ * Observable record of one reconnect, passed to the `onReconnect` option before the wait.
+ */
+export interface ReconnectInfo {
+  /** 1 for the first reconnect after a connection that delivered events, then 2, 3, … */
+  attempt: number;
+  /** How long runstream waits before this attempt, in milliseconds. */
+  delay: number;
+  /**
+   * Why the previous connection ended: the typed error (`ConnectionError`, `HTTPError` for a
+   * retried 5xx/408/429), or `undefined` when the server closed the stream cleanly.
+   */
+  cause: Error | undefined;
+  /** The `Last-Event-ID` header the next request sends (`''`: none). */
+  lastEventId: string;
+}
+
+/** Waits for `delay` ms, resolving early (without error) when `signal` aborts. */
+function defaultSleep(delay: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, delay);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Every default runstream applies, in one place. Durations in milliseconds, sizes in
+ * characters (UTF-16 code units, as JavaScript strings count them).
+ */
+export const DEFAULTS = {
+  /** Reconnection policy of GET streams; see {@link ReconnectOptions}. */
+  reconnect: {
+    initialDelay: 1000,
+    maxDelay: 30_000,
+    factor: 2,
+    jitter: 0.2,
+    maxAttempts: 10,
+    sleep: defaultSleep,
+    random: Math.random,
+  } satisfies ResolvedReconnect,
+  /** Largest single event (its buffered lines and data), in characters: 16 Mi. */
+  maxEventSize: 16 * 1024 * 1024,
+  /** Deadline of a JSON call (not of a stream), in milliseconds. */
+  timeout: 60_000,
+} as const;
+
+/** Fills a reconnect policy from the defaults; `false` stays `false`. @internal */
+export function resolveReconnect(options: ReconnectOptions | boolean | undefined): ResolvedReconnect | false {
+  if (options === false) return false;
+  if (options === true || options === undefined) return DEFAULTS.reconnect;
+  return { ...DEFAULTS.reconnect, ...stripUndefined(options) };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const key of Object.keys(value) as (keyof T)[]) {
+    if (value[key] !== undefined) out[key] = value[key];
+  }
+  return out;
+}
+
+/**
+ * How the API key is sent:
+ * - `'bearer'`: `Authorization: Bearer <apiKey>` (Crewship).
+ * - `'x-api-key'`: `X-API-Key: <apiKey>` (FlowMaestro, the skills engine).
+ * - `'none'`: no credentials (local PraisonAI and stax servers).
+ * - `{ header, prefix }`: `<header>: <prefix><apiKey>`, for anything else.
+ */
+export type AuthScheme = 'bearer' | 'x-api-key' | 'none' | { header: string; prefix?: string };
+
+/**
+ * Options of {@link Runstream}. Durations in milliseconds.
+ */
+export interface ClientOptions {
+  /**
+   * Root URL the resource paths are appended to, e.g. `'https://api.crewship.dev'`. It may
+   * carry a path prefix (`'http://127.0.0.1:3000/api'`): resource paths are joined after it.
+   */
+  baseUrl: string;
+  /**
+   * The platform API key, sent as {@link ClientOptions.auth} says. Never appears in errors,
+   * `toString()` or `JSON.stringify(client)`.
+   */
+  apiKey?: string;
+  /**
+   * How the key is sent to every resource. By default each resource uses its platform's
+   * documented scheme: `runs` Bearer, `executions` and `skills` `X-API-Key`, `jobs` and
+   * `runner` none (but Bearer when an `apiKey` is given).
+   */
+  auth?: AuthScheme;
+  /** Headers added to every request. */
+  headers?: HeadersInit;
+  /** The fetch to use. @defaultValue `globalThis.fetch` */
+  fetch?: typeof fetch;
+  /**
+   * Deadline of each JSON call (create, retrieve, result, execute), in milliseconds; a call
+   * past it fails with `TimeoutError`. Streams have no total deadline.
+   * @defaultValue 60000
+   */
+  timeout?: number;
+  /** Default reconnection of GET streams; see {@link ReconnectOptions}. @defaultValue true */
+  reconnect?: boolean | ReconnectOptions;
+  /** Default largest event, in characters. @defaultValue 16 Mi */
+  maxEventSize?: number;
+}
+
+/**
+ * Options of one JSON call.
+ */
+export interface RequestOptions {
+  /** Aborting it rejects the call with the runtime's `AbortError`. */
+  signal?: AbortSignal;
+  /** Deadline of this call in milliseconds. @defaultValue the client's `timeout` */
+  timeout?: number;
+  /** Extra headers for this call. */
+  headers?: HeadersInit;
+}

@@ -1,0 +1,181 @@
+/**
+ * The transport resources call through: base URL joining, headers and auth, JSON calls with a
+ * deadline and typed errors, and event streams with the client's defaults.
+ *
+ * @module
+ */
+import { ConnectionError, SDKError, TimeoutError } from './errors.js';
+import { EventStream, type EventMap, type StreamAdapter } from './event-stream.js';
+import { httpErrorFrom } from './http.js';
+import { DEFAULTS, type AuthScheme, type ClientOptions, type RequestOptions } from './options.js';
+import { streamConfig, type StreamOptions } from './sse.js';
+
+/** Query parameters; `undefined` values are left out. @internal */
+export type Query = Record<string, string | number | undefined>;
+
+/** One request as a resource describes it. @internal */
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Path below the base URL, starting with `/`; path parameters already encoded. */
+  path: string;
+  query?: Query;
+  body?: Record<string, unknown>;
+  /** The platform's documented auth scheme, used unless the client sets `auth`. */
+  auth: AuthScheme;
+}
+
+/**
+ * Resolved client configuration, shared by every resource of one client.
+ *
+ * @internal
+ */
+export class Transport {
+  readonly baseUrl: string;
+  readonly #apiKey: string | undefined;
+  readonly #auth: AuthScheme | undefined;
+  readonly #headers: Headers;
+  readonly #fetch: typeof fetch;
+  readonly #timeout: number;
+  readonly #reconnect: ClientOptions['reconnect'];
+  readonly #maxEventSize: number | undefined;
+
+  constructor(options: ClientOptions) {
+    if (!options || typeof options.baseUrl !== 'string' || !/^https?:\/\//i.test(options.baseUrl)) {
+      throw new TypeError('Runstream: `baseUrl` must be an absolute http(s) URL, e.g. "https://api.crewship.dev"');
+    }
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.#apiKey = options.apiKey;
+    this.#auth = options.auth;
+    this.#headers = new Headers(options.headers);
+    const userFetch = options.fetch;
+    this.#fetch = userFetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#timeout = options.timeout ?? DEFAULTS.timeout;
+    this.#reconnect = options.reconnect;
+    this.#maxEventSize = options.maxEventSize;
+  }
+
+  /** The full URL of `path` with `query`. */
+  url(path: string, query?: Query): string {
+    let url = this.baseUrl + path;
+    if (query) {
+      const params = new URLSearchParams();
+      for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+      const search = params.toString();
+      if (search) url += `?${search}`;
+    }
+    return url;
+  }
+
+  /** Request headers: client headers, auth for `scheme`, then per-call headers. */
+  headers(scheme: AuthScheme, extra?: HeadersInit): Headers {
+    const headers = new Headers(this.#headers);
+    const key = this.#apiKey;
+    const effective = this.#auth ?? (scheme === 'none' && key ? 'bearer' : scheme);
+    if (key && effective !== 'none') {
+      if (effective === 'bearer') headers.set('authorization', `Bearer ${key}`);
+      else if (effective === 'x-api-key') headers.set('x-api-key', key);
+      else headers.set(effective.header, `${effective.prefix ?? ''}${key}`);
+    }
+    if (extra) new Headers(extra).forEach((value, name) => headers.set(name, value));
+    return headers;
+  }
+
+  /**
+   * Sends a JSON call and returns the parsed response body.
+   *
+   * @throws HTTPError for a non-2xx response; TimeoutError past the deadline; ConnectionError
+   *   when no response arrives; SDKError when a 2xx body is not JSON; the runtime's AbortError
+   *   when `signal` aborts.
+   */
+  async json<T>(spec: RequestSpec, options: RequestOptions = {}): Promise<T> {
+    const url = this.url(spec.path, spec.query);
+    const headers = this.headers(spec.auth, options.headers);
+    headers.set('accept', 'application/json');
+    let body: string | undefined;
+    if (spec.body !== undefined) {
+      body = JSON.stringify(spec.body);
+      headers.set('content-type', 'application/json');
+    }
+    const timeout = options.timeout ?? this.#timeout;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeout);
+    const forward = () => controller.abort(options.signal?.reason);
+    if (options.signal?.aborted) forward();
+    options.signal?.addEventListener('abort', forward, { once: true });
+    try {
+      let response: Response;
+      try {
+        response = await this.#fetch(url, { method: spec.method, headers, body, signal: controller.signal });
+      } catch (error) {
+        if (timedOut) throw new TimeoutError({ method: spec.method, url, timeout });
+        if (options.signal?.aborted) throw error;
+        throw new ConnectionError({
+          method: spec.method,
+          url,
+          reason: `the request failed before a response (${error instanceof Error ? error.message : String(error)})`,
+          cause: error,
+        });
+      }
+      if (!response.ok) throw await httpErrorFrom(response, spec.method, url);
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (error) {
+        if (timedOut) throw new TimeoutError({ method: spec.method, url, timeout });
+        throw error;
+      }
+      if (text === '') return undefined as T;
+      try {
+        return JSON.parse(text) as T;
+      } catch (cause) {
+        throw new SDKError(`${spec.method} ${url}: the response is not valid JSON (${text.slice(0, 80)})`, { cause });
+      }
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', forward);
+    }
+  }
+
+  /** Opens an event stream with the client's defaults under the call's options. */
+  stream<Events extends EventMap>(
+    spec: RequestSpec,
+    adapter: StreamAdapter,
+    options: StreamOptions = {},
+    resumeHint?: string,
+  ): EventStream<Events> {
+    const config = streamConfig(
+      this.url(spec.path, spec.query),
+      spec.method,
+      {
+        reconnect: this.#reconnect,
+        maxEventSize: this.#maxEventSize,
+        ...stripUndefined(options),
+        headers: this.headers(spec.auth, options.headers),
+        body: spec.body,
+        fetch: this.#fetch,
+      },
+      adapter,
+    );
+    if (resumeHint) config.resumeHint = resumeHint;
+    return new EventStream<Events>(config);
+  }
+
+  /** Shown by `console.log` and `util.inspect`: the base URL, never the key. */
+  toJSON(): { baseUrl: string } {
+    return { baseUrl: this.baseUrl };
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Encodes one path segment (an id from the caller). @internal */
+export function segment(value: string): string {
+  if (typeof value !== 'string' || value === '') throw new TypeError('runstream: an id must be a non-empty string');
+  return encodeURIComponent(value);
+}

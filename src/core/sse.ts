@@ -1,0 +1,192 @@
+/**
+ * `connect()`: the public low-level entry. One SSE endpoint, any method, any headers.
+ *
+ * @module
+ */
+import { StreamError } from './errors.js';
+import {
+  EventStream,
+  type DefaultEvents,
+  type EventMap,
+  type StreamAdapter,
+  type StreamConfig,
+  type StreamEvent,
+} from './event-stream.js';
+import { DEFAULTS, resolveReconnect, type ReconnectInfo, type ReconnectOptions } from './options.js';
+
+/**
+ * Options every event stream takes, from `connect()` or a resource method.
+ */
+export interface StreamOptions {
+  /** Extra request headers. `Accept: text/event-stream` is sent unless you set `Accept`. */
+  headers?: HeadersInit;
+  /** Aborting it closes the stream quietly (no error), whatever stage it is in. */
+  signal?: AbortSignal;
+  /**
+   * Sent as the `Last-Event-ID` header on the first request, to resume after an event you
+   * already have (e.g. one stored from {@link EventStream.lastEventId}).
+   * @defaultValue none
+   */
+  lastEventId?: string;
+  /**
+   * Reconnection of GET streams: `false` turns it off, `true` or an object of
+   * {@link ReconnectOptions} turns it on. POST streams never resend their body.
+   * @defaultValue true (with {@link DEFAULTS}`.reconnect`)
+   */
+  reconnect?: boolean | ReconnectOptions;
+  /**
+   * Largest event, in characters, that the stream buffers (the parser's `maxBufferSize`: a
+   * partial line plus the event's data so far). Beyond it the stream fails with a
+   * `StreamError` of code `'max-buffer-size'`.
+   * @defaultValue 16 Mi characters ({@link DEFAULTS}`.maxEventSize`)
+   */
+  maxEventSize?: number;
+  /**
+   * Called with a `StreamError` of code `'invalid-data'` (raw text in `error.data`) when an
+   * event's data cannot be decoded; the stream then goes on with the next event. Throw from it
+   * to end the stream with that error instead. Without it, such an event ends the stream with
+   * the error (after every earlier event was delivered).
+   */
+  onInvalidData?: (error: StreamError) => void;
+  /** Called before each reconnect wait with the attempt, the delay in ms, the cause and the id. */
+  onReconnect?: (info: ReconnectInfo) => void;
+}
+
+/** Options of {@link connect}. */
+export interface ConnectOptions extends StreamOptions {
+  /** HTTP method. @defaultValue `'GET'` */
+  method?: string;
+  /**
+   * Request body. A plain object or array is sent as JSON with `Content-Type:
+   * application/json`; any other `BodyInit` (string, `FormData`, `Blob`, …) as is. A POST stream
+   * is never sent twice: when it drops, the stream fails with the error and its `lastEventId`.
+   */
+  body?: BodyInit | Record<string, unknown> | readonly unknown[] | null;
+  /** The fetch to use, e.g. one with a proxy agent. @defaultValue `globalThis.fetch` */
+  fetch?: typeof fetch;
+  /**
+   * Decode each event's `data` as JSON (`event.data` is then the parsed value; `event.raw`
+   * keeps the text). Invalid JSON is handled as {@link StreamOptions.onInvalidData} says.
+   * @defaultValue false
+   */
+  json?: boolean;
+  /**
+   * Decode each event's `data` with this function instead (it receives the text and the event
+   * name); what it throws is treated like invalid JSON. Takes precedence over `json`.
+   */
+  decode?: (data: string, type: string) => unknown;
+}
+
+/** True for values sent as JSON: plain objects and arrays. */
+function isJsonBody(body: unknown): body is Record<string, unknown> | readonly unknown[] {
+  if (Array.isArray(body)) return true;
+  if (body === null || typeof body !== 'object') return false;
+  const proto: unknown = Object.getPrototypeOf(body);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A JSON-decoding adapter: `event:` names the type, `data:` is decoded by `decode`. @internal */
+export function plainAdapter(decode: ((data: string, type: string) => unknown) | undefined): StreamAdapter {
+  return {
+    toEvent(message, lastEventId): StreamEvent {
+      const type = message.event ?? 'message';
+      const raw = message.data;
+      if (!decode) return { type, data: raw, id: lastEventId, raw };
+      let data: unknown;
+      try {
+        data = decode(raw, type);
+      } catch (cause) {
+        throw invalidData(type, raw, lastEventId, cause);
+      }
+      return { type, data, id: lastEventId, raw };
+    },
+  };
+}
+
+/** The `'invalid-data'` error for an event whose data did not decode. @internal */
+export function invalidData(type: string, raw: string, lastEventId: string, cause: unknown): StreamError {
+  const preview = raw.length > 80 ? `${raw.slice(0, 80)}…` : raw;
+  return new StreamError(
+    'invalid-data',
+    `event "${type}"${lastEventId ? ` (id ${lastEventId})` : ''} has data that could not be decoded (${cause instanceof Error ? cause.message : String(cause)}): ${JSON.stringify(preview)}; pass onInvalidData to skip such events`,
+    { cause, event: type, data: raw, lastEventId },
+  );
+}
+
+/** Resolves stream options into the configuration an `EventStream` runs on. @internal */
+export function streamConfig(
+  url: string,
+  method: string,
+  options: StreamOptions & { body?: ConnectOptions['body']; fetch?: typeof fetch | undefined },
+  adapter: StreamAdapter,
+): StreamConfig {
+  const headers = new Headers(options.headers);
+  if (!headers.has('accept')) headers.set('accept', 'text/event-stream');
+  let body: BodyInit | undefined;
+  if (isJsonBody(options.body)) {
+    body = JSON.stringify(options.body);
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+  } else if (options.body != null) {
+    body = options.body as BodyInit;
+  }
+  const userFetch = options.fetch;
+  return {
+    url,
+    method: method.toUpperCase(),
+    headers,
+    body,
+    // Called through a closure: browsers reject `fetch` invoked with another `this`.
+    fetch: userFetch ?? ((input, init) => globalThis.fetch(input, init)),
+    signal: options.signal,
+    lastEventId: options.lastEventId ?? '',
+    reconnect: resolveReconnect(options.reconnect),
+    maxEventSize: options.maxEventSize ?? DEFAULTS.maxEventSize,
+    adapter,
+    onInvalidData: options.onInvalidData,
+    onReconnect: options.onReconnect,
+  };
+}
+
+/**
+ * Opens an event stream on any SSE endpoint.
+ *
+ * The request starts when the stream gets its first consumer. Each event is
+ * `{ type, data, id, raw }`: `type` is the SSE `event:` field (`'message'` when absent),
+ * `data` the `data:` text (or decoded with `json`/`decode`), `id` the last event ID.
+ * Comments are not events; an `id:` without `data:` still updates the last event ID; `retry:`
+ * sets the reconnection delay.
+ *
+ * Reconnection (GET): when the response ends or the connection drops, the stream reconnects
+ * after the delay and sends `Last-Event-ID`, as EventSource does, until you close it. 5xx, 408
+ * and 429 are retried (honouring `Retry-After`); other 4xx fail; 204 ends the stream.
+ * POST streams are never re-sent: when one drops, the stream fails with `ConnectionError`
+ * carrying `lastEventId`.
+ *
+ * @example
+ * ```ts
+ * import { connect } from 'runstream';
+ *
+ * const stream = connect('http://127.0.0.1:8080/events', { json: true });
+ * for await (const event of stream) {
+ *   console.log(event.type, event.id, event.data);
+ * }
+ * ```
+ *
+ * @typeParam Events - maps event names to the type of `data` (with `json` or `decode`, the
+ *   decoded type; without, `string`).
+ * @param url - the endpoint (absolute in browsers too, or relative to the page).
+ * @param options - see {@link ConnectOptions}.
+ * @returns the stream; nothing is requested until it has a consumer.
+ * @throws Nothing synchronously. The stream fails (iterator throws, `finished` rejects) with
+ *   `HTTPError` (non-2xx other than retried statuses), `ConnectionError` (network failure of a
+ *   non-reconnecting stream), `StreamError` (`'invalid-content-type'`, `'invalid-data'`,
+ *   `'max-buffer-size'`, `'retries-exhausted'`).
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html
+ */
+export function connect<Events extends EventMap = DefaultEvents>(
+  url: string | URL,
+  options: ConnectOptions = {},
+): EventStream<Events> {
+  const decode = options.decode ?? (options.json ? (text: string) => JSON.parse(text) as unknown : undefined);
+  return new EventStream<Events>(streamConfig(String(url), options.method ?? 'GET', options, plainAdapter(decode)));
+}

@@ -1,0 +1,51 @@
+/**
+ * runstream: a typed Server-Sent Events client for agent and workflow platforms.
+ *
+ * The Node-only reference server is not exported here; it lives at `runstream/testing`, so
+ * that nothing in this entry imports a `node:` module.
+ *
+ * @packageDocumentation
+ */
+
+export { Runstream } from './client.js';
+export { connect } from './core/sse.js';
+export type { ConnectOptions, StreamOptions } from './core/sse.js';
+export { EventStream } from './core/event-stream.js';
+export type { DefaultEvents, EventMap, EventOf, ListenerOptions, ReadyState, StreamEvent } from './core/event-stream.js';
+export { DEFAULTS } from './core/options.js';
+export type {
+  AuthScheme,
+  ClientOptions,
+  ReconnectInfo,
+  ReconnectOptions,
+  RequestOptions,
+} from './core/options.js';
+export { ConnectionError, HTTPError, SDKError, StreamError, TimeoutError } from './core/errors.js';
+export type { StreamErrorCode } from './core/errors.js';
+/** The raw parsed SSE message, as eventsource-parser reports it. */
+export type { EventSourceMessage } from 'eventsource-parser';
+
+export type { Runs, RunEventMap, RunEventType, RunStreamOptions } from './resources/runs.js';
+export type { Executions, ExecutionEventMap, ExecutionEventType } from './resources/executions.js';
+export type {
+  Jobs,
+  Job,
+  JobCreateOptions,
+  JobCreateParams,
+  JobEventMap,
+  JobEventType,
+  JobResult,
+  JobRunOptions,
+  JobState,
+  JobStatus,
+} from './resources/jobs.js';
+export type {
+  Skills,
+  SkillEngineEvent,
+  SkillError,
+  SkillEventMap,
+  SkillEventType,
+  SkillExecuteParams,
+  SkillResult,
+} from './resources/skills.js';
+export type { Runner, RunnerEventMap, RunnerEventType, StaxJob, StaxRun, StaxStep } from './resources/runner.js';

@@ -1,0 +1,112 @@
+/**
+ * FlowMaestro executions: `GET /api/v1/executions/{id}/events`.
+ *
+ * @module
+ */
+import { platformAdapter } from '../core/adapter.js';
+import type { EventStream } from '../core/event-stream.js';
+import type { Transport } from '../core/request.js';
+import { segment } from '../core/request.js';
+import type { StreamOptions } from '../core/sse.js';
+
+/*
+ * FlowMaestro documents snake_case keys (`execution_id`, `node_id`), but its server sends
+ * camelCase (`executionId`, `nodeId`). The payloads below list both spellings as optional, so
+ * the types never promise a key that may be missing; read whichever your server sends.
+ */
+
+/** Payloads of a FlowMaestro execution's events, by event name ("Stream Execution Events"). */
+export interface ExecutionEventMap {
+  /** The SSE connection is established. */
+  connected: { executionId?: string; execution_id?: string };
+  /** The execution started. */
+  'execution:started': { executionId?: string; execution_id?: string; startedAt?: string; started_at?: string };
+  /** Progress, `progress` in percent (0–100). */
+  'execution:progress': { progress: number; currentNode?: string; current_node?: string };
+  /** A node started. */
+  'node:started': { nodeId?: string; node_id?: string; nodeType?: string; node_type?: string; startedAt?: string; started_at?: string };
+  /** A node finished; duration in milliseconds. */
+  'node:completed': { nodeId?: string; node_id?: string; outputs?: Record<string, unknown>; durationMs?: number; duration_ms?: number };
+  /** A node failed. */
+  'node:failed': { nodeId?: string; node_id?: string; error?: string };
+  /** The execution succeeded. Terminal. */
+  'execution:completed': { executionId?: string; execution_id?: string; status?: string; outputs?: Record<string, unknown> };
+  /** The execution failed. Terminal. */
+  'execution:failed': { executionId?: string; execution_id?: string; status?: string; error?: string };
+  /** The execution was cancelled. Terminal. */
+  'execution:cancelled': { executionId?: string; execution_id?: string; status?: string };
+}
+
+/** A FlowMaestro event name. */
+export type ExecutionEventType = keyof ExecutionEventMap;
+
+const adapter = platformAdapter({
+  known: [
+    'connected',
+    'execution:started',
+    'execution:progress',
+    'node:started',
+    'node:completed',
+    'node:failed',
+    'execution:completed',
+    'execution:failed',
+    'execution:cancelled',
+  ],
+  terminal: ['execution:completed', 'execution:failed', 'execution:cancelled'],
+});
+
+/** FlowMaestro execution events. Reach it as `client.executions`. */
+export class Executions {
+  readonly #transport: Transport;
+
+  /** @internal */
+  constructor(transport: Transport) {
+    this.#transport = transport;
+  }
+
+  /**
+   * Streams an execution's events from `GET {baseUrl}/v1/executions/{executionId}/events`
+   * (auth: `X-API-Key`).
+   *
+   * FlowMaestro's route is `/api/v1/executions/:id/events` while its curl example calls
+   * `https://api.flowmaestro.ai/v1/executions/…`: the `/api` prefix belongs in `baseUrl` when
+   * your server needs it (`'https://host/api'`). Keepalive comments (`: keepalive`) are not
+   * events. Ends after `execution:completed`, `execution:failed` or `execution:cancelled`;
+   * resumes a dropped connection by GET with `Last-Event-ID`.
+   *
+   * @param executionId - e.g. `'exec_xyz789'`.
+   * @param options - `lastEventId` to resume, and the stream options.
+   * @throws TypeError synchronously when `executionId` is empty. The stream fails with
+   *   `HTTPError`, `StreamError` or `ConnectionError`; see `connect`.
+   */
+  stream(executionId: string, options: StreamOptions = {}): EventStream<ExecutionEventMap> {
+    return this.#transport.stream<ExecutionEventMap>(
+      { method: 'GET', path: `/v1/executions/${segment(executionId)}/events`, auth: 'x-api-key' },
+      adapter,
+      options,
+    );
+  }
+
+  /**
+   * The FlowMaestro SDK's name for {@link Executions.stream}: the same stream, for
+   * `for await (const event of client.executions.streamIterator(id))`. Fields the FlowMaestro
+   * SDK flattens onto the event are under `event.data` here (`event.data.outputs`).
+   *
+   * @example
+   * ```ts
+   * for await (const event of client.executions.streamIterator('exec_xyz789')) {
+   *   if (event.type === 'execution:completed') {
+   *     console.log('Done:', event.data.outputs);
+   *     break;
+   *   }
+   * }
+   * ```
+   *
+   * @param executionId - e.g. `'exec_xyz789'`.
+   * @param options - as for {@link Executions.stream}.
+   * @throws as {@link Executions.stream}.
+   */
+  streamIterator(executionId: string, options: StreamOptions = {}): EventStream<ExecutionEventMap> {
+    return this.stream(executionId, options);
+  }
+}

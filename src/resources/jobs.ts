@@ -1,0 +1,237 @@
+/**
+ * PraisonAI async jobs: `POST /api/v1/runs`, `GET /api/v1/runs/{id}`,
+ * `GET /api/v1/runs/{id}/stream`, `GET /api/v1/runs/{id}/result`, `POST /api/v1/runs/{id}/cancel`.
+ *
+ * @module
+ */
+import { errorMessage, platformAdapter } from '../core/adapter.js';
+import { StreamError } from '../core/errors.js';
+import type { EventStream, StreamEvent } from '../core/event-stream.js';
+import type { RequestOptions } from '../core/options.js';
+import type { Transport } from '../core/request.js';
+import { segment } from '../core/request.js';
+import type { StreamOptions } from '../core/sse.js';
+
+/** A job's status ("Async Jobs", Status Values). */
+export type JobStatus = 'queued' | 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/**
+ * Payloads of a job's stream events. PraisonAI documents unnamed envelopes
+ * `data: {"event": …, "data": …}` (`progress`, `log`, `complete`) ending with `data: [DONE]`;
+ * its server sends named events (`status`, `progress` with `step`, `result`, `error`,
+ * `cancelled`) instead. Both arrive here under these names.
+ */
+export interface JobEventMap {
+  /** Progress; `percentage` from 0 to 100. The documented form names the step `current_step`, the server `step`. */
+  progress: { percentage: number; current_step?: string; step?: string; [key: string]: unknown };
+  /** A log line from the agent. */
+  log: { message: string; [key: string]: unknown };
+  /** Documented form: the job ended (succeeded, failed or cancelled). Terminal. */
+  complete: { status: JobStatus; job_id: string; [key: string]: unknown };
+  /** Server form: the job's status changed. */
+  status: { status: JobStatus; job_id?: string; [key: string]: unknown };
+  /** Server form: the job succeeded with this result. Terminal. */
+  result: { result?: unknown; status?: JobStatus; job_id?: string; [key: string]: unknown };
+  /** Server form: the job failed; the stream then fails with `StreamError` `'server-error-event'`. Terminal. */
+  error: { error?: string; message?: string; job_id?: string; [key: string]: unknown };
+  /** Server form: the job was cancelled. Terminal. */
+  cancelled: { job_id?: string; status?: JobStatus; [key: string]: unknown };
+}
+
+/** A job stream event name. */
+export type JobEventType = keyof JobEventMap;
+
+/** Body of `POST /api/v1/runs` ("Submit Run API"). */
+export interface JobCreateParams {
+  /** The task for the agent. */
+  prompt: string;
+  /** Agent configuration file. */
+  agent_file?: string;
+  /** `praisonai`, `crewai`, `autogen`. */
+  framework?: string;
+  /** Execution limit, in seconds (PraisonAI's unit). */
+  timeout?: number;
+  /** URL the server POSTs the result to when the job completes. */
+  webhook_url?: string;
+  /** Groups related jobs. */
+  session_id?: string;
+  [key: string]: unknown;
+}
+
+/** Options of {@link Jobs.create}. */
+export interface JobCreateOptions extends RequestOptions {
+  /** Sent as `Idempotency-Key`: a retried submission with the same key returns the same job. */
+  idempotencyKey?: string;
+}
+
+/** Response of `POST /api/v1/runs` (202 Accepted). */
+export interface Job {
+  job_id: string;
+  status: JobStatus;
+  /** ISO 8601. */
+  created_at?: string;
+  poll_url?: string;
+  stream_url?: string;
+  [key: string]: unknown;
+}
+
+/** Response of `GET /api/v1/runs/{id}`. */
+export interface JobState {
+  job_id: string;
+  status: JobStatus;
+  /** Suggested wait before polling again, in seconds (PraisonAI's unit). */
+  retry_after?: number;
+  [key: string]: unknown;
+}
+
+/** Response of `GET /api/v1/runs/{id}/result`. */
+export interface JobResult {
+  job_id: string;
+  status: JobStatus;
+  /** The agent's output. */
+  result: unknown;
+  [key: string]: unknown;
+}
+
+/** Options of {@link Jobs.run}. */
+export interface JobRunOptions extends JobCreateOptions {
+  /** Called with each stream event (progress, logs) while the job runs. */
+  onEvent?: (event: StreamEvent<JobEventType, JobEventMap[JobEventType]>) => void;
+  /** Stream options (reconnection, limits) for the progress stream. */
+  stream?: Omit<StreamOptions, 'signal'>;
+}
+
+const adapter = platformAdapter({
+  known: ['progress', 'log', 'complete', 'status', 'result', 'error', 'cancelled'],
+  terminal: ['complete', 'result', 'error', 'cancelled'],
+  keepalive: ['heartbeat'],
+  envelope: { typeKey: 'event', dataKeys: ['data'] },
+  endMarker: '[DONE]',
+  errorOf: (event) => (event.type === 'error' ? { message: errorMessage(event.data, 'job failed') } : undefined),
+});
+
+/** PraisonAI async jobs. Reach it as `client.jobs`. Auth: none by default. */
+export class Jobs {
+  readonly #transport: Transport;
+
+  /** @internal */
+  constructor(transport: Transport) {
+    this.#transport = transport;
+  }
+
+  /**
+   * Submits a job: `POST /api/v1/runs`.
+   *
+   * @param params - the prompt and job settings.
+   * @param options - `idempotencyKey`, `signal`, `timeout` (ms), `headers`.
+   * @returns the job, status `queued`.
+   * @throws HTTPError 400 (missing prompt), 409 (idempotency conflict), 422, 5xx;
+   *   TimeoutError; ConnectionError.
+   */
+  create(params: JobCreateParams, options: JobCreateOptions = {}): Promise<Job> {
+    const { idempotencyKey, ...rest } = options;
+    const headers = new Headers(rest.headers);
+    if (idempotencyKey) headers.set('idempotency-key', idempotencyKey);
+    return this.#transport.json<Job>(
+      { method: 'POST', path: '/api/v1/runs', body: params, auth: 'none' },
+      { ...rest, headers },
+    );
+  }
+
+  /**
+   * A job's status: `GET /api/v1/runs/{jobId}`.
+   *
+   * @throws HTTPError 404 when the job does not exist; TimeoutError; ConnectionError.
+   */
+  retrieve(jobId: string, options?: RequestOptions): Promise<JobState> {
+    return this.#transport.json<JobState>({ method: 'GET', path: `/api/v1/runs/${segment(jobId)}`, auth: 'none' }, options);
+  }
+
+  /**
+   * A finished job's result: `GET /api/v1/runs/{jobId}/result`.
+   *
+   * @throws HTTPError 404 when the job does not exist, or the server's status when it has no
+   *   result yet; TimeoutError; ConnectionError.
+   */
+  result(jobId: string, options?: RequestOptions): Promise<JobResult> {
+    return this.#transport.json<JobResult>(
+      { method: 'GET', path: `/api/v1/runs/${segment(jobId)}/result`, auth: 'none' },
+      options,
+    );
+  }
+
+  /**
+   * Asks the server to cancel a job: `POST /api/v1/runs/{jobId}/cancel`.
+   *
+   * @throws HTTPError 404 when the job does not exist; TimeoutError; ConnectionError.
+   */
+  cancel(jobId: string, options?: RequestOptions): Promise<JobState> {
+    return this.#transport.json<JobState>(
+      { method: 'POST', path: `/api/v1/runs/${segment(jobId)}/cancel`, auth: 'none' },
+      options,
+    );
+  }
+
+  /**
+   * Streams a job's progress: `GET /api/v1/runs/{jobId}/stream`.
+   *
+   * Accepts the documented envelopes and the server's named events (CRLF line endings and
+   * `: ping` comments included); `heartbeat` is a keepalive. Ends at `data: [DONE]` or after
+   * `complete`, `result` or `cancelled`; an `error` event is delivered, then the stream fails
+   * with `StreamError` `'server-error-event'`. A dropped connection is resumed by GET with
+   * `Last-Event-ID` when the server sent ids.
+   *
+   * @throws TypeError synchronously when `jobId` is empty. The stream fails with `HTTPError`
+   *   404 (unknown job) or 400 (job already finished: use {@link Jobs.result}), `StreamError`,
+   *   `ConnectionError`.
+   */
+  stream(jobId: string, options: StreamOptions = {}): EventStream<JobEventMap> {
+    return this.#transport.stream<JobEventMap>(
+      { method: 'GET', path: `/api/v1/runs/${segment(jobId)}/stream`, auth: 'none' },
+      adapter,
+      options,
+    );
+  }
+
+  /**
+   * Submits a job, streams its progress to `onEvent`, and returns its result: the PraisonAI
+   * "complete streaming example" in one call.
+   *
+   * @example
+   * ```ts
+   * const output = await client.jobs.run({ prompt: 'Analyze quarterly sales data' }, {
+   *   onEvent: (event) => {
+   *     if (event.type === 'progress') console.log(`${event.data.percentage}%`);
+   *   },
+   * });
+   * ```
+   *
+   * @returns the `result` field of `GET /api/v1/runs/{id}/result`.
+   * @throws StreamError `'server-error-event'` when the job ends failed or cancelled (message
+   *   names the status); HTTPError, TimeoutError, ConnectionError from the calls.
+   */
+  async run(params: JobCreateParams, options: JobRunOptions = {}): Promise<unknown> {
+    const { onEvent, stream: streamOptions, ...createOptions } = options;
+    const job = await this.create(params, createOptions);
+    let status: string | undefined;
+    const events = this.stream(job.job_id, { ...streamOptions, signal: options.signal });
+    for await (const event of events) {
+      onEvent?.(event);
+      if (event.type === 'complete' || event.type === 'status') status = event.data.status;
+      else if (event.type === 'result') status = event.data.status ?? 'succeeded';
+      else if (event.type === 'cancelled') status = 'cancelled';
+    }
+    if (options.signal?.aborted) throw options.signal.reason;
+    if (status !== 'succeeded') {
+      const state = status ?? (await this.retrieve(job.job_id, { signal: options.signal })).status;
+      if (state !== 'succeeded') {
+        throw new StreamError('server-error-event', `job ${job.job_id} finished with status "${state}"`, {
+          event: 'complete',
+          lastEventId: events.lastEventId,
+        });
+      }
+    }
+    const result = await this.result(job.job_id, { signal: options.signal });
+    return result.result;
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The skills engine: `POST /v1/skills/{skill_id}/execute/stream` and `POST /v1/skills/{skill_id}/execute`.
+ *
+ * @module
+ */
+import { errorMessage, platformAdapter } from '../core/adapter.js';
+import { StreamError } from '../core/errors.js';
+import type { EventStream } from '../core/event-stream.js';
+import type { RequestOptions } from '../core/options.js';
+import type { Transport } from '../core/request.js';
+import { segment } from '../core/request.js';
+import type { StreamOptions } from '../core/sse.js';
+
+/**
+ * One engine event as the skills engine sends it in `data:` (its "Event Format"): the SSE
+ * `event:` name is repeated in `type`.
+ *
+ * @typeParam Type - the event name.
+ * @typeParam Data - the step's own payload (`null` when it has none).
+ */
+export interface SkillEngineEvent<Type extends string, Data = unknown> {
+  type: Type;
+  /** Human-readable text, e.g. `"Starting step 'analyze'."`. */
+  message: string;
+  /** ISO 8601. */
+  timestamp: string;
+  /** The step, for step events. */
+  step_id?: string | null;
+  /** Correlates every event and the result of one execution. */
+  trace_id: string;
+  data: Data;
+}
+
+/** The error a failed execution reports in its result. */
+export interface SkillError {
+  code?: string;
+  message?: string;
+  [key: string]: unknown;
+}
+
+/** The final result: the `done` event's data, and the body of `POST …/execute`. */
+export interface SkillResult {
+  skill_id: string;
+  /** e.g. `'completed'`, `'failed'`. */
+  status: string;
+  outputs?: Record<string, unknown>;
+  trace_id?: string;
+  /** Present when the execution failed. */
+  error?: SkillError | string;
+  [key: string]: unknown;
+}
+
+/** Payloads of the skills engine's stream events, by event name ("Event Types"). */
+export interface SkillEventMap {
+  /** Skill execution begins. */
+  skill_start: SkillEngineEvent<'skill_start'>;
+  /** A step starts executing. */
+  step_start: SkillEngineEvent<'step_start'>;
+  /** A step finished; `data.produced_output` holds its output. */
+  step_completed: SkillEngineEvent<'step_completed', { produced_output?: Record<string, unknown> } | null>;
+  /** A step was skipped (its condition was false). */
+  step_skipped: SkillEngineEvent<'step_skipped'>;
+  /** A step was degraded (safety gate). */
+  step_degraded: SkillEngineEvent<'step_degraded'>;
+  /** A step failed. */
+  step_failed: SkillEngineEvent<'step_failed'>;
+  /** Skill execution finished. */
+  skill_completed: SkillEngineEvent<'skill_completed'>;
+  /** The final result. Terminal; with `error`, the stream then fails with `StreamError` `'server-error-event'`. */
+  done: SkillResult;
+}
+
+/** A skills engine event name. */
+export type SkillEventType = keyof SkillEventMap;
+
+/** Body of an execution ("Same request body as /execute"). */
+export interface SkillExecuteParams {
+  /** The skill's inputs. */
+  inputs: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+function failureOf(result: SkillResult): { message: string; traceId: string | undefined } | undefined {
+  if (result.error === undefined || result.error === null) return undefined;
+  return { message: errorMessage(result, 'the skill failed'), traceId: result.trace_id };
+}
+
+const adapter = platformAdapter({
+  known: ['skill_start', 'step_start', 'step_completed', 'step_skipped', 'step_degraded', 'step_failed', 'skill_completed', 'done'],
+  terminal: ['done'],
+  errorOf: (event) => (event.type === 'done' ? failureOf(event.data as SkillResult) : undefined),
+});
+
+/** Skills engine executions. Reach it as `client.skills`. Auth: `X-API-Key`. */
+export class Skills {
+  readonly #transport: Transport;
+
+  /** @internal */
+  constructor(transport: Transport) {
+    this.#transport = transport;
+  }
+
+  /**
+   * Runs a skill and streams its events: `POST /v1/skills/{skillId}/execute/stream` with the
+   * JSON body `{ inputs, … }`.
+   *
+   * Ends after `done`, which always carries the final result; a `done` with `error` is
+   * delivered, then the stream fails with `StreamError` `'server-error-event'` whose `traceId`
+   * is the execution's `trace_id`.
+   *
+   * Resuming: this is a POST that starts an execution, and the engine offers no resume route.
+   * runstream never re-sends it; a connection that drops before `done` fails with
+   * `ConnectionError` (or `StreamError` `'unexpected-end'` on a clean close), carrying
+   * `lastEventId`. Execute again only if the skill is safe to repeat.
+   *
+   * @example
+   * ```ts
+   * const stream = client.skills.stream('my.skill', { inputs: { text: 'Hello world' } });
+   * for await (const event of stream) {
+   *   if (event.type === 'done') console.log(event.data.outputs);
+   *   else console.log(event.type, event.data.message);
+   * }
+   * ```
+   *
+   * @param skillId - e.g. `'my.skill'`.
+   * @param params - the request body.
+   * @param options - stream options (`reconnect` does not apply: POST is never re-sent).
+   * @throws TypeError synchronously when `skillId` is empty. The stream fails with `HTTPError`,
+   *   `StreamError`, `ConnectionError`.
+   */
+  stream(skillId: string, params: SkillExecuteParams, options: StreamOptions = {}): EventStream<SkillEventMap> {
+    return this.#transport.stream<SkillEventMap>(
+      { method: 'POST', path: `/v1/skills/${segment(skillId)}/execute/stream`, body: params, auth: 'x-api-key' },
+      adapter,
+      options,
+      'the skills engine cannot resume an execution: run it again only if it is safe to repeat',
+    );
+  }
+
+  /**
+   * Runs a skill and waits for its result: `POST /v1/skills/{skillId}/execute`.
+   *
+   * @returns the result, as the stream's `done` event carries it.
+   * @throws StreamError `'server-error-event'` (with `traceId`) when the result carries
+   *   `error`; HTTPError, TimeoutError, ConnectionError.
+   */
+  async execute(skillId: string, params: SkillExecuteParams, options?: RequestOptions): Promise<SkillResult> {
+    const result = await this.#transport.json<SkillResult>(
+      { method: 'POST', path: `/v1/skills/${segment(skillId)}/execute`, body: params, auth: 'x-api-key' },
+      options,
+    );
+    const failure = failureOf(result);
+    if (failure) {
+      throw new StreamError('server-error-event', `skill ${skillId} failed: ${failure.message}`, {
+        event: 'done',
+        data: JSON.stringify(result),
+        traceId: failure.traceId,
+      });
+    }
+    return result;
+  }
+}
