@@ -1,0 +1,17 @@
+/** Submit a PraisonAI job, stream its progress, and get the result in one call. */
+import { Runstream } from 'runstream';
+import { target } from './_setup.js';
+
+const { baseUrl, server } = await target();
+const client = new Runstream({ baseUrl });
+
+const result = await client.jobs.run(
+  { prompt: 'Analyze quarterly sales data' },
+  {
+    onEvent: (event) => {
+      if (event.type === 'progress') console.log(`Progress: ${event.data.percentage}%`);
+    },
+  },
+);
+console.log('Result:', result);
+await server?.close();
