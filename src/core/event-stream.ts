@@ -223,7 +223,9 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
    */
   get finished(): Promise<void> {
     if (!this.#finished) {
-      if (this.#closed() && this.#started) {
+      // A stream closed before it started (a signal aborted early, `close()` first) never
+      // runs, so nothing would settle a pending promise: answer from the state now.
+      if (this.#closed()) {
         this.#finished = this.#failure ? Promise.reject(this.#failure) : Promise.resolve();
         this.#failureSeen = true;
       } else {
