@@ -156,7 +156,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   /** Count of delivered events; a connection that raised it resets the backoff. */
   #delivered = 0;
   #failure: Error | undefined;
-  #failureSeen = false;
+  /** Set once the iterator has thrown the failure; `finished` reports it independently. */
+  #failureThrown = false;
   // Iterator state: a queue with a moving head avoids Array#shift's O(n) per event.
   #iterating = false;
   #queue: StreamEvent[] = [];
@@ -227,7 +228,6 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       // runs, so nothing would settle a pending promise: answer from the state now.
       if (this.#closed()) {
         this.#finished = this.#failure ? Promise.reject(this.#failure) : Promise.resolve();
-        this.#failureSeen = true;
       } else {
         this.#finished = new Promise<void>((resolve, reject) => {
           this.#settle = { resolve, reject };
@@ -324,8 +324,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       return Promise.resolve({ done: false, value });
     }
     if (this.#closed()) {
-      if (this.#failure && !this.#failureSeen) {
-        this.#failureSeen = true;
+      if (this.#failure && !this.#failureThrown) {
+        this.#failureThrown = true;
         return Promise.reject(this.#failure);
       }
       return Promise.resolve({ done: true, value: undefined });
@@ -453,7 +453,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     if (waiting) {
       this.#waiting = undefined;
       if (failure) {
-        this.#failureSeen = true;
+        this.#failureThrown = true;
         waiting.reject(failure);
       } else {
         waiting.resolve({ done: true, value: undefined });
@@ -462,10 +462,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     const settle = this.#settle;
     if (settle) {
       this.#settle = undefined;
-      if (failure) {
-        this.#failureSeen = true;
-        settle.reject(failure);
-      } else settle.resolve();
+      if (failure) settle.reject(failure);
+      else settle.resolve();
     } else if (failure && !this.#iterating && this.#started && !this.#finished) {
       // Nobody can observe this failure: surface it rather than lose it.
       this.#finished = Promise.reject(failure);
