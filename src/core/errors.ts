@@ -81,7 +81,7 @@ export class HTTPError extends SDKError {
   readonly headers: Headers;
   /**
    * Response body: the parsed value when the response is JSON, else the text; at most
-   * {@link MAX_ERROR_BODY} characters are read (longer text is cut and ends with `…`);
+   * 64 KiB (65,536 characters) are read (longer text is cut and ends with `…`);
    * `undefined` when the body is empty or could not be read.
    */
   readonly body: unknown;
