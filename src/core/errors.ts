@@ -32,6 +32,16 @@ export function redactUrl(url: string): string {
 }
 
 /**
+ * Redacts every URL inside free text (a runtime's error message can quote the URL it was given,
+ * credentials included) the way {@link redactUrl} does.
+ *
+ * @internal
+ */
+export function redactText(text: string): string {
+  return text.replace(/\b[a-z][a-z\d+.-]*:\/\/[^\s"'<>`]+/gi, (url) => redactUrl(url));
+}
+
+/**
  * Base class of every error runstream throws. Catch this to handle any SDK failure.
  *
  * Shape: `name` is the literal class name; `cause` (standard `Error.cause`) holds the
@@ -58,7 +68,7 @@ export class SDKError extends Error {
     for (const [key, value] of Object.entries(this)) {
       if (key !== 'cause' && value !== undefined) out[key] = value;
     }
-    if (this.cause instanceof Error) out.cause = { name: this.cause.name, message: this.cause.message };
+    if (this.cause instanceof Error) out.cause = { name: this.cause.name, message: redactText(this.cause.message) };
     return out;
   }
 }
@@ -162,7 +172,8 @@ export class ConnectionError extends SDKError {
 
   constructor(init: { method: string; url: string; reason: string; cause?: unknown; lastEventId?: string | undefined }) {
     const url = redactUrl(init.url);
-    super(`${init.method} ${url}: ${init.reason}`, { cause: init.cause, lastEventId: init.lastEventId });
+    // The reason quotes the runtime's message, which may repeat the URL with its credentials.
+    super(`${init.method} ${url}: ${redactText(init.reason)}`, { cause: init.cause, lastEventId: init.lastEventId });
     this.method = init.method;
     this.url = url;
   }

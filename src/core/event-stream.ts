@@ -5,7 +5,7 @@
  * @module
  */
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
-import { ConnectionError, HTTPError, SDKError, StreamError } from './errors.js';
+import { ConnectionError, HTTPError, SDKError, StreamError, redactUrl } from './errors.js';
 import type { ReconnectInfo, ResolvedReconnect } from './options.js';
 import { reconnectDelay } from './reconnect.js';
 import { httpErrorFrom, retryAfterDelay } from './http.js';
@@ -186,7 +186,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
           this.#end(
             new StreamError(
               'max-buffer-size',
-              `${config.method} ${config.url}: an event grew past maxEventSize (${config.maxEventSize} characters); raise \`maxEventSize\` if the server really sends events this large`,
+              `${config.method} ${redactUrl(config.url)}: an event grew past maxEventSize (${config.maxEventSize} characters); raise \`maxEventSize\` if the server really sends events this large`,
               { lastEventId: this.#lastEventId, url: config.url, cause: error },
             ),
           );
@@ -384,7 +384,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     const failure = adapter.errorOf?.(event);
     if (failure) {
       this.#end(
-        new StreamError('server-error-event', `${this.#config.method} ${this.#config.url}: the server reported an error in the stream: ${failure.message}`, {
+        new StreamError('server-error-event', `${this.#config.method} ${redactUrl(this.#config.url)}: the server reported an error in the stream: ${failure.message}`, {
           lastEventId: this.#lastEventId,
           event: event.type,
           data: event.raw,
@@ -498,7 +498,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
           return this.#end(
             new StreamError(
               'unexpected-end',
-              `${config.method} ${config.url}: the server closed the stream before its final event` +
+              `${config.method} ${redactUrl(config.url)}: the server closed the stream before its final event` +
                 (config.resumeHint ? `; ${config.resumeHint}` : ''),
               { lastEventId: this.#lastEventId, url: config.url },
             ),
@@ -513,7 +513,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
         return this.#end(
           new StreamError(
             'retries-exhausted',
-            `${config.method} ${config.url}: gave up after ${policy.maxAttempts} reconnect attempts without a new event` +
+            `${config.method} ${redactUrl(config.url)}: gave up after ${policy.maxAttempts} reconnect attempts without a new event` +
               (cause ? ` (last failure: ${cause.message})` : ''),
             { cause, lastEventId: this.#lastEventId, url: config.url },
           ),
@@ -571,7 +571,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       this.#end(
         new StreamError(
           'invalid-content-type',
-          `${config.method} ${config.url}: expected a text/event-stream response, got ${contentType ? `"${contentType}"` : 'no content type'}${response.body ? '' : ' and no body'}; check the URL points at the event stream`,
+          `${config.method} ${redactUrl(config.url)}: expected a text/event-stream response, got ${contentType ? `"${contentType}"` : 'no content type'}${response.body ? '' : ' and no body'}; check the URL points at the event stream`,
           { lastEventId: this.#lastEventId, url: config.url },
         ),
       );

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ConnectionError, SDKError, TimeoutError } from './errors.js';
+import { ConnectionError, SDKError, TimeoutError, redactUrl } from './errors.js';
 import { EventStream, type EventMap, type StreamAdapter } from './event-stream.js';
 import { httpErrorFrom } from './http.js';
 import { DEFAULTS, type AuthScheme, type ClientOptions, type RequestOptions } from './options.js';
@@ -132,7 +132,7 @@ export class Transport {
       try {
         return JSON.parse(text) as T;
       } catch (cause) {
-        throw new SDKError(`${spec.method} ${url}: the response is not valid JSON (${text.slice(0, 80)})`, { cause });
+        throw new SDKError(`${spec.method} ${redactUrl(url)}: the response is not valid JSON (${text.slice(0, 80)})`, { cause });
       }
     } finally {
       clearTimeout(timer);
