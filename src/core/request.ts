@@ -72,9 +72,20 @@ export class Transport {
     const key = this.#apiKey;
     const effective = this.#auth ?? (scheme === 'none' && key ? 'bearer' : scheme);
     if (key && effective !== 'none') {
-      if (effective === 'bearer') headers.set('authorization', `Bearer ${key}`);
-      else if (effective === 'x-api-key') headers.set('x-api-key', key);
-      else headers.set(effective.header, `${effective.prefix ?? ''}${key}`);
+      const [name, value] =
+        effective === 'bearer'
+          ? ['authorization', `Bearer ${key}`]
+          : effective === 'x-api-key'
+            ? ['x-api-key', key]
+            : [effective.header, `${effective.prefix ?? ''}${key}`];
+      try {
+        headers.set(name, value);
+      } catch {
+        // The runtime's TypeError quotes the rejected value: the key itself.
+        throw new TypeError(
+          `Runstream: the API key cannot be sent in the "${name}" header: the name or the key holds a character HTTP headers forbid (a line break, NUL or a non-Latin-1 character); check how the key was read`,
+        );
+      }
     }
     if (extra) new Headers(extra).forEach((value, name) => headers.set(name, value));
     return headers;
