@@ -5,7 +5,7 @@
  * @module
  */
 import { errorMessage, platformAdapter } from '../core/adapter.js';
-import { StreamError } from '../core/errors.js';
+import { HTTPError, StreamError } from '../core/errors.js';
 import type { EventStream, StreamEvent } from '../core/event-stream.js';
 import type { RequestOptions } from '../core/options.js';
 import type { Transport } from '../core/request.js';
@@ -195,7 +195,8 @@ export class Jobs {
 
   /**
    * Submits a job, streams its progress to `onEvent`, and returns its result: the PraisonAI
-   * "complete streaming example" in one call.
+   * "complete streaming example" in one call. A job that finishes before its stream opens (the
+   * stream answers 400, "Job already completed") is settled by `GET /api/v1/runs/{id}` instead.
    *
    * @example
    * ```ts
@@ -215,11 +216,20 @@ export class Jobs {
     const job = await this.create(params, createOptions);
     let status: string | undefined;
     const events = this.stream(job.job_id, { ...streamOptions, signal: options.signal });
-    for await (const event of events) {
-      onEvent?.(event);
-      if (event.type === 'complete' || event.type === 'status') status = event.data.status;
-      else if (event.type === 'result') status = event.data.status ?? 'succeeded';
-      else if (event.type === 'cancelled') status = 'cancelled';
+    try {
+      for await (const event of events) {
+        onEvent?.(event);
+        if (event.type === 'complete' || event.type === 'status') status = event.data.status;
+        else if (event.type === 'result') status = event.data.status ?? 'succeeded';
+        else if (event.type === 'cancelled') status = 'cancelled';
+      }
+    } catch (error) {
+      // PraisonAI answers 400 when a job has already finished ("no stream available"); a fast
+      // job can finish between create and stream, so its status decides, not the 400.
+      if (!(error instanceof HTTPError && error.status === 400)) throw error;
+      const state = (await this.retrieve(job.job_id, { signal: options.signal })).status;
+      if (state !== 'succeeded' && state !== 'failed' && state !== 'cancelled') throw error;
+      status = state;
     }
     if (options.signal?.aborted) throw options.signal.reason;
     if (status !== 'succeeded') {
