@@ -6,7 +6,7 @@
  */
 import { errorMessage, platformAdapter } from '../core/adapter.js';
 import { HTTPError, StreamError } from '../core/errors.js';
-import type { EventStream, StreamEvent } from '../core/event-stream.js';
+import type { EventOf, EventStream } from '../core/event-stream.js';
 import type { RequestOptions } from '../core/options.js';
 import type { Transport } from '../core/request.js';
 import { segment } from '../core/request.js';
@@ -95,8 +95,11 @@ export interface JobResult {
 
 /** Options of {@link Jobs.run}. */
 export interface JobRunOptions extends JobCreateOptions {
-  /** Called with each stream event (progress, logs) while the job runs. */
-  onEvent?: (event: StreamEvent<JobEventType, JobEventMap[JobEventType]>) => void;
+  /**
+   * Called with each stream event (progress, logs) while the job runs. The event is the
+   * iterator's union: narrowing on `event.type` narrows `event.data`.
+   */
+  onEvent?: (event: EventOf<JobEventMap>) => void;
   /** Stream options (reconnection, limits) for the progress stream. */
   stream?: Omit<StreamOptions, 'signal'>;
 }
