@@ -182,15 +182,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       onError: (error) => {
         // Unknown fields and non-digit `retry` values are ignored by the spec; only the size
         // limit ends the stream.
-        if (error.type === 'max-buffer-size-exceeded') {
-          this.#end(
-            new StreamError(
-              'max-buffer-size',
-              `${config.method} ${redactUrl(config.url)}: an event grew past maxEventSize (${config.maxEventSize} characters); raise \`maxEventSize\` if the server really sends events this large`,
-              { lastEventId: this.#lastEventId, url: config.url, cause: error },
-            ),
-          );
-        }
+        if (error.type === 'max-buffer-size-exceeded') this.#end(this.#tooLarge(error));
       },
       maxBufferSize: config.maxEventSize,
     });
@@ -363,8 +355,21 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     });
   }
 
+  /** The `'max-buffer-size'` error. */
+  #tooLarge(cause?: unknown): StreamError {
+    const config = this.#config;
+    return new StreamError(
+      'max-buffer-size',
+      `${config.method} ${redactUrl(config.url)}: an event grew past maxEventSize (${config.maxEventSize} characters); raise \`maxEventSize\` if the server really sends events this large`,
+      { lastEventId: this.#lastEventId, url: config.url, cause },
+    );
+  }
+
   #onMessage(message: EventSourceMessage): void {
     if (this.#terminal || this.#closed()) return;
+    // The parser bounds only what it buffers across chunks: an event that arrives whole in one
+    // chunk must meet the same limit, or the outcome would depend on where chunks split.
+    if (message.data.length > this.#config.maxEventSize) return this.#end(this.#tooLarge());
     const adapter = this.#config.adapter;
     let event: StreamEvent | null | undefined;
     try {
