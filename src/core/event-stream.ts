@@ -280,6 +280,11 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
    * resolves {@link EventStream.finished}. Calling it again does nothing.
    */
   close(): void {
+    if (this.#closed()) return;
+    // Iteration ends now, as EventSource's close() stops dispatch: events that arrived in the
+    // same chunk but were not yet taken by the iterator are dropped, as they are for listeners.
+    this.#queue.length = 0;
+    this.#head = 0;
     this.#end();
   }
 
