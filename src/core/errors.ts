@@ -38,7 +38,8 @@ export function redactUrl(url: string): string {
  * @internal
  */
 export function redactText(text: string): string {
-  return text.replace(/\b[a-z][a-z\d+.-]*:\/\/[^\s"'<>`]+/gi, (url) => redactUrl(url));
+  // Punctuation that ends a sentence is not part of the URL before it.
+  return text.replace(/\b[a-z][a-z\d+.-]*:\/\/[^\s"'<>`]*[^\s"'<>`.,;:!?)\]]/gi, (url) => redactUrl(url));
 }
 
 /**
