@@ -1,1 +1,19 @@
-export {};
+/**
+ * `runstream/testing`: the reference server, a local HTTP server that plays scripted runs of
+ * every platform runstream supports (Crewship, FlowMaestro, PraisonAI async jobs, the skills
+ * engine, the stax runner) in their documented wire formats and the variants their servers
+ * send, with a request log and fault injection. Node only (it uses `node:http`); the root entry
+ * `runstream` never imports it.
+ *
+ * @packageDocumentation
+ */
+
+export { startReferenceServer } from './server.js';
+export type {
+  DropOptions,
+  RecordedRequest,
+  ReferenceServer,
+  ReferenceServerOptions,
+  StreamRecord,
+  StreamState,
+} from './server.js';

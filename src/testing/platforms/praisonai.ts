@@ -1,0 +1,352 @@
+/**
+ * PraisonAI async jobs (no auth): `POST /api/v1/runs`, `GET /api/v1/runs/:id`,
+ * `GET /api/v1/runs/:id/stream`, `GET /api/v1/runs/:id/result`, `POST /api/v1/runs/:id/cancel`.
+ *
+ * A job runs on the server whether or not anyone streams it: every `eventDelay` ms it advances
+ * one step of its script. A stream replays the steps so far (after `Last-Event-ID`), then
+ * follows live.
+ *
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { isoNow, resumeIndex, type Core, type RequestContext, type Route } from '../context.js';
+import type { SseEntry } from '../sse.js';
+
+type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+type Outcome = 'succeeded' | 'failed' | 'cancelled';
+/** `documented`: unnamed `{"event", "data"}` envelopes, LF, `[DONE]`; `named`: the server's named events, CRLF, ids. */
+type Form = 'documented' | 'named';
+
+interface Step {
+  entry: SseEntry;
+  /** The job's status once this step has happened. */
+  status?: JobStatus;
+  /** The job's progress, in percent, once this step has happened. */
+  progress?: number;
+  /** The step that ends the job; a stream that wrote it has "reached its end". */
+  terminal?: boolean;
+}
+
+interface Job {
+  id: string;
+  prompt: string;
+  form: Form;
+  outcome: Outcome;
+  createdAt: string;
+  steps: Step[];
+  /** How many steps have happened. */
+  emitted: number;
+  status: JobStatus;
+  progress: number;
+  started: boolean;
+  /** Set once a stream wrote the terminal step: later streams get 400. */
+  streamEnded: boolean;
+  timer: NodeJS.Timeout | undefined;
+  waiters: Set<() => void>;
+  idempotencyKey: string | undefined;
+}
+
+const MAX_JOBS = 1000;
+const RETRY_AFTER_SECONDS = 2;
+const FIXED_PROMPT = 'Analyze quarterly sales data';
+
+/** The fixed jobs every server starts with: id → form and outcome. */
+const FIXED: Readonly<Record<string, { form: Form; outcome: Outcome }>> = {
+  run_abc123: { form: 'documented', outcome: 'succeeded' },
+  run_named: { form: 'named', outcome: 'succeeded' },
+  run_named_error: { form: 'named', outcome: 'failed' },
+  run_named_cancelled: { form: 'named', outcome: 'cancelled' },
+};
+
+const PROGRESS: readonly (readonly [number, string])[] = [
+  [0, 'Initializing'],
+  [25, 'Analyzing input'],
+  [50, 'Processing data'],
+  [75, 'Generating response'],
+  [100, 'Complete'],
+];
+
+function resultOf(job: Pick<Job, 'prompt'>): string {
+  return `Analysis complete for “${job.prompt}” (${job.prompt.length} characters).`;
+}
+
+function errorOf(job: Pick<Job, 'prompt'>): string {
+  return `Agent execution failed while processing “${job.prompt.slice(0, 40)}”: LLM provider returned 503`;
+}
+
+/** The documented form ("Stream Run API"): envelopes, a `complete`, then `data: [DONE]`. */
+function documentedSteps(job: Pick<Job, 'id' | 'prompt' | 'outcome'>): Step[] {
+  const envelope = (event: string, data: Record<string, unknown>): SseEntry => ({ data: { event, data } });
+  const progress = ([percentage, current_step]: readonly [number, string]): Step => ({
+    entry: envelope('progress', { percentage, current_step }),
+    progress: percentage,
+  });
+  const complete = (status: Outcome, extra: Record<string, unknown> = {}): Step[] => [
+    { entry: envelope('complete', { status, job_id: job.id, ...extra }), status, terminal: true },
+    { entry: { data: '[DONE]' } },
+  ];
+  const steps: Step[] = [
+    progress(PROGRESS[0]!),
+    { entry: envelope('log', { message: 'Agent started processing' }) },
+    progress(PROGRESS[1]!),
+  ];
+  if (job.outcome === 'cancelled') return [...steps, ...cancelledSteps(job.id, 'documented')];
+  steps.push(progress(PROGRESS[2]!), { entry: envelope('log', { message: 'Data analysis complete — 3 findings' }) });
+  if (job.outcome === 'failed') return [...steps, ...complete('failed', { error: errorOf(job) })];
+  return [...steps, progress(PROGRESS[3]!), progress(PROGRESS[4]!), ...complete('succeeded')];
+}
+
+/** The server's form: named events (sse-starlette: `id` first, CRLF), a heartbeat and a `: ping`. */
+function namedSteps(job: Pick<Job, 'id' | 'prompt' | 'outcome'>): Step[] {
+  const progress = ([percentage, step]: readonly [number, string]): Step => ({
+    entry: { event: 'progress', data: { percentage, step } },
+    progress: percentage,
+  });
+  const steps: Step[] = [
+    { entry: { event: 'status', data: { job_id: job.id, status: 'running' } }, status: 'running' },
+    progress(PROGRESS[0]!),
+    progress(PROGRESS[1]!),
+    { entry: { event: 'heartbeat', data: {}, keepalive: true } },
+    { entry: { comment: `ping - ${isoNow()}` } },
+  ];
+  if (job.outcome === 'cancelled') steps.push(...cancelledSteps(job.id, 'named'));
+  else {
+    steps.push(progress(PROGRESS[2]!));
+    if (job.outcome === 'failed') {
+      steps.push({ entry: { event: 'error', data: { job_id: job.id, error: errorOf(job) } }, status: 'failed', terminal: true });
+    } else {
+      steps.push(progress(PROGRESS[3]!), progress(PROGRESS[4]!), {
+        entry: { event: 'result', data: { job_id: job.id, status: 'succeeded', result: resultOf(job) } },
+        status: 'succeeded',
+        terminal: true,
+      });
+    }
+  }
+  return numbered(steps);
+}
+
+/** The steps that end a cancelled job. */
+function cancelledSteps(jobId: string, form: Form): Step[] {
+  if (form === 'documented') {
+    return [
+      { entry: { data: { event: 'complete', data: { status: 'cancelled', job_id: jobId } } }, status: 'cancelled', terminal: true },
+      { entry: { data: '[DONE]' } },
+    ];
+  }
+  return [{ entry: { event: 'cancelled', data: { job_id: jobId } }, status: 'cancelled', terminal: true }];
+}
+
+/** Gives the named form's events ids `1`, `2`, … (keepalives and comments get none). */
+function numbered(steps: Step[], from = 0): Step[] {
+  let count = from;
+  for (const step of steps) {
+    if (step.entry.data !== undefined && !step.entry.keepalive && step.entry.id === undefined) step.entry.id = String(++count);
+  }
+  return steps;
+}
+
+function isTerminal(status: JobStatus): boolean {
+  return status === 'succeeded' || status === 'failed' || status === 'cancelled';
+}
+
+/** The PraisonAI routes of one server. @internal */
+export function praisonaiRoutes(core: Core): Route[] {
+  const jobs = new Map<string, Job>();
+  const byIdempotencyKey = new Map<string, Job>();
+
+  function createJob(id: string, prompt: string, form: Form, outcome: Outcome, idempotencyKey?: string): Job {
+    const job: Job = {
+      id,
+      prompt,
+      form,
+      outcome,
+      createdAt: isoNow(),
+      steps: [],
+      emitted: 0,
+      status: 'queued',
+      progress: 0,
+      started: false,
+      streamEnded: false,
+      timer: undefined,
+      waiters: new Set(),
+      idempotencyKey,
+    };
+    job.steps = form === 'named' ? namedSteps(job) : documentedSteps(job);
+    jobs.set(id, job);
+    if (idempotencyKey) byIdempotencyKey.set(idempotencyKey, job);
+    return job;
+  }
+
+  for (const [id, { form, outcome }] of Object.entries(FIXED)) createJob(id, FIXED_PROMPT, form, outcome);
+
+  /** Starts the job's clock (fixed jobs start on first use, created jobs at once). */
+  function start(job: Job): void {
+    if (job.started) return;
+    job.started = true;
+    job.timer = core.timers.later(core.settings.eventDelay, () => advance(job));
+  }
+
+  function advance(job: Job): void {
+    job.timer = undefined;
+    const step = job.steps[job.emitted];
+    if (!step) return;
+    job.emitted++;
+    if (job.status === 'queued') job.status = 'running';
+    if (step.progress !== undefined) job.progress = step.progress;
+    if (step.status !== undefined) job.status = step.status;
+    for (const wake of [...job.waiters]) wake();
+    if (job.emitted < job.steps.length) job.timer = core.timers.later(core.settings.eventDelay, () => advance(job));
+  }
+
+  /** Resolves true when the job takes its next step, false when `signal` aborts first. */
+  function nextStep(job: Job, signal: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve(false);
+      const wake = () => {
+        job.waiters.delete(wake);
+        signal.removeEventListener('abort', stop);
+        resolve(true);
+      };
+      const stop = () => {
+        job.waiters.delete(wake);
+        resolve(false);
+      };
+      job.waiters.add(wake);
+      signal.addEventListener('abort', stop, { once: true });
+    });
+  }
+
+  /** Keeps at most MAX_JOBS: forgets the oldest finished job created by POST. */
+  function makeRoom(): boolean {
+    if (jobs.size < MAX_JOBS) return true;
+    for (const job of jobs.values()) {
+      if (!(job.id in FIXED) && isTerminal(job.status)) {
+        jobs.delete(job.id);
+        if (job.idempotencyKey) byIdempotencyKey.delete(job.idempotencyKey);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function lookup(ctx: RequestContext): Job | undefined {
+    const job = jobs.get(ctx.params.id!);
+    if (!job) ctx.json(404, { detail: 'Job not found' });
+    else start(job);
+    return job;
+  }
+
+  function state(job: Job): Record<string, unknown> {
+    return {
+      job_id: job.id,
+      status: job.status,
+      progress_percentage: job.progress,
+      created_at: job.createdAt,
+      retry_after: isTerminal(job.status) ? null : RETRY_AFTER_SECONDS,
+    };
+  }
+
+  function submit(ctx: RequestContext): void {
+    const body = ctx.body as { prompt?: unknown } | undefined;
+    const prompt = body && typeof body === 'object' ? body.prompt : undefined;
+    if (typeof prompt !== 'string' || prompt.trim() === '') {
+      ctx.json(400, { detail: 'prompt is required' });
+      return;
+    }
+    const key = ctx.header('idempotency-key');
+    let job = key ? byIdempotencyKey.get(key) : undefined;
+    if (!job) {
+      if (!makeRoom()) {
+        ctx.json(503, { detail: 'Too many jobs' }, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+        return;
+      }
+      const form: Form = /\bnamed\b/i.test(prompt) ? 'named' : 'documented';
+      const outcome: Outcome = /\bfail/i.test(prompt) ? 'failed' : /\bcancel/i.test(prompt) ? 'cancelled' : 'succeeded';
+      job = createJob(`run_${randomBytes(6).toString('hex')}`, prompt, form, outcome, key);
+      start(job);
+    }
+    const path = `/api/v1/runs/${job.id}`;
+    ctx.json(
+      202,
+      { job_id: job.id, status: job.status, created_at: job.createdAt, poll_url: path, stream_url: `${path}/stream` },
+      { location: path, 'retry-after': String(RETRY_AFTER_SECONDS) },
+    );
+  }
+
+  function retrieve(ctx: RequestContext): void {
+    const job = lookup(ctx);
+    if (job) ctx.json(200, state(job));
+  }
+
+  function result(ctx: RequestContext): void {
+    const job = lookup(ctx);
+    if (!job) return;
+    if (!isTerminal(job.status)) {
+      ctx.json(409, { detail: `Job not completed yet (status: ${job.status})` }, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+      return;
+    }
+    const body: Record<string, unknown> = {
+      job_id: job.id,
+      status: job.status,
+      result: job.status === 'succeeded' ? resultOf(job) : null,
+    };
+    if (job.status === 'failed') body.error = errorOf(job);
+    ctx.json(200, body);
+  }
+
+  function cancel(ctx: RequestContext): void {
+    const job = lookup(ctx);
+    if (!job) return;
+    if (isTerminal(job.status)) {
+      ctx.json(409, { detail: `Job already ${job.status}` });
+      return;
+    }
+    const done = job.steps.slice(0, job.emitted);
+    const previousIds = done.filter((step) => step.entry.id !== undefined).length;
+    const ending = cancelledSteps(job.id, job.form);
+    job.steps = [...done, ...(job.form === 'named' ? numbered(ending, previousIds) : ending)];
+    job.status = 'cancelled';
+    if (!job.timer) job.timer = core.timers.later(core.settings.eventDelay, () => advance(job));
+    ctx.json(200, state(job));
+  }
+
+  async function stream(ctx: RequestContext): Promise<void> {
+    const job = lookup(ctx);
+    if (!job) return;
+    if (job.streamEnded) {
+      ctx.json(400, { detail: 'Job already completed (no stream available)' });
+      return;
+    }
+    let index = resumeIndex(
+      job.steps.map((step) => step.entry),
+      ctx.header('last-event-id'),
+    );
+    const channel =
+      job.form === 'named'
+        ? ctx.sse({ eol: '\r\n', idFirst: true, contentType: 'text/event-stream; charset=utf-8' })
+        : ctx.sse();
+    if (job.form === 'named') {
+      core.timers.every(core.settings.keepaliveInterval, channel.signal, () => channel.send({ comment: `ping - ${isoNow()}` }));
+    }
+    for (;;) {
+      while (index < job.emitted) {
+        const step = job.steps[index++]!;
+        if (!channel.send(step.entry)) return;
+        if (step.terminal) job.streamEnded = true;
+      }
+      if (index >= job.steps.length) {
+        channel.end();
+        return;
+      }
+      if (!(await nextStep(job, channel.signal))) return;
+    }
+  }
+
+  return [
+    { method: 'POST', pattern: '/api/v1/runs', handler: submit },
+    { method: 'GET', pattern: '/api/v1/runs/:id', handler: retrieve },
+    { method: 'GET', pattern: '/api/v1/runs/:id/stream', handler: stream },
+    { method: 'GET', pattern: '/api/v1/runs/:id/result', handler: result },
+    { method: 'POST', pattern: '/api/v1/runs/:id/cancel', handler: cancel },
+  ];
+}

@@ -1,0 +1,388 @@
+/**
+ * `startReferenceServer()`: a local HTTP server that plays scripted runs of the five platforms
+ * runstream supports, in their documented wire formats and the variants their servers send.
+ *
+ * @module
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { errorBody, Timers, type Core, type RequestContext, type Route, type Settings } from './context.js';
+import { crewshipRoutes } from './platforms/crewship.js';
+import { flowmaestroRoutes } from './platforms/flowmaestro.js';
+import { praisonaiRoutes } from './platforms/praisonai.js';
+import { skillsRoutes } from './platforms/skills.js';
+import { staxRunner } from './platforms/stax.js';
+import { SseChannel, type Fault, type StreamRecord } from './sse.js';
+
+export type { StreamRecord, StreamState } from './sse.js';
+
+/** Options of {@link startReferenceServer}. Durations in milliseconds. */
+export interface ReferenceServerOptions {
+  /**
+   * TCP port to listen on; `0` picks a free one (read it from {@link ReferenceServer.port}).
+   * @defaultValue 0
+   */
+  port?: number;
+  /**
+   * Interface to listen on. Only loopback addresses are accepted (`127.0.0.1` or any
+   * `127.x.y.z`, `::1`, `localhost`): the server has fixed keys and no rate limits.
+   * @defaultValue '127.0.0.1'
+   */
+  host?: string;
+  /**
+   * The API key the server accepts: as `Authorization: Bearer <apiKey>` on Crewship routes and
+   * `X-API-Key: <apiKey>` on FlowMaestro and skills routes. PraisonAI and stax routes need none.
+   * @defaultValue 'test-key'
+   */
+  apiKey?: string;
+  /**
+   * Wait between two scripted events of a stream or a run, in milliseconds. Comments follow the
+   * event before them at once.
+   * @defaultValue 5
+   */
+  eventDelay?: number;
+  /**
+   * Interval of periodic keepalives, in milliseconds: stax `event: ping`, FlowMaestro
+   * `: keepalive` and PraisonAI `: ping` comments. Tests pass small values to see them.
+   * @defaultValue 30000
+   */
+  keepaliveInterval?: number;
+}
+
+/** One request the server received, as {@link ReferenceServer.requests} logs it. */
+export interface RecordedRequest {
+  /** HTTP method, upper-case. */
+  readonly method: string;
+  /** Path with its query string, e.g. `'/v1/runs/run_abc123/events?types=log'`. */
+  readonly path: string;
+  /**
+   * Request headers with lower-case names. The values of `authorization` and `x-api-key` are
+   * replaced by `'***'`; repeated headers are joined with `', '`.
+   */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body parsed as JSON; `undefined` when there is none or it is not JSON. */
+  readonly body: unknown;
+  /** The `x-request-id` the server answered with. */
+  readonly requestId: string;
+}
+
+/** Options of {@link ReferenceServer.dropNext}. */
+export interface DropOptions {
+  /** How many events to write in full before the drop (keepalives and comments do not count). */
+  afterEvents: number;
+  /**
+   * Also write the first part of the next event before destroying the socket: for CRLF
+   * streams up to the CR that ends its last field line (the LF and the blank line never
+   * come); for LF streams up to the middle of the multi-byte character nearest its middle (or
+   * its middle byte). Without it, the socket is destroyed between two events.
+   * @defaultValue false
+   */
+  midEvent?: boolean;
+}
+
+/**
+ * A running reference server. Routes (all JSON errors are `{"error": {"code", "message"}}`,
+ * PraisonAI's `{"detail": …}`; every response carries CORS headers and an `x-request-id`;
+ * `OPTIONS` on any path answers 204):
+ *
+ * - Crewship, `GET /v1/runs/:id/events` (Bearer; 401, 404): named events with ids `evt_001`, …;
+ *   honours `Last-Event-ID` (replays after it; 204 when nothing is left) and `?types=a,b` (the
+ *   `error` event and keepalives always pass). Runs: `run_abc123` (the CLI page's story),
+ *   `run_failed` (ends `agent.error`, `run.failed`), `run_envelope` (unnamed `{"type","data"}`
+ *   envelopes, an `event: heartbeat`, a named `complete`), `run_error` (an `event: error`
+ *   `{"message"}` after three events).
+ * - FlowMaestro, `GET /api/v1/executions/:id/events` and `GET /v1/executions/:id/events`
+ *   (`X-API-Key`; 401, 404): camelCase payloads, no ids, a `: keepalive` comment after
+ *   `connected` and every `keepaliveInterval`. Executions: `exec_xyz789` (completes),
+ *   `exec_failed`, `exec_cancelled`.
+ * - PraisonAI (no auth): `POST /api/v1/runs` `{prompt}` → 202 (`Location`, `Retry-After: 2`;
+ *   400 without prompt; `Idempotency-Key` returns the same job); `GET /api/v1/runs/:id`;
+ *   `GET /api/v1/runs/:id/result` (409 until finished); `POST /api/v1/runs/:id/cancel` (409
+ *   once finished); `GET /api/v1/runs/:id/stream`: the documented form (unnamed
+ *   `{"event","data"}` envelopes, LF, then `data: [DONE]`) or the server's (named `status`,
+ *   `progress`, `heartbeat`, `result` | `error` | `cancelled`, ids `1`, `2`, …, CRLF, a `: ping`
+ *   comment and one every `keepaliveInterval`), resuming after `Last-Event-ID`; 400 once a
+ *   stream of the job has reached its end. Jobs: `run_abc123` (documented), `run_named`,
+ *   `run_named_error`, `run_named_cancelled`; created jobs use the documented form unless the
+ *   prompt has the word "named", and fail when it has "fail", are cancelled when it has
+ *   "cancel".
+ * - Skills engine, `POST /v1/skills/:skill_id/execute/stream` and `…/execute` (`x-api-key`;
+ *   401, 404, 400 without `inputs`): `my.skill` (outputs echo `inputs.text` and its length)
+ *   and `failing.skill` (`done` carries `error` `STEP_FAILED`); no ids.
+ * - stax runner (no auth): `GET /api/events`, never ending, `event: ping` on connect and every
+ *   `keepaliveInterval`, every run's events to every subscriber; `POST /api/runs` `{runId?}` →
+ *   202 `{runId}` starts a scripted run (one job `build`, three steps, 14 events).
+ */
+export interface ReferenceServer {
+  /** Origin of the server, e.g. `'http://127.0.0.1:54321'` (no trailing slash). */
+  readonly url: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** Every request received, oldest first; at most 10 000 (older ones are dropped). */
+  readonly requests: readonly RecordedRequest[];
+  /** Every SSE response opened, oldest first, updated live; at most 10 000. */
+  readonly streams: readonly StreamRecord[];
+  /**
+   * Makes the next SSE response whose path (with query) starts with `path` (or matches it, for a
+   * RegExp) drop after `afterEvents` events. Faults queue: each applies to one response.
+   */
+  dropNext(path: string | RegExp, options: DropOptions): void;
+  /**
+   * Starts a scripted stax run on the bus, as `POST /api/runs` does; its first event follows
+   * after `eventDelay` ms.
+   *
+   * @param runId - the id to use; by default 8 random hex digits.
+   * @returns the run id.
+   * @throws TypeError when `runId` is not 1–64 of `[A-Za-z0-9_.-]`; Error when that run is running.
+   */
+  staxStartRun(runId?: string): string;
+  /**
+   * Stops the server: ends every open SSE response, closes every connection and clears every
+   * timer, so that the process can exit. Resolves once the listening socket is closed.
+   * Calling it again returns the same promise.
+   */
+  close(): Promise<void>;
+}
+
+const MAX_LOG = 10_000;
+const MAX_BODY = 1024 * 1024;
+const SECRET_HEADERS = new Set(['authorization', 'x-api-key']);
+const CORS: Readonly<Record<string, string>> = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-headers': 'authorization, x-api-key, last-event-id, content-type, idempotency-key, accept',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-expose-headers': 'x-request-id, retry-after',
+};
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`startReferenceServer: ${name} must be a number ≥ 0 (ms), got ${value}`);
+  return value;
+}
+
+/** Compiles `/v1/runs/:id/events` into a RegExp with named groups. */
+function compile(route: Route): { route: Route; regexp: RegExp } {
+  const source = route.pattern
+    .split('/')
+    .map((part) => (part.startsWith(':') ? `(?<${part.slice(1)}>[^/]+)` : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return { route, regexp: new RegExp(`^${source}$`) };
+}
+
+/** Reads the body; `'too-large'` past MAX_BODY bytes (the rest is discarded). */
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_BODY ? 'too-large' : Buffer.concat(chunks)));
+    req.on('error', () => resolve(Buffer.alloc(0)));
+  });
+}
+
+function parseJson(buffer: Buffer | 'too-large' | undefined): unknown {
+  if (buffer === undefined || buffer === 'too-large' || buffer.length === 0) return undefined;
+  try {
+    return JSON.parse(buffer.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function headerMap(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    headers[name] = SECRET_HEADERS.has(name) ? '***' : Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+function pushBounded<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > MAX_LOG) list.splice(0, list.length - MAX_LOG);
+}
+
+/**
+ * Starts a reference server: scripted runs of Crewship, FlowMaestro, PraisonAI async jobs, the
+ * skills engine and the stax runner over real sockets, with a request log and fault injection.
+ * Node only. Each call makes an independent server with its own state; see
+ * {@link ReferenceServer} for the routes.
+ *
+ * @example
+ * ```ts
+ * import { Runstream } from 'runstream';
+ * import { startReferenceServer } from 'runstream/testing';
+ *
+ * const server = await startReferenceServer();
+ * const client = new Runstream({ baseUrl: server.url, apiKey: 'test-key' });
+ * for await (const event of client.runs.stream('run_abc123')) console.log(event.type);
+ * await server.close();
+ * ```
+ *
+ * @param options - port, host, API key and pacing; see {@link ReferenceServerOptions}.
+ * @returns the server, once it listens.
+ * @throws TypeError (rejects) when `host` is not a loopback address; RangeError for a negative
+ *   or non-finite duration; the listen error (e.g. `EADDRINUSE`) when the port is taken.
+ */
+export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopback(host)) throw new TypeError(`startReferenceServer: host must be a loopback address, got "${host}"`);
+  const settings: Settings = {
+    apiKey: options.apiKey ?? 'test-key',
+    eventDelay: nonNegative('eventDelay', options.eventDelay, 5),
+    keepaliveInterval: nonNegative('keepaliveInterval', options.keepaliveInterval, 30_000),
+  };
+  if (settings.keepaliveInterval === 0) throw new RangeError('startReferenceServer: keepaliveInterval must be > 0 (ms)');
+
+  const timers = new Timers();
+  const core: Core = { settings, timers };
+  const stax = staxRunner(core);
+  const routes = [...crewshipRoutes(), ...flowmaestroRoutes(), ...praisonaiRoutes(core), ...skillsRoutes(), ...stax.routes].map(compile);
+
+  const requests: RecordedRequest[] = [];
+  const streams: StreamRecord[] = [];
+  const channels = new Set<SseChannel>();
+  const faults: Fault[] = [];
+  let nextRequestId = 0;
+
+  function takeFault(path: string): Fault | undefined {
+    const index = faults.findIndex((fault) => (typeof fault.match === 'string' ? path.startsWith(fault.match) : fault.match.test(path)));
+    return index === -1 ? undefined : faults.splice(index, 1)[0];
+  }
+
+  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    if (res.headersSent || res.destroyed) return;
+    const text = body === undefined ? '' : JSON.stringify(body);
+    res.writeHead(status, {
+      ...headers,
+      ...(text ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) } : {}),
+    });
+    res.end(text);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = `req_${String(++nextRequestId).padStart(6, '0')}`;
+    for (const [name, value] of Object.entries(CORS)) res.setHeader(name, value);
+    res.setHeader('x-request-id', requestId);
+    res.on('error', () => {});
+    const method = req.method ?? 'GET';
+    const path = req.url ?? '/';
+    const url = new URL(path, 'http://reference.invalid');
+    const raw = method === 'GET' || method === 'HEAD' || method === 'OPTIONS' ? undefined : await readBody(req);
+    const body = parseJson(raw);
+    pushBounded(requests, { method, path, headers: headerMap(req), body, requestId });
+
+    if (method === 'OPTIONS') {
+      res.writeHead(204, { 'access-control-max-age': '600' });
+      res.end();
+      return;
+    }
+    if (raw === 'too-large') {
+      send(res, 413, errorBody('payload_too_large', `Request bodies are limited to ${MAX_BODY} bytes`));
+      return;
+    }
+    let pathMatched = false;
+    for (const { route, regexp } of routes) {
+      const match = regexp.exec(url.pathname);
+      if (!match) continue;
+      pathMatched = true;
+      if (route.method !== method) continue;
+      const params: Record<string, string> = {};
+      for (const [name, value] of Object.entries(match.groups ?? {})) params[name] = decodeURIComponent(value);
+      const ctx: RequestContext = {
+        core,
+        req,
+        res,
+        url,
+        params,
+        body,
+        header: (name) => {
+          const value = req.headers[name.toLowerCase()];
+          return Array.isArray(value) ? value.join(', ') : value;
+        },
+        json: (status, payload, headers) => send(res, status, payload, headers),
+        noContent: () => send(res, 204, undefined),
+        sse: (format = {}) => {
+          res.writeHead(200, {
+            'content-type': format.contentType ?? 'text/event-stream',
+            'cache-control': 'no-cache',
+            connection: 'keep-alive',
+          });
+          res.flushHeaders();
+          const record: StreamRecord = {
+            method,
+            path,
+            requestId,
+            lastEventId: ctx.header('last-event-id'),
+            events: 0,
+            state: 'open',
+          };
+          pushBounded(streams, record);
+          const channel = new SseChannel(res, record, format, takeFault(path));
+          channels.add(channel);
+          channel.signal.addEventListener('abort', () => channels.delete(channel), { once: true });
+          return channel;
+        },
+      };
+      await route.handler(ctx);
+      return;
+    }
+    if (pathMatched) {
+      send(res, 405, errorBody('method_not_allowed', `${method} is not allowed on ${url.pathname}`), { allow: 'GET, POST, OPTIONS' });
+    } else {
+      send(res, 404, errorBody('not_found', `No route for ${method} ${url.pathname}`));
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) send(res, 500, errorBody('internal', error instanceof Error ? error.message : String(error)));
+      else res.destroy();
+    });
+  });
+  // A client that vanishes mid-request must not crash the process.
+  server.on('clientError', (_error, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: origin,
+    port,
+    requests,
+    streams,
+    dropNext(path, dropOptions) {
+      const afterEvents = dropOptions?.afterEvents;
+      if (typeof afterEvents !== 'number' || !Number.isInteger(afterEvents) || afterEvents < 0) {
+        throw new RangeError('dropNext: afterEvents must be an integer ≥ 0');
+      }
+      faults.push({ match: path, afterEvents, midEvent: dropOptions.midEvent === true });
+    },
+    staxStartRun: (runId) => stax.startRun(runId),
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        timers.close();
+        for (const channel of [...channels]) channel.shutdown();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
