@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Runstream } from '../../src/index.js';
+import { startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
+import { API_KEY, budget, collect, FAST_RECONNECT, watch } from './support.js';
+
+let server: ReferenceServer;
+let client: Runstream;
+
+beforeAll(async () => {
+  // 20 ms between events: a 10-event run still has most of its events to send when a test
+  // stops reading after the second.
+  server = await startReferenceServer({ eventDelay: 20 });
+  client = new Runstream({ baseUrl: server.url, apiKey: API_KEY, reconnect: FAST_RECONNECT });
+});
+afterAll(() => server.close());
+
+/** Waits until the server has seen the client close the one stream `log` recorded. */
+async function serverSawClose(log: ReturnType<typeof watch>): Promise<void> {
+  await expect.poll(() => log.streams().map((stream) => stream.state), { timeout: 2_000, interval: 5 }).toEqual(['client-closed']);
+}
+
+describe('stopping a stream over a real socket', () => {
+  it('ends quietly when the AbortSignal aborts mid-stream, and the server sees the socket close', async () => {
+    const log = watch(server);
+    const controller = new AbortController();
+    const stream = client.runs.stream('run_abc123', { signal: AbortSignal.any([controller.signal, budget()]) });
+    const seen: string[] = [];
+
+    // No try/catch: an abort must not throw out of the loop.
+    for await (const event of stream) {
+      seen.push(event.type);
+      if (seen.length === 2) controller.abort();
+      if (seen.length > 10) break;
+    }
+
+    expect(seen).toEqual(['run.started', 'log']);
+    expect(stream.readyState).toBe('closed');
+    await expect(stream.finished).resolves.toBeUndefined();
+    await serverSawClose(log);
+    expect(log.streams()[0]!.events).toBeLessThan(10);
+    expect(log.requests()).toHaveLength(1);
+  });
+
+  it('closes the connection when the loop is left with break', async () => {
+    const log = watch(server);
+    const stream = client.runs.stream('run_abc123', { signal: budget() });
+    let count = 0;
+    for await (const event of stream) {
+      count++;
+      if (event.type === 'agent.started') break;
+    }
+
+    expect(count).toBe(3);
+    expect(stream.readyState).toBe('closed');
+    await serverSawClose(log);
+    expect(log.requests()).toHaveLength(1);
+  });
+
+  it('ends quietly when close() is called from a listener', async () => {
+    const log = watch(server);
+    const stream = client.executions.stream('exec_xyz789', { signal: budget() });
+    const seen: string[] = [];
+    stream.addEventListener('node:started', (event) => {
+      seen.push(event.data.nodeId ?? '');
+      stream.close();
+    });
+
+    await stream.finished;
+    expect(seen).toEqual(['node_1']);
+    await serverSawClose(log);
+  });
+
+  it('ends a POST stream quietly on abort, without sending it again', async () => {
+    const log = watch(server);
+    const controller = new AbortController();
+    const seen: string[] = [];
+    for await (const event of client.skills.stream('my.skill', { inputs: { text: 'stop me' } }, { signal: controller.signal })) {
+      seen.push(event.type);
+      if (seen.length === 1) controller.abort();
+      if (seen.length > 10) break;
+    }
+
+    expect(seen).toEqual(['skill_start']);
+    await serverSawClose(log);
+    expect(log.requests()).toHaveLength(1);
+  });
+
+  it('stops the never-ending bus on abort', async () => {
+    const log = watch(server);
+    const controller = new AbortController();
+    const bus = client.runner.stream({ signal: controller.signal });
+    const collecting = collect(bus);
+    await log.opened('/api/events', 1);
+
+    controller.abort();
+    await expect(collecting).resolves.toEqual([]);
+    await serverSawClose(log);
+  });
+
+  it('ends at once when the signal is already aborted, without a request', async () => {
+    const log = watch(server);
+    const events = await collect(client.runs.stream('run_abc123', { signal: AbortSignal.abort() }));
+    expect(events).toEqual([]);
+    expect(log.requests()).toHaveLength(0);
+  });
+});

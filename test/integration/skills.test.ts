@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HTTPError, Runstream, StreamError, type SkillExecuteParams } from '../../src/index.js';
+import { startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
+import { API_KEY, budget, collect, collectUntilError, rejectionOf, typesOf, watch } from './support.js';
+
+let server: ReferenceServer;
+let client: Runstream;
+
+beforeAll(async () => {
+  server = await startReferenceServer();
+  client = new Runstream({ baseUrl: server.url, apiKey: API_KEY });
+});
+afterAll(() => server.close());
+
+describe('skills engine over a real socket', () => {
+  it('POSTs the inputs and streams engine events ending with done', async () => {
+    const log = watch(server);
+    const events = await collect(client.skills.stream('my.skill', { inputs: { text: 'Hello world' } }, { signal: budget() }));
+
+    expect(typesOf(events)).toEqual(['skill_start', 'step_start', 'step_completed', 'step_start', 'step_skipped', 'skill_completed', 'done']);
+    const done = events.at(-1)!;
+    if (done.type !== 'done') throw new Error('the last event is not done');
+    expect(done.data).toMatchObject({ skill_id: 'my.skill', status: 'completed', outputs: { length: 11, result: expect.stringContaining('Hello world') } });
+    // Every engine event repeats its SSE name in `type` and shares the execution's trace id.
+    for (const event of events.slice(0, -1)) {
+      expect(event.data).toMatchObject({ type: event.type, trace_id: done.data.trace_id, timestamp: expect.stringMatching(/Z$/) });
+    }
+    const completed = events[2]!;
+    if (completed.type !== 'step_completed') throw new Error('expected step_completed');
+    expect(completed.data.step_id).toBe('analyze');
+    expect(completed.data.data?.produced_output).toEqual({ summary: '11 characters: “Hello world”' });
+
+    const [request, ...more] = log.requests('/v1/skills/my.skill/execute/stream');
+    expect(more).toHaveLength(0);
+    expect(request).toMatchObject({
+      method: 'POST',
+      body: { inputs: { text: 'Hello world' } },
+      headers: { 'x-api-key': '***', 'content-type': 'application/json', accept: 'text/event-stream' },
+    });
+  });
+
+  it('returns the same result from execute()', async () => {
+    const result = await client.skills.execute('my.skill', { inputs: { text: 'Grüße 👋' } });
+    expect(result).toMatchObject({ skill_id: 'my.skill', status: 'completed', outputs: { length: 7 }, trace_id: expect.any(String) });
+    expect(result.outputs!.result).toContain('Grüße 👋');
+  });
+
+  it('fails failing.skill with StreamError carrying the trace id, after step_failed and done', async () => {
+    const { items, error } = await collectUntilError(client.skills.stream('failing.skill', { inputs: {} }, { signal: budget() }));
+
+    expect(typesOf(items)).toEqual(['skill_start', 'step_start', 'step_failed', 'skill_completed', 'done']);
+    const done = items.at(-1)!.data as { trace_id: string; error: { code: string } };
+    expect(done.error.code).toBe('STEP_FAILED');
+    expect(error).toBeInstanceOf(StreamError);
+    expect(error).toMatchObject({
+      code: 'server-error-event',
+      event: 'done',
+      traceId: done.trace_id,
+      message: expect.stringContaining("Step 'fetch' failed"),
+    });
+  });
+
+  it('fails execute() of failing.skill with StreamError carrying the trace id', async () => {
+    const error = await rejectionOf(client.skills.execute('failing.skill', { inputs: {} }));
+    expect(error).toBeInstanceOf(StreamError);
+    expect(error).toMatchObject({ code: 'server-error-event', traceId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+  });
+
+  it('maps a missing inputs to HTTPError 400 and an unknown skill to 404', async () => {
+    const log = watch(server);
+    const bad = await rejectionOf(collect(client.skills.stream('my.skill', {} as SkillExecuteParams, { signal: budget() })));
+    expect(bad).toBeInstanceOf(HTTPError);
+    expect(bad).toMatchObject({ status: 400, method: 'POST', body: { error: { code: 'INVALID_REQUEST' } } });
+
+    const unknown = await rejectionOf(client.skills.execute('no.such.skill', { inputs: {} }));
+    expect(unknown).toBeInstanceOf(HTTPError);
+    expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'SKILL_NOT_FOUND' } } });
+    expect(log.requests()).toHaveLength(2);
+  });
+});
