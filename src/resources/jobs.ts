@@ -93,14 +93,18 @@ export interface JobResult {
   [key: string]: unknown;
 }
 
-/** Options of {@link Jobs.run}. */
+/**
+ * Options of {@link Jobs.run}. `headers` and `signal` apply to every request of the run
+ * (create, stream, status, result), `timeout` to each JSON call, `idempotencyKey` to the
+ * create call only.
+ */
 export interface JobRunOptions extends JobCreateOptions {
   /**
    * Called with each stream event (progress, logs) while the job runs. The event is the
    * iterator's union: narrowing on `event.type` narrows `event.data`.
    */
   onEvent?: (event: EventOf<JobEventMap>) => void;
-  /** Stream options (reconnection, limits) for the progress stream. */
+  /** Stream options (reconnection, limits) for the progress stream; its `headers` add to `headers`. */
   stream?: Omit<StreamOptions, 'signal'>;
 }
 
@@ -216,9 +220,14 @@ export class Jobs {
    */
   async run(params: JobCreateParams, options: JobRunOptions = {}): Promise<unknown> {
     const { onEvent, stream: streamOptions, ...createOptions } = options;
+    // Every request of the run carries the caller's headers (a proxy's auth, a tenant), not
+    // only the create call.
+    const call: RequestOptions = { signal: options.signal, timeout: options.timeout, headers: options.headers };
+    const streamHeaders = new Headers(options.headers);
+    new Headers(streamOptions?.headers).forEach((value, name) => streamHeaders.set(name, value));
     const job = await this.create(params, createOptions);
     let status: string | undefined;
-    const events = this.stream(job.job_id, { ...streamOptions, signal: options.signal });
+    const events = this.stream(job.job_id, { ...streamOptions, headers: streamHeaders, signal: options.signal });
     try {
       for await (const event of events) {
         onEvent?.(event);
@@ -230,13 +239,13 @@ export class Jobs {
       // PraisonAI answers 400 when a job has already finished ("no stream available"); a fast
       // job can finish between create and stream, so its status decides, not the 400.
       if (!(error instanceof HTTPError && error.status === 400)) throw error;
-      const state = (await this.retrieve(job.job_id, { signal: options.signal })).status;
+      const state = (await this.retrieve(job.job_id, call)).status;
       if (state !== 'succeeded' && state !== 'failed' && state !== 'cancelled') throw error;
       status = state;
     }
     if (options.signal?.aborted) throw options.signal.reason;
     if (status !== 'succeeded') {
-      const state = status ?? (await this.retrieve(job.job_id, { signal: options.signal })).status;
+      const state = status ?? (await this.retrieve(job.job_id, call)).status;
       if (state !== 'succeeded') {
         throw new StreamError('server-error-event', `job ${job.job_id} finished with status "${state}"`, {
           event: 'complete',
@@ -244,7 +253,7 @@ export class Jobs {
         });
       }
     }
-    const result = await this.result(job.job_id, { signal: options.signal });
+    const result = await this.result(job.job_id, call);
     return result.result;
   }
 }
