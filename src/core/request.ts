@@ -134,7 +134,7 @@ export class Transport {
       if (!response.ok) throw await httpErrorFrom(response, spec.method, url);
       let text: string;
       try {
-        text = await response.text();
+        text = await untilAborted(response.text(), controller.signal);
       } catch (error) {
         if (timedOut) throw new TimeoutError({ method: spec.method, url, timeout });
         throw error;
@@ -179,6 +179,20 @@ export class Transport {
   toJSON(): { baseUrl: string } {
     return { baseUrl: this.baseUrl };
   }
+}
+
+/**
+ * Settles as `promise` does, or rejects with the abort reason as soon as `signal` aborts. A
+ * fetch whose body ignores the signal (a custom `fetch`, a mock) would otherwise keep a body
+ * read, and so the call, pending past its deadline.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    if (signal.aborted) abort();
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
