@@ -1,0 +1,404 @@
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { HTTPError, Runstream, StreamError, type JobEventType } from '../../src/index.js';
+import { BASE, server, useMsw } from '../helpers/msw.js';
+import { collect, frames, sseResponse, type Frame } from '../helpers/sse.js';
+import { instantReconnect, RequestLog, unexpected } from './support.js';
+
+useMsw();
+
+const RUNS = `${BASE}/api/v1/runs`;
+const STREAM = `${RUNS}/:jobId/stream`;
+
+function client(options: Partial<ConstructorParameters<typeof Runstream>[0]> = {}): Runstream {
+  return new Runstream({ baseUrl: BASE, reconnect: instantReconnect, ...options });
+}
+
+function serve(list: readonly Frame[], eol: '\n' | '\r\n' = '\n'): RequestLog {
+  const log = new RequestLog();
+  server.use(
+    http.get(STREAM, async ({ request }) => {
+      await log.take(request);
+      return log.count === 1 ? sseResponse([frames(list, eol)]) : unexpected(log);
+    }),
+  );
+  return log;
+}
+
+/** The documented envelope stream ("Stream Run API", Response example), ending in `[DONE]`. */
+const documented: Frame[] = [
+  { data: { event: 'progress', data: { percentage: 0, current_step: 'Initializing' } } },
+  { data: { event: 'log', data: { message: 'Agent started processing' } } },
+  { data: { event: 'progress', data: { percentage: 100, current_step: 'Complete' } } },
+  { data: { event: 'complete', data: { status: 'succeeded', job_id: 'run_abc123' } } },
+  { data: '[DONE]' },
+];
+
+/** What the PraisonAI server sends: named events, heartbeats, `: ping` comments. */
+function serverForm(end: Frame): Frame[] {
+  return [
+    { comment: ' ping' },
+    { event: 'status', data: { status: 'running', job_id: 'run_abc123' } },
+    { event: 'heartbeat', data: { timestamp: '2024-01-15T10:30:00Z' } },
+    { event: 'progress', data: { percentage: 50, step: 'Processing' } },
+    { comment: ' ping' },
+    end,
+  ];
+}
+
+describe('jobs.stream', () => {
+  it('sends GET /api/v1/runs/{id}/stream with no auth by default', async () => {
+    const log = serve(documented);
+    await collect(client().jobs.stream('run_abc123'));
+    const request = log.only();
+    expect(request.method).toBe('GET');
+    expect(request.url.pathname).toBe('/api/v1/runs/run_abc123/stream');
+    expect(request.headers.get('authorization')).toBeNull();
+    expect(request.headers.get('x-api-key')).toBeNull();
+    expect(request.headers.get('accept')).toBe('text/event-stream');
+  });
+
+  it('sends Bearer when an apiKey is given, and the client auth option when set', async () => {
+    const bearer = serve(documented);
+    await collect(client({ apiKey: 'sk-test-secret' }).jobs.stream('run_abc123'));
+    expect(bearer.only().headers.get('authorization')).toBe('Bearer sk-test-secret');
+    const custom = serve(documented);
+    await collect(client({ apiKey: 'sk-test-secret', auth: 'x-api-key' }).jobs.stream('run_abc123'));
+    expect(custom.only().headers.get('authorization')).toBeNull();
+    expect(custom.only().headers.get('x-api-key')).toBe('sk-test-secret');
+  });
+
+  it('URL-encodes the job id', async () => {
+    const log = new RequestLog();
+    server.use(
+      http.get(`${RUNS}/*`, async ({ request }) => {
+        await log.take(request);
+        return sseResponse([frames(documented)]);
+      }),
+    );
+    await collect(client().jobs.stream('run 1/2'));
+    expect(log.only().url.pathname).toBe('/api/v1/runs/run%201%2F2/stream');
+  });
+
+  it('unwraps the documented {"event","data"} envelopes and ends at data: [DONE]', async () => {
+    const log = serve([...documented, { data: { event: 'log', data: { message: 'after DONE' } } }]);
+    const events = await collect(client().jobs.stream('run_abc123'));
+    expect(events.map(({ type, data }) => ({ type, data }))).toEqual([
+      { type: 'progress', data: { percentage: 0, current_step: 'Initializing' } },
+      { type: 'log', data: { message: 'Agent started processing' } },
+      { type: 'progress', data: { percentage: 100, current_step: 'Complete' } },
+      { type: 'complete', data: { status: 'succeeded', job_id: 'run_abc123' } },
+    ]);
+    expect(log.count).toBe(1);
+  });
+
+  it('ends at data: [DONE] even without a complete event, without reconnecting', async () => {
+    const log = serve([{ data: { event: 'log', data: { message: 'hi' } } }, { data: '[DONE]' }, { data: { event: 'log', data: { message: 'late' } } }]);
+    const events = await collect(client().jobs.stream('run_abc123'));
+    expect(events.map((event) => event.type)).toEqual(['log']);
+    expect(log.count).toBe(1);
+  });
+
+  it('reads the server form: named events, CRLF line endings, `: ping` comments, heartbeats skipped', async () => {
+    const log = serve(serverForm({ event: 'result', data: { result: 'the answer' } }), '\r\n');
+    const stream = client().jobs.stream('run_abc123');
+    const heartbeats: unknown[] = [];
+    stream.addEventListener('heartbeat', (event) => heartbeats.push(event));
+    const events = await collect(stream);
+    expect(events.map(({ type, data }) => ({ type, data }))).toEqual([
+      { type: 'status', data: { status: 'running', job_id: 'run_abc123' } },
+      { type: 'progress', data: { percentage: 50, step: 'Processing' } },
+      { type: 'result', data: { result: 'the answer' } },
+    ]);
+    expect(heartbeats).toEqual([]);
+    expect(log.count).toBe(1);
+  });
+
+  it('skips heartbeat envelopes too', async () => {
+    serve([{ data: { event: 'heartbeat', data: {} } }, ...documented]);
+    const events = await collect(client().jobs.stream('run_abc123'));
+    expect(events.map((event) => event.type)).not.toContain('heartbeat');
+    expect(events).toHaveLength(4);
+  });
+
+  it.each([
+    ['complete', { status: 'failed', job_id: 'run_abc123' }],
+    ['result', { result: 'x' }],
+    ['cancelled', { message: 'Job was cancelled' }],
+  ])('ends after %s without reconnecting', async (type, data) => {
+    const log = serve([{ event: type, data }, { event: 'log', data: { message: 'late' } }]);
+    const events = await collect(client().jobs.stream('run_abc123'));
+    expect(events.map((event) => event.type)).toEqual([type]);
+    expect(log.count).toBe(1);
+  });
+
+  it('delivers an error event, then fails with StreamError server-error-event', async () => {
+    const log = serve(serverForm({ event: 'error', id: 'e9', data: { error: 'Agent crashed' } }), '\r\n');
+    const seen: JobEventType[] = [];
+    const error = await (async () => {
+      for await (const event of client().jobs.stream('run_abc123')) seen.push(event.type);
+    })().catch((thrown: unknown) => thrown);
+    expect(seen).toEqual(['status', 'progress', 'error']);
+    expect(error).toBeInstanceOf(StreamError);
+    expect(error).toMatchObject({ code: 'server-error-event', event: 'error', lastEventId: 'e9' });
+    expect((error as Error).message).toContain('Agent crashed');
+    expect(log.count).toBe(1);
+  });
+
+  it('treats an error envelope the same way', async () => {
+    serve([{ data: { event: 'error', data: { message: 'bad prompt' } } }]);
+    const error = await collect(client().jobs.stream('run_abc123')).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ name: 'StreamError', code: 'server-error-event' });
+    expect((error as Error).message).toContain('bad prompt');
+  });
+
+  it.each([
+    [404, { detail: 'Job not found: run_missing' }],
+    [400, { detail: 'Job already completed' }],
+  ])('fails with HTTPError %i and the parsed body, without retrying', async (status, body) => {
+    const log = new RequestLog();
+    server.use(
+      http.get(STREAM, async ({ request }) => {
+        await log.take(request);
+        return HttpResponse.json(body, { status });
+      }),
+    );
+    const error = await collect(client().jobs.stream('run_missing')).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(error).toMatchObject({ status, body, method: 'GET' });
+    expect((error as HTTPError).url).toBe(`${BASE}/api/v1/runs/run_missing/stream`);
+    expect(log.count).toBe(1);
+  });
+
+  it('fails with StreamError invalid-data carrying the raw text', async () => {
+    serve([{ data: '{"event": "progress", "data": {' }, ...documented]);
+    const error = await collect(client().jobs.stream('run_abc123')).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(StreamError);
+    expect(error).toMatchObject({ code: 'invalid-data', data: '{"event": "progress", "data": {' });
+  });
+
+  it('goes on after invalid data when onInvalidData is given', async () => {
+    serve([{ event: 'progress', data: 'oops' }, ...documented]);
+    const skipped: string[] = [];
+    const events = await collect(client().jobs.stream('run_abc123', { onInvalidData: (error) => skipped.push(error.data ?? '') }));
+    expect(skipped).toEqual(['oops']);
+    expect(events).toHaveLength(4);
+  });
+});
+
+describe('jobs JSON calls', () => {
+  it('create: POST /api/v1/runs with the JSON body and Idempotency-Key', async () => {
+    const log = new RequestLog();
+    server.use(
+      http.post(RUNS, async ({ request }) => {
+        await log.take(request);
+        return HttpResponse.json({ job_id: 'run_abc123', status: 'queued' }, { status: 202 });
+      }),
+    );
+    const job = await client().jobs.create({ prompt: 'Analyze quarterly sales data', timeout: 60 }, { idempotencyKey: 'order-123' });
+    expect(job).toEqual({ job_id: 'run_abc123', status: 'queued' });
+    const request = log.only();
+    expect(request.method).toBe('POST');
+    expect(request.url.pathname).toBe('/api/v1/runs');
+    expect(JSON.parse(request.body)).toEqual({ prompt: 'Analyze quarterly sales data', timeout: 60 });
+    expect(request.headers.get('content-type')).toBe('application/json');
+    expect(request.headers.get('accept')).toBe('application/json');
+    expect(request.headers.get('idempotency-key')).toBe('order-123');
+    expect(request.headers.get('authorization')).toBeNull();
+  });
+
+  it('create: leaves Idempotency-Key out when not given, and keeps per-call headers', async () => {
+    const log = new RequestLog();
+    server.use(
+      http.post(RUNS, async ({ request }) => {
+        await log.take(request);
+        return HttpResponse.json({ job_id: 'run_1', status: 'queued' }, { status: 202 });
+      }),
+    );
+    await client({ apiKey: 'sk-test-secret' }).jobs.create({ prompt: 'x' }, { headers: { 'x-trace': 't1' } });
+    const headers = log.only().headers;
+    expect(headers.has('idempotency-key')).toBe(false);
+    expect(headers.get('x-trace')).toBe('t1');
+    expect(headers.get('authorization')).toBe('Bearer sk-test-secret');
+  });
+
+  it('create: a 400 becomes HTTPError with the parsed body', async () => {
+    server.use(http.post(RUNS, () => HttpResponse.json({ detail: 'prompt is required' }, { status: 400 })));
+    const error = await client().jobs.create({ prompt: '' }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(error).toMatchObject({ status: 400, body: { detail: 'prompt is required' }, method: 'POST' });
+    expect((error as Error).message).toContain('prompt is required');
+  });
+
+  it('retrieve, result and cancel hit their routes with encoded ids', async () => {
+    const log = new RequestLog();
+    server.use(
+      http.get(`${RUNS}/*`, async ({ request }) => {
+        await log.take(request);
+        return HttpResponse.json(
+          request.url.endsWith('/result')
+            ? { job_id: 'a/b', status: 'succeeded', result: 'done' }
+            : { job_id: 'a/b', status: 'running', retry_after: 2 },
+        );
+      }),
+      http.post(`${RUNS}/*`, async ({ request }) => {
+        await log.take(request);
+        return HttpResponse.json({ job_id: 'a/b', status: 'cancelled' });
+      }),
+    );
+    const jobs = client().jobs;
+    expect(await jobs.retrieve('a/b')).toEqual({ job_id: 'a/b', status: 'running', retry_after: 2 });
+    expect(await jobs.result('a/b')).toEqual({ job_id: 'a/b', status: 'succeeded', result: 'done' });
+    expect(await jobs.cancel('a/b')).toEqual({ job_id: 'a/b', status: 'cancelled' });
+    expect(log.requests.map(({ method, url, body }) => [method, url.pathname, body])).toEqual([
+      ['GET', '/api/v1/runs/a%2Fb', ''],
+      ['GET', '/api/v1/runs/a%2Fb/result', ''],
+      ['POST', '/api/v1/runs/a%2Fb/cancel', ''],
+    ]);
+  });
+
+  it('retrieve: a 404 becomes HTTPError with status and parsed body', async () => {
+    server.use(http.get(`${RUNS}/:jobId`, () => HttpResponse.json({ detail: 'Job not found: nope' }, { status: 404 })));
+    const error = await client().jobs.retrieve('nope').catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(error).toMatchObject({ status: 404, body: { detail: 'Job not found: nope' } });
+  });
+});
+
+describe('jobs.run', () => {
+  /** Serves one job end to end: create, its stream, its status and its result. */
+  function job(stream: () => Response, state: { status: string } = { status: 'succeeded' }): RequestLog {
+    const log = new RequestLog();
+    server.use(
+      http.post(RUNS, async ({ request }) => {
+        await log.take(request);
+        return HttpResponse.json({ job_id: 'run_abc123', status: 'queued' }, { status: 202 });
+      }),
+      http.get(STREAM, async ({ request }) => {
+        await log.take(request);
+        return stream();
+      }),
+      http.get(`${RUNS}/:jobId/result`, async ({ request }) => {
+        await log.take(request);
+        return HttpResponse.json({ job_id: 'run_abc123', status: 'succeeded', result: { summary: 'sales up' } });
+      }),
+      http.get(`${RUNS}/:jobId`, async ({ request }) => {
+        await log.take(request);
+        return HttpResponse.json({ job_id: 'run_abc123', ...state });
+      }),
+    );
+    return log;
+  }
+
+  const route = (log: RequestLog) => log.requests.map(({ method, url }) => `${method} ${url.pathname}`);
+
+  it('creates the job, streams it to onEvent and returns result.result', async () => {
+    const log = job(() => sseResponse([frames(documented)]));
+    const seen: string[] = [];
+    const output = await client().jobs.run(
+      { prompt: 'Analyze quarterly sales data' },
+      { idempotencyKey: 'k1', onEvent: (event) => seen.push(event.type) },
+    );
+    expect(output).toEqual({ summary: 'sales up' });
+    expect(seen).toEqual(['progress', 'log', 'progress', 'complete']);
+    expect(route(log)).toEqual(['POST /api/v1/runs', 'GET /api/v1/runs/run_abc123/stream', 'GET /api/v1/runs/run_abc123/result']);
+    expect(JSON.parse(log.requests[0]!.body)).toEqual({ prompt: 'Analyze quarterly sales data' });
+    expect(log.requests[0]!.headers.get('idempotency-key')).toBe('k1');
+  });
+
+  it('works with the server form (status, progress, result)', async () => {
+    const log = job(() => sseResponse([frames(serverForm({ event: 'result', data: { result: 'sales up' } }), '\r\n')]));
+    const seen: string[] = [];
+    const output = await client().jobs.run({ prompt: 'x' }, { onEvent: (event) => seen.push(event.type) });
+    expect(output).toEqual({ summary: 'sales up' });
+    expect(seen).toEqual(['status', 'progress', 'result']);
+    expect(route(log)).toContain('GET /api/v1/runs/run_abc123/result');
+  });
+
+  it.each([
+    ['complete with status failed', [{ data: { event: 'complete', data: { status: 'failed', job_id: 'run_abc123' } } }, { data: '[DONE]' }], 'failed'],
+    ['complete with status cancelled', [{ data: { event: 'complete', data: { status: 'cancelled', job_id: 'run_abc123' } } }, { data: '[DONE]' }], 'cancelled'],
+    ['the server form cancelled event', serverForm({ event: 'cancelled', data: { message: 'Job was cancelled' } }), 'cancelled'],
+  ])('throws StreamError when the job ends with %s, without fetching a result', async (_name, list, status) => {
+    const log = job(() => sseResponse([frames(list as Frame[])]));
+    const error = await client().jobs.run({ prompt: 'x' }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(StreamError);
+    expect(error).toMatchObject({ code: 'server-error-event' });
+    expect((error as Error).message).toContain(`"${status}"`);
+    expect(route(log)).not.toContain('GET /api/v1/runs/run_abc123/result');
+  });
+
+  it('throws StreamError server-error-event when the server form sends error', async () => {
+    const log = job(() => sseResponse([frames(serverForm({ event: 'error', data: { error: 'Agent crashed' } }))]));
+    const error = await client().jobs.run({ prompt: 'x' }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(StreamError);
+    expect(error).toMatchObject({ code: 'server-error-event' });
+    expect((error as Error).message).toContain('Agent crashed');
+    expect(route(log)).not.toContain('GET /api/v1/runs/run_abc123/result');
+  });
+
+  it('asks for the status when the stream ends at [DONE] without one', async () => {
+    const log = job(() => sseResponse([frames([{ data: { event: 'log', data: { message: 'hi' } } }, { data: '[DONE]' }])]));
+    const output = await client().jobs.run({ prompt: 'x' });
+    expect(output).toEqual({ summary: 'sales up' });
+    expect(route(log)).toEqual([
+      'POST /api/v1/runs',
+      'GET /api/v1/runs/run_abc123/stream',
+      'GET /api/v1/runs/run_abc123',
+      'GET /api/v1/runs/run_abc123/result',
+    ]);
+  });
+
+  it('returns the result of a job that finished before its stream opened (stream answers 400)', async () => {
+    const log = job(() => HttpResponse.json({ detail: 'Job already completed' }, { status: 400 }));
+    const output = await client().jobs.run({ prompt: 'x' });
+    expect(output).toEqual({ summary: 'sales up' });
+    expect(route(log)).toEqual([
+      'POST /api/v1/runs',
+      'GET /api/v1/runs/run_abc123/stream',
+      'GET /api/v1/runs/run_abc123',
+      'GET /api/v1/runs/run_abc123/result',
+    ]);
+  });
+
+  it('throws StreamError for a job that failed before its stream opened', async () => {
+    job(() => HttpResponse.json({ detail: 'Job already completed' }, { status: 400 }), { status: 'failed' });
+    const error = await client().jobs.run({ prompt: 'x' }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(StreamError);
+    expect((error as Error).message).toContain('"failed"');
+  });
+
+  it('rethrows a stream 400 when the job is not finished', async () => {
+    job(() => HttpResponse.json({ detail: 'bad request' }, { status: 400 }), { status: 'running' });
+    const error = await client().jobs.run({ prompt: 'x' }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(error).toMatchObject({ status: 400, body: { detail: 'bad request' } });
+  });
+
+  it('sends per-call headers on every request of the run, and the Idempotency-Key on create only', async () => {
+    const log = job(() => sseResponse([frames([{ data: '[DONE]' }])]));
+    await client().jobs.run({ prompt: 'x' }, { headers: { 'x-tenant': 't1' }, idempotencyKey: 'k1', stream: { headers: { 'x-stream': 's' } } });
+    expect(route(log)).toHaveLength(4);
+    expect(log.requests.map((request) => request.headers.get('x-tenant'))).toEqual(['t1', 't1', 't1', 't1']);
+    expect(log.requests.map((request) => request.headers.get('idempotency-key'))).toEqual(['k1', null, null, null]);
+    expect(log.requests[1]!.headers.get('x-stream')).toBe('s');
+  });
+
+  it('rejects with the abort reason when the signal aborts mid-stream, without fetching a result', async () => {
+    const log = job(() => sseResponse([frames(documented)]));
+    const controller = new AbortController();
+    const reason = new Error('user gave up');
+    const error = await client()
+      .jobs.run({ prompt: 'x' }, { signal: controller.signal, onEvent: () => controller.abort(reason) })
+      .catch((thrown: unknown) => thrown);
+    expect(error).toBe(reason);
+    expect(route(log)).toEqual(['POST /api/v1/runs', 'GET /api/v1/runs/run_abc123/stream']);
+  });
+
+  it('rethrows a stream 404 as HTTPError', async () => {
+    job(() => HttpResponse.json({ detail: 'Job not found' }, { status: 404 }));
+    const error = await client().jobs.run({ prompt: 'x' }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(error).toMatchObject({ status: 404 });
+  });
+});

@@ -1,0 +1,224 @@
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { ConnectionError, HTTPError, Runstream, StreamError } from '../../src/index.js';
+import { BASE, server, useMsw } from '../helpers/msw.js';
+import { collect, frames, sseResponse, type Frame } from '../helpers/sse.js';
+import { instantReconnect, RequestLog, unexpected } from './support.js';
+
+useMsw();
+
+const STREAM = `${BASE}/v1/skills/:skillId/execute/stream`;
+const EXECUTE = `${BASE}/v1/skills/:skillId/execute`;
+
+function client(options: Partial<ConstructorParameters<typeof Runstream>[0]> = {}): Runstream {
+  return new Runstream({ baseUrl: BASE, apiKey: 'sk-test-secret', reconnect: instantReconnect, ...options });
+}
+
+function engine(type: string, id: string, data: unknown = null, step_id: string | null = 'analyze'): Frame {
+  return {
+    event: type,
+    id,
+    data: { type, message: `${type} ${step_id ?? ''}`.trim(), timestamp: '2026-03-25T12:00:00Z', step_id, trace_id: 'abc-123', data },
+  };
+}
+
+const done: Frame = { event: 'done', id: '9', data: { skill_id: 'my.skill', status: 'completed', outputs: { result: 'ok' }, trace_id: 'abc-123' } };
+
+function serve(chunks: readonly string[]): RequestLog {
+  const log = new RequestLog();
+  server.use(
+    http.post(STREAM, async ({ request }) => {
+      await log.take(request);
+      return log.count === 1 ? sseResponse(chunks) : unexpected(log);
+    }),
+  );
+  return log;
+}
+
+describe('skills.stream', () => {
+  it('POSTs the JSON body to /v1/skills/{id}/execute/stream with X-API-Key and Accept', async () => {
+    const log = serve([frames([engine('skill_start', '1', null, null), done])]);
+    await collect(client().skills.stream('my.skill', { inputs: { text: 'Hello world' } }));
+    const request = log.only();
+    expect(request.method).toBe('POST');
+    expect(request.url.pathname).toBe('/v1/skills/my.skill/execute/stream');
+    expect(JSON.parse(request.body)).toEqual({ inputs: { text: 'Hello world' } });
+    expect(request.headers.get('content-type')).toBe('application/json');
+    expect(request.headers.get('accept')).toBe('text/event-stream');
+    expect(request.headers.get('x-api-key')).toBe('sk-test-secret');
+    expect(request.headers.get('authorization')).toBeNull();
+  });
+
+  it('URL-encodes the skill id', async () => {
+    const log = new RequestLog();
+    server.use(
+      http.post(`${BASE}/v1/skills/*`, async ({ request }) => {
+        await log.take(request);
+        return sseResponse([frames([done])]);
+      }),
+    );
+    await collect(client().skills.stream('team/my skill', { inputs: {} }));
+    expect(log.only().url.pathname).toBe('/v1/skills/team%2Fmy%20skill/execute/stream');
+  });
+
+  it('delivers engine events and ends after done, ignoring anything later', async () => {
+    const log = serve([
+      frames([
+        engine('skill_start', '1', null, null),
+        engine('step_start', '2'),
+        engine('step_completed', '3', { produced_output: { summary: '...' } }),
+        engine('skill_completed', '4', null, null),
+        done,
+        engine('step_start', '10', null, 'late'),
+      ]),
+    ]);
+    const events = await collect(client().skills.stream('my.skill', { inputs: { text: 'hi' } }));
+    expect(events.map(({ type, id }) => [type, id])).toEqual([
+      ['skill_start', '1'],
+      ['step_start', '2'],
+      ['step_completed', '3'],
+      ['skill_completed', '4'],
+      ['done', '9'],
+    ]);
+    expect(events[2]!.data).toMatchObject({ type: 'step_completed', step_id: 'analyze', data: { produced_output: { summary: '...' } } });
+    expect(events[4]!.data).toEqual({ skill_id: 'my.skill', status: 'completed', outputs: { result: 'ok' }, trace_id: 'abc-123' });
+    expect(log.count).toBe(1);
+  });
+
+  it('delivers a done with error, then fails with StreamError carrying the trace_id', async () => {
+    serve([
+      frames([
+        engine('step_failed', '5'),
+        {
+          event: 'done',
+          id: '6',
+          data: { skill_id: 'my.skill', status: 'failed', error: { code: 'STEP_FAILED', message: "Step 'analyze' failed" }, trace_id: 'trace-77' },
+        },
+      ]),
+    ]);
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const event of client().skills.stream('my.skill', { inputs: {} })) seen.push(event.type);
+    })().catch((thrown: unknown) => thrown);
+    expect(seen).toEqual(['step_failed', 'done']);
+    expect(error).toBeInstanceOf(StreamError);
+    expect(error).toMatchObject({ code: 'server-error-event', event: 'done', traceId: 'trace-77', lastEventId: '6' });
+    expect((error as Error).message).toContain("Step 'analyze' failed");
+  });
+
+  it('reads a string error in done too', async () => {
+    serve([frames([{ event: 'done', data: { skill_id: 'my.skill', status: 'failed', error: 'timeout', trace_id: 't1' } }])]);
+    const error = await collect(client().skills.stream('my.skill', { inputs: {} })).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ name: 'StreamError', code: 'server-error-event', traceId: 't1' });
+    expect((error as Error).message).toContain('timeout');
+  });
+
+  it('never re-sends the POST when the connection drops: ConnectionError with lastEventId', async () => {
+    // The body errors only once the client has read the events: msw reads a body ahead of the
+    // client, so an error queued behind the chunks would overtake them.
+    let drop!: () => void;
+    const dropped = new Promise<void>((resolve) => (drop = resolve));
+    const log = new RequestLog();
+    server.use(
+      http.post(STREAM, async ({ request }) => {
+        await log.take(request);
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode(frames([engine('skill_start', '1', null, null), engine('step_start', '2')])));
+          },
+          async pull(controller) {
+            await dropped;
+            controller.error(new Error('socket hang up'));
+          },
+        });
+        return new HttpResponse(body, { headers: { 'content-type': 'text/event-stream' } });
+      }),
+    );
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const event of client().skills.stream('my.skill', { inputs: {} })) {
+        seen.push(event.type);
+        if (event.type === 'step_start') drop();
+      }
+    })().catch((thrown: unknown) => thrown);
+    expect(seen).toEqual(['skill_start', 'step_start']);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as ConnectionError).lastEventId).toBe('2');
+    expect(log.count).toBe(1);
+  });
+
+  it('never re-sends the POST when the server closes before done: StreamError unexpected-end with lastEventId', async () => {
+    const log = serve([frames([engine('skill_start', '1', null, null), engine('step_start', '2')])]);
+    const error = await collect(client().skills.stream('my.skill', { inputs: {} }, { reconnect: true })).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(StreamError);
+    expect(error).toMatchObject({ code: 'unexpected-end', lastEventId: '2' });
+    expect(log.count).toBe(1);
+  });
+
+  it('does not retry a 503 either', async () => {
+    const log = new RequestLog();
+    server.use(
+      http.post(STREAM, async ({ request }) => {
+        await log.take(request);
+        return HttpResponse.json({ error: 'overloaded' }, { status: 503 });
+      }),
+    );
+    const error = await collect(client().skills.stream('my.skill', { inputs: {} })).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(error).toMatchObject({ status: 503, method: 'POST' });
+    expect(log.count).toBe(1);
+  });
+
+  it('fails with StreamError invalid-data carrying the raw text', async () => {
+    serve([frames([{ event: 'step_start', id: '3', data: '{"type":"step_start"' }, done])]);
+    const error = await collect(client().skills.stream('my.skill', { inputs: {} })).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(StreamError);
+    expect(error).toMatchObject({ code: 'invalid-data', event: 'step_start', data: '{"type":"step_start"', lastEventId: '3' });
+  });
+
+  it('goes on after invalid data when onInvalidData is given', async () => {
+    serve([frames([{ event: 'step_start', data: '<html>' }, done])]);
+    const skipped: string[] = [];
+    const events = await collect(client().skills.stream('my.skill', { inputs: {} }, { onInvalidData: (error) => skipped.push(error.data ?? '') }));
+    expect(events.map((event) => event.type)).toEqual(['done']);
+    expect(skipped).toEqual(['<html>']);
+  });
+});
+
+describe('skills.execute', () => {
+  it('POSTs /v1/skills/{id}/execute and returns the result', async () => {
+    const log = new RequestLog();
+    const result = { skill_id: 'my.skill', status: 'completed', outputs: { result: 'ok' }, trace_id: 'abc-123' };
+    server.use(
+      http.post(EXECUTE, async ({ request }) => {
+        await log.take(request);
+        return HttpResponse.json(result);
+      }),
+    );
+    expect(await client().skills.execute('my.skill', { inputs: { text: 'hi' } })).toEqual(result);
+    const request = log.only();
+    expect(request.url.pathname).toBe('/v1/skills/my.skill/execute');
+    expect(JSON.parse(request.body)).toEqual({ inputs: { text: 'hi' } });
+    expect(request.headers.get('x-api-key')).toBe('sk-test-secret');
+    expect(request.headers.get('content-type')).toBe('application/json');
+  });
+
+  it('throws StreamError server-error-event with traceId when the result carries error', async () => {
+    server.use(
+      http.post(EXECUTE, () =>
+        HttpResponse.json({ skill_id: 'my.skill', status: 'failed', error: { message: 'bad input' }, trace_id: 'trace-9' }),
+      ),
+    );
+    const error = await client().skills.execute('my.skill', { inputs: {} }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(StreamError);
+    expect(error).toMatchObject({ code: 'server-error-event', traceId: 'trace-9', event: 'done' });
+    expect((error as Error).message).toContain('bad input');
+  });
+
+  it('throws HTTPError with the parsed body on 422', async () => {
+    server.use(http.post(EXECUTE, () => HttpResponse.json({ detail: 'inputs.text is required' }, { status: 422 })));
+    const error = await client().skills.execute('my.skill', { inputs: {} }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(error).toMatchObject({ status: 422, body: { detail: 'inputs.text is required' } });
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * Shared bits of the resource tests: a request log for msw handlers and a reconnect policy
+ * that would reconnect at once, so a stream that wrongly reconnects shows up as an extra
+ * request instead of a slow test.
+ */
+import { HttpResponse } from 'msw';
+import type { ReconnectOptions } from '../../src/index.js';
+
+/** What a handler saw of one request. */
+export interface SeenRequest {
+  method: string;
+  url: URL;
+  headers: Headers;
+  /** The body text, `''` when there is none. */
+  body: string;
+}
+
+/** Collects the requests msw handlers receive, in order. */
+export class RequestLog {
+  readonly requests: SeenRequest[] = [];
+
+  /** Records `request` (reading a clone of its body) and resolves once recorded. */
+  async take(request: Request): Promise<void> {
+    const body = await request.clone().text();
+    this.requests.push({ method: request.method, url: new URL(request.url), headers: request.headers, body });
+  }
+
+  get count(): number {
+    return this.requests.length;
+  }
+
+  /** The only request; fails the test when there were more or none. */
+  only(): SeenRequest {
+    if (this.requests.length !== 1) throw new Error(`expected exactly one request, saw ${this.requests.length}`);
+    return this.requests[0]!;
+  }
+}
+
+/** Reconnects without waiting, at most twice in a row. */
+export const instantReconnect: ReconnectOptions = { sleep: () => Promise.resolve(), maxAttempts: 2 };
+
+/**
+ * The answer to a request a test did not expect (a reconnect after a terminal event): a 410
+ * whose message says so, so a wrong reconnect fails the test at once instead of looping.
+ */
+export function unexpected(log: RequestLog): Response {
+  return HttpResponse.text(`unexpected request #${log.count}: the stream should have ended`, { status: 410 });
+}

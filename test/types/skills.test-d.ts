@@ -1,0 +1,38 @@
+import { describe, expectTypeOf, test } from 'vitest';
+import { Runstream, type EventStream, type SkillEngineEvent, type SkillEventMap, type SkillResult } from '../../src/index.js';
+
+const client = new Runstream({ baseUrl: 'http://localhost:8080', apiKey: 'sk-test-secret' });
+
+describe('skills types', () => {
+  test('stream takes {inputs} and returns an EventStream of SkillEventMap', () => {
+    expectTypeOf(client.skills.stream('my.skill', { inputs: { text: 'hi' } })).toEqualTypeOf<EventStream<SkillEventMap>>();
+    // @ts-expect-error inputs is required
+    void client.skills.stream('my.skill', {});
+    expectTypeOf(client.skills.execute('my.skill', { inputs: {} })).toEqualTypeOf<Promise<SkillResult>>();
+  });
+
+  test('narrowing on event.type narrows event.data', async () => {
+    for await (const event of client.skills.stream('my.skill', { inputs: {} })) {
+      if (event.type === 'done') {
+        expectTypeOf(event.data).toEqualTypeOf<SkillResult>();
+        expectTypeOf(event.data.outputs).toEqualTypeOf<Record<string, unknown> | undefined>();
+        expectTypeOf(event.data.trace_id).toEqualTypeOf<string | undefined>();
+      } else if (event.type === 'step_completed') {
+        expectTypeOf(event.data).toEqualTypeOf<SkillEngineEvent<'step_completed', { produced_output?: Record<string, unknown> } | null>>();
+        expectTypeOf(event.data.type).toEqualTypeOf<'step_completed'>();
+      } else {
+        expectTypeOf(event.data.message).toBeString();
+        expectTypeOf(event.data.trace_id).toBeString();
+        // @ts-expect-error engine events have no outputs; only done does
+        void event.data.outputs;
+      }
+    }
+  });
+
+  test('addEventListener gives the typed payload', () => {
+    client.skills.stream('my.skill', { inputs: {} }).addEventListener('done', (event) => {
+      expectTypeOf(event.data.status).toBeString();
+      expectTypeOf(event.data.error).toEqualTypeOf<SkillResult['error']>();
+    });
+  });
+});
