@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS, resolveReconnect, type ResolvedReconnect } from '../../src/core/options.js';
+import { reconnectDelay } from '../../src/core/reconnect.js';
+
+function policy(overrides: Partial<ResolvedReconnect> = {}): ResolvedReconnect {
+  return { ...DEFAULTS.reconnect, random: () => 0, ...overrides };
+}
+
+describe('reconnectDelay', () => {
+  it('waits exactly the base delay on attempt 1, with no jitter', () => {
+    const maxJitter = policy({ jitter: 0.5, random: () => 0.999 });
+    expect(reconnectDelay(1, 1000, maxJitter)).toBe(1000);
+    expect(reconnectDelay(1, 3700, maxJitter)).toBe(3700);
+  });
+
+  it('multiplies the delay by factor on each further attempt', () => {
+    const p = policy({ factor: 3, maxDelay: 1_000_000 });
+    expect([1, 2, 3, 4, 5].map((attempt) => reconnectDelay(attempt, 100, p))).toEqual([100, 300, 900, 2700, 8100]);
+  });
+
+  it('caps the grown delay at maxDelay', () => {
+    const p = policy({ factor: 2, maxDelay: 5000 });
+    expect([1, 2, 3, 4, 5, 6, 20].map((attempt) => reconnectDelay(attempt, 1000, p))).toEqual([
+      1000, 2000, 4000, 5000, 5000, 5000, 5000,
+    ]);
+  });
+
+  it('honours a server retry above maxDelay as sent, and does not grow past it', () => {
+    const p = policy({ factor: 2, maxDelay: 30_000 });
+    expect(reconnectDelay(1, 60_000, p)).toBe(60_000);
+    expect(reconnectDelay(2, 60_000, p)).toBe(60_000);
+    expect(reconnectDelay(7, 60_000, p)).toBe(60_000);
+  });
+
+  it('removes at most the jitter share, using the injected random', () => {
+    const grown = 4000; // attempt 3 from 1000 with factor 2
+    const at = (random: number) => reconnectDelay(3, 1000, policy({ jitter: 0.25, random: () => random }));
+    expect(at(0)).toBe(grown);
+    expect(at(0.5)).toBe(grown * (1 - 0.25 * 0.5));
+    const near1 = at(0.999_999);
+    expect(near1).toBeGreaterThanOrEqual(grown * 0.75);
+    expect(near1).toBeLessThan(grown);
+    for (let i = 0; i < 50; i++) {
+      const delay = reconnectDelay(3, 1000, policy({ jitter: 0.25, random: Math.random }));
+      expect(delay).toBeGreaterThanOrEqual(3000);
+      expect(delay).toBeLessThanOrEqual(4000);
+    }
+  });
+
+  it('applies jitter after the cap, so a capped delay never exceeds maxDelay', () => {
+    const p = policy({ maxDelay: 5000, jitter: 0.2, random: () => 0.5 });
+    expect(reconnectDelay(10, 1000, p)).toBe(4500);
+  });
+
+  it('returns whole milliseconds', () => {
+    const p = policy({ factor: 1.5, jitter: 0.2, random: () => 0.123 });
+    for (let attempt = 1; attempt <= 8; attempt++) expect(Number.isInteger(reconnectDelay(attempt, 333, p))).toBe(true);
+  });
+});
+
+describe('resolveReconnect', () => {
+  it('fills unset and undefined fields from DEFAULTS.reconnect and keeps false', () => {
+    expect(resolveReconnect(false)).toBe(false);
+    expect(resolveReconnect(true)).toEqual(DEFAULTS.reconnect);
+    expect(resolveReconnect(undefined)).toEqual(DEFAULTS.reconnect);
+    const resolved = resolveReconnect({ initialDelay: 250, maxAttempts: undefined });
+    expect(resolved).toMatchObject({ initialDelay: 250, maxAttempts: DEFAULTS.reconnect.maxAttempts, factor: 2 });
+  });
+
+  it('defaults to 1000 ms, x2, 30000 ms cap, 0.2 jitter and 10 attempts', () => {
+    expect(DEFAULTS.reconnect).toMatchObject({ initialDelay: 1000, factor: 2, maxDelay: 30_000, jitter: 0.2, maxAttempts: 10 });
+  });
+});

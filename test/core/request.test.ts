@@ -1,0 +1,284 @@
+import { inspect } from 'node:util';
+import { HttpResponse, delay, http } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { Transport, segment, type RequestSpec } from '../../src/core/request.js';
+import { platformAdapter } from '../../src/core/adapter.js';
+import type { AuthScheme, ClientOptions } from '../../src/core/options.js';
+import { ConnectionError, HTTPError, Runstream, SDKError, StreamError, TimeoutError } from '../../src/index.js';
+import { BASE, server, useMsw } from '../helpers/msw.js';
+import { collect, frame, sseResponse } from '../helpers/sse.js';
+import { rejection, route } from './support.js';
+
+useMsw();
+
+const KEY = 'sk-live-KEY-SECRET-0123456789';
+
+function transport(options: Partial<ClientOptions> = {}): Transport {
+  return new Transport({ baseUrl: BASE, apiKey: KEY, ...options });
+}
+
+function spec(overrides: Partial<RequestSpec> = {}): RequestSpec {
+  return { method: 'GET', path: '/thing', auth: 'bearer', ...overrides };
+}
+
+/** The headers the server received for one JSON call. */
+async function headersOf(client: Transport, auth: AuthScheme): Promise<Headers> {
+  const seen = route('get', '/thing', [() => HttpResponse.json({ ok: true })]);
+  await client.json(spec({ auth }));
+  expect(seen).toHaveLength(1);
+  return seen[0]!.headers;
+}
+
+/** A body that sends `text` and then never ends. */
+function stalledBody(text: string): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(text));
+    },
+  });
+}
+
+function expectNoKey(error: unknown): void {
+  expect(error).toBeInstanceOf(Error);
+  const shown = [(error as Error).message, String(error), JSON.stringify(error), inspect(error)].join('\n');
+  expect(shown).not.toContain(KEY);
+  expect(shown).not.toContain('KEY-SECRET');
+}
+
+describe('Transport: URLs', () => {
+  it('joins paths after the base URL, its path prefix and without a trailing slash', () => {
+    const client = new Transport({ baseUrl: 'http://127.0.0.1:3000/api//' });
+    expect(client.baseUrl).toBe('http://127.0.0.1:3000/api');
+    expect(client.url('/v1/runs')).toBe('http://127.0.0.1:3000/api/v1/runs');
+    expect(client.url('/v1/runs', { limit: 5, cursor: undefined, q: 'a b' })).toBe('http://127.0.0.1:3000/api/v1/runs?limit=5&q=a+b');
+    expect(client.url('/v1/runs', { cursor: undefined })).toBe('http://127.0.0.1:3000/api/v1/runs');
+  });
+
+  it('rejects a base URL that is not absolute http(s)', () => {
+    expect(() => new Transport({ baseUrl: 'api.test' })).toThrow(/absolute http\(s\) URL/);
+    expect(() => new Transport({ baseUrl: 'ftp://api.test' })).toThrow(TypeError);
+  });
+
+  it('encodes one path segment and refuses an empty id', () => {
+    expect(segment('run/1 ?')).toBe('run%2F1%20%3F');
+    expect(() => segment('')).toThrow(TypeError);
+  });
+});
+
+describe('Transport: auth', () => {
+  it('sends Authorization: Bearer for the bearer scheme', async () => {
+    const headers = await headersOf(transport(), 'bearer');
+    expect(headers.get('authorization')).toBe(`Bearer ${KEY}`);
+    expect(headers.has('x-api-key')).toBe(false);
+  });
+
+  it('sends X-API-Key for the x-api-key scheme', async () => {
+    const headers = await headersOf(transport(), 'x-api-key');
+    expect(headers.get('x-api-key')).toBe(KEY);
+    expect(headers.has('authorization')).toBe(false);
+  });
+
+  it('sends the key as a custom header with an optional prefix', async () => {
+    const prefixed = await headersOf(transport({ auth: { header: 'X-Token', prefix: 'Token ' } }), 'bearer');
+    expect(prefixed.get('x-token')).toBe(`Token ${KEY}`);
+    expect(prefixed.has('authorization')).toBe(false);
+    const bare = await headersOf(transport({ auth: { header: 'X-Token' } }), 'bearer');
+    expect(bare.get('x-token')).toBe(KEY);
+  });
+
+  it("sends no credentials without a key, and Bearer for a 'none' platform when a key is given", async () => {
+    const anonymous = await headersOf(new Transport({ baseUrl: BASE }), 'bearer');
+    expect(anonymous.has('authorization')).toBe(false);
+    const keyed = await headersOf(transport(), 'none');
+    expect(keyed.get('authorization')).toBe(`Bearer ${KEY}`);
+  });
+
+  it("lets the client's auth override the platform default", async () => {
+    const xApiKey = await headersOf(transport({ auth: 'x-api-key' }), 'bearer');
+    expect(xApiKey.get('x-api-key')).toBe(KEY);
+    expect(xApiKey.has('authorization')).toBe(false);
+    const none = await headersOf(transport({ auth: 'none' }), 'bearer');
+    expect(none.has('authorization')).toBe(false);
+    expect(none.has('x-api-key')).toBe(false);
+    const bearer = await headersOf(transport({ auth: 'bearer' }), 'x-api-key');
+    expect(bearer.get('authorization')).toBe(`Bearer ${KEY}`);
+    expect(bearer.has('x-api-key')).toBe(false);
+  });
+
+  it('sends client headers and lets per-call headers override them', async () => {
+    const client = transport({ headers: { 'x-client': 'c', 'x-both': 'client' } });
+    const seen = route('get', '/thing', [() => HttpResponse.json({})]);
+    await client.json(spec(), { headers: { 'x-both': 'call', 'x-call': 'k' } });
+    expect(seen[0]!.headers.get('x-client')).toBe('c');
+    expect(seen[0]!.headers.get('x-both')).toBe('call');
+    expect(seen[0]!.headers.get('x-call')).toBe('k');
+  });
+
+  it('sends auth and Accept: text/event-stream on streams', async () => {
+    const seen = route('get', '/thing', [() => sseResponse([frame({ event: 'done', data: {} })])]);
+    const stream = transport({ reconnect: false }).stream<{ done: unknown }>(spec({ auth: 'x-api-key' }), platformAdapter({ known: ['done'], terminal: ['done'] }));
+    expect((await collect(stream)).map((e) => e.type)).toEqual(['done']);
+    expect(seen[0]!.headers.get('x-api-key')).toBe(KEY);
+    expect(seen[0]!.headers.get('accept')).toBe('text/event-stream');
+  });
+});
+
+describe('Transport: JSON calls', () => {
+  it('sends a JSON body with Accept and Content-Type and returns the parsed response', async () => {
+    const seen = route('post', '/thing', [() => HttpResponse.json({ id: 'r1' }, { status: 201 })]);
+    const result = await transport().json<{ id: string }>(spec({ method: 'POST', body: { input: 'x' } }));
+    expect(result).toEqual({ id: 'r1' });
+    expect(seen[0]!.headers.get('accept')).toBe('application/json');
+    expect(seen[0]!.headers.get('content-type')).toBe('application/json');
+    expect(JSON.parse(seen[0]!.body)).toEqual({ input: 'x' });
+  });
+
+  it('returns undefined for an empty 2xx body', async () => {
+    route('post', '/thing', [() => new HttpResponse(null, { status: 202 })]);
+    expect(await transport().json(spec({ method: 'POST' }))).toBeUndefined();
+  });
+
+  it('fails with TimeoutError when the server answers after the deadline', async () => {
+    server.use(
+      http.get(`${BASE}/thing`, async () => {
+        await delay(2000);
+        return HttpResponse.json({});
+      }),
+    );
+    const started = Date.now();
+    const error = await rejection(transport().json(spec(), { timeout: 30 }));
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ timeout: 30, method: 'GET', url: `${BASE}/thing` });
+    expect((error as Error).message).toContain('30 ms');
+  });
+
+  it('fails with TimeoutError when the body stalls past the deadline', async () => {
+    route('get', '/thing', [() => new HttpResponse(stalledBody('{"partial":'), { headers: { 'content-type': 'application/json' } })]);
+    const started = Date.now();
+    const error = await rejection(transport().json(spec(), { timeout: 30 }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('applies the client timeout when the call sets none', async () => {
+    server.use(
+      http.get(`${BASE}/thing`, async () => {
+        await delay(2000);
+        return HttpResponse.json({});
+      }),
+    );
+    expect(await rejection(transport({ timeout: 25 }).json(spec()))).toMatchObject({ name: 'TimeoutError', timeout: 25 });
+  });
+
+  it('fails with HTTPError carrying the parsed JSON body on a non-2xx', async () => {
+    route('get', '/thing', [
+      () => HttpResponse.json({ error: { message: 'run not found' } }, { status: 404, headers: { 'x-request-id': 'req_42' } }),
+    ]);
+    const error = await rejection(transport().json(spec()));
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(error).toMatchObject({
+      status: 404,
+      body: { error: { message: 'run not found' } },
+      requestId: 'req_42',
+      method: 'GET',
+      url: `${BASE}/thing`,
+    });
+  });
+
+  it('fails with SDKError when a 2xx body is not JSON', async () => {
+    route('get', '/thing', [() => new HttpResponse('<html>hello</html>', { headers: { 'content-type': 'text/html' } })]);
+    const error = await rejection(transport().json(spec()));
+    expect(error).toBeInstanceOf(SDKError);
+    expect(error).not.toBeInstanceOf(HTTPError);
+    expect((error as SDKError).message).toContain('not valid JSON');
+    expect((error as SDKError).cause).toBeInstanceOf(SyntaxError);
+  });
+
+  it('fails with ConnectionError when the request gets no response', async () => {
+    route('get', '/thing', [() => HttpResponse.error()]);
+    const error = await rejection(transport().json(spec()));
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error).toMatchObject({ method: 'GET', url: `${BASE}/thing` });
+    expect((error as ConnectionError).cause).toBeInstanceOf(Error);
+  });
+
+  it("rejects with the runtime's AbortError when the caller's signal aborts", async () => {
+    server.use(
+      http.get(`${BASE}/thing`, async () => {
+        await delay(2000);
+        return HttpResponse.json({});
+      }),
+    );
+    const controller = new AbortController();
+    const call = transport().json(spec(), { signal: controller.signal, timeout: 5000 });
+    setTimeout(() => controller.abort(), 10);
+    const error = await rejection(call);
+    expect(error).toMatchObject({ name: 'AbortError' });
+    expect(error).not.toBeInstanceOf(SDKError);
+  });
+
+  it("rejects with the runtime's AbortError when the caller's signal aborts during the body", async () => {
+    route('get', '/thing', [() => new HttpResponse(stalledBody('{"partial":'), { headers: { 'content-type': 'application/json' } })]);
+    const controller = new AbortController();
+    const call = transport().json(spec(), { signal: controller.signal, timeout: 5000 });
+    setTimeout(() => controller.abort(), 20);
+    const error = await rejection(call);
+    expect(error).toMatchObject({ name: 'AbortError' });
+    expect(error).not.toBeInstanceOf(SDKError);
+  });
+});
+
+describe('the API key', () => {
+  it('never appears in the errors of JSON calls', async () => {
+    const client = transport();
+    const failures: (() => Response | Promise<Response>)[] = [
+      () => HttpResponse.json({ error: 'invalid key' }, { status: 401, headers: { 'www-authenticate': 'Bearer' } }),
+      () => new HttpResponse('oops', { status: 500 }),
+      () => new HttpResponse('not json', { status: 200 }),
+      () => HttpResponse.error(),
+    ];
+    route('get', '/thing', failures);
+    for (let i = 0; i < failures.length; i++) expectNoKey(await rejection(client.json(spec())));
+    server.use(
+      http.get(`${BASE}/slow`, async () => {
+        await delay(2000);
+        return HttpResponse.json({});
+      }),
+    );
+    expectNoKey(await rejection(client.json(spec({ path: '/slow' }), { timeout: 20 })));
+  });
+
+  it('never appears in the errors of streams', async () => {
+    const client = transport({ reconnect: false });
+    route('get', '/thing', [
+      () => HttpResponse.json({ error: 'invalid key' }, { status: 403 }),
+      () => HttpResponse.json({ not: 'a stream' }),
+      () => sseResponse([frame({ event: 'done', data: 'not json' })]),
+      () => HttpResponse.error(),
+    ]);
+    const adapter = platformAdapter({ known: ['done'], terminal: ['done'] });
+    const errors = [];
+    for (let i = 0; i < 4; i++) errors.push(await rejection(client.stream(spec(), adapter).finished));
+    expect(errors.map((e) => (e as Error).name)).toEqual(['HTTPError', 'StreamError', 'StreamError', 'ConnectionError']);
+    expect(errors[2]).toBeInstanceOf(StreamError);
+    for (const error of errors) expectNoKey(error);
+  });
+
+  it('is not echoed when it cannot be sent as a header value', async () => {
+    const broken = new Transport({ baseUrl: BASE, apiKey: `${KEY}\nsecond-line` });
+    const error = await rejection(broken.json(spec()));
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toContain('authorization');
+    expectNoKey(error);
+  });
+
+  it('never appears in JSON.stringify, String() or inspect() of the client', () => {
+    const client = new Runstream({ baseUrl: BASE, apiKey: KEY, auth: 'x-api-key' });
+    for (const shown of [JSON.stringify(client), String(client), inspect(client, { depth: 10, showHidden: true })]) {
+      expect(shown).not.toContain('KEY-SECRET');
+    }
+    expect(JSON.parse(JSON.stringify(client))).toMatchObject({ baseUrl: BASE });
+    expect(JSON.stringify(transport())).toBe(JSON.stringify({ baseUrl: BASE }));
+  });
+});
