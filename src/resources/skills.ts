@@ -80,9 +80,11 @@ export interface SkillExecuteParams {
   [key: string]: unknown;
 }
 
+/** A result is a failure when it carries `error`, or says `status: 'failed'` without one. */
 function failureOf(result: SkillResult): { message: string; traceId: string | undefined } | undefined {
-  if (result.error === undefined || result.error === null) return undefined;
-  return { message: errorMessage(result, 'the skill failed'), traceId: result.trace_id };
+  const hasError = result.error !== undefined && result.error !== null;
+  if (!hasError && result.status !== 'failed') return undefined;
+  return { message: errorMessage(result, `the skill ended with status "${result.status}"`), traceId: result.trace_id };
 }
 
 const adapter = platformAdapter({

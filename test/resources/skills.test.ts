@@ -113,6 +113,13 @@ describe('skills.stream', () => {
     expect((error as Error).message).toContain('timeout');
   });
 
+  it('treats a done with status "failed" and no error as a failure', async () => {
+    serve([frames([{ event: 'done', data: { skill_id: 'my.skill', status: 'failed', trace_id: 't2' } }])]);
+    const error = await collect(client().skills.stream('my.skill', { inputs: {} })).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ name: 'StreamError', code: 'server-error-event', traceId: 't2' });
+    expect((error as Error).message).toContain('status "failed"');
+  });
+
   it('never re-sends the POST when the connection drops: ConnectionError with lastEventId', async () => {
     // The body errors only once the client has read the events: msw reads a body ahead of the
     // client, so an error queued behind the chunks would overtake them.
@@ -213,6 +220,12 @@ describe('skills.execute', () => {
     expect(error).toBeInstanceOf(StreamError);
     expect(error).toMatchObject({ code: 'server-error-event', traceId: 'trace-9', event: 'done' });
     expect((error as Error).message).toContain('bad input');
+  });
+
+  it('throws for a result with status "failed" and no error', async () => {
+    server.use(http.post(EXECUTE, () => HttpResponse.json({ skill_id: 'my.skill', status: 'failed', trace_id: 'trace-10' })));
+    const error = await client().skills.execute('my.skill', { inputs: {} }).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ name: 'StreamError', code: 'server-error-event', traceId: 'trace-10' });
   });
 
   it('throws HTTPError with the parsed body on 422', async () => {
