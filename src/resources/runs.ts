@@ -53,9 +53,9 @@ export type RunEventType = keyof RunEventMap;
 /** Options of {@link Runs.stream}. */
 export interface RunStreamOptions extends StreamOptions {
   /**
-   * Only these event types (sent as `?types=a,b`; Crewship "Filtering Events"). Terminal
-   * events you leave out are still how the stream ends, so include `run.completed`,
-   * `run.failed` and `run.canceled` unless you will close the stream yourself.
+   * Only these event types (sent as `?types=a,b`; Crewship "Filtering Events"). The terminal
+   * events `run.completed`, `run.failed` and `run.canceled` are always added to the filter:
+   * without them a filtered stream could never end and would reconnect for ever.
    */
   types?: readonly RunEventType[];
 }
@@ -67,13 +67,16 @@ const RUN_EVENTS: readonly RunEventType[] = [
   'log', 'artifact', 'complete', 'error', 'timeout',
 ];
 
+/** The documented events after which a run sends nothing more. */
+const RUN_TERMINAL: readonly RunEventType[] = ['run.completed', 'run.failed', 'run.canceled'];
+
 /**
  * Crewship sends named events (`event: run.started`), and its API reference also unnamed
  * envelopes `data: {"type": …, "data": …}` (or `"payload"`), plus `heartbeat` keepalives.
  */
 const adapter = platformAdapter({
   known: RUN_EVENTS,
-  terminal: ['run.completed', 'run.failed', 'run.canceled', 'complete', 'timeout'],
+  terminal: [...RUN_TERMINAL, 'complete', 'timeout'],
   keepalive: ['heartbeat'],
   envelope: { typeKey: 'type', dataKeys: ['data', 'payload'] },
   errorOf: (event) => (event.type === 'error' ? { message: errorMessage(event.data, 'error event') } : undefined),
@@ -115,7 +118,7 @@ export class Runs {
       {
         method: 'GET',
         path: `/v1/runs/${segment(runId)}/events`,
-        query: { types: types?.length ? types.join(',') : undefined },
+        query: { types: types?.length ? [...new Set([...types, ...RUN_TERMINAL])].join(',') : undefined },
         auth: 'bearer',
       },
       adapter,

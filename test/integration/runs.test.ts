@@ -104,7 +104,7 @@ describe('Crewship runs over a real socket', () => {
     // The server keeps each event's own id, so the ids have gaps where events were filtered out.
     expect(idsOf(events)).toEqual(['evt_003', 'evt_006', 'evt_007', 'evt_008', 'evt_009', 'evt_010']);
     const [request] = log.requests('/v1/runs/run_abc123/events');
-    expect(new URL(request!.path, server.url).searchParams.get('types')).toBe(types.join(','));
+    expect(new URL(request!.path, server.url).searchParams.get('types')).toBe([...types, 'run.failed', 'run.canceled'].join(','));
   });
 
   it('with a filter that leaves out every terminal event, ends when the reconnect is answered 204', async () => {

@@ -60,7 +60,13 @@ describe('runs.stream request', () => {
   it('builds ?types= from the types option', async () => {
     const log = serve([completed]);
     await collect(client().runs.stream('run_abc123', { types: ['agent.started', 'agent.completed', 'artifact', 'run.completed'] }));
-    expect(log.only().url.searchParams.get('types')).toBe('agent.started,agent.completed,artifact,run.completed');
+    expect(log.only().url.searchParams.get('types')).toBe('agent.started,agent.completed,artifact,run.completed,run.failed,run.canceled');
+  });
+
+  it('adds the terminal run events to a ?types= filter that leaves them out, so the stream still ends', async () => {
+    const log = serve([completed]);
+    await collect(client().runs.stream('run_abc123', { types: ['log'] }));
+    expect(log.only().url.searchParams.get('types')).toBe('log,run.completed,run.failed,run.canceled');
   });
 
   it('leaves ?types= out when types is empty', async () => {
