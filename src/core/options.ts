@@ -155,7 +155,7 @@ export interface ClientOptions {
   /**
    * How the key is sent to every resource. By default each resource uses its platform's
    * documented scheme: `runs` Bearer, `executions` and `skills` `X-API-Key`, `jobs` and
-   * `runner` none (but Bearer when an `apiKey` is given).
+   * `runner` none (the key is not sent to them unless you set `auth`).
    */
   auth?: AuthScheme;
   /** Headers added to every request. */

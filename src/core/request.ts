@@ -70,7 +70,9 @@ export class Transport {
   headers(scheme: AuthScheme, extra?: HeadersInit): Headers {
     const headers = new Headers(this.#headers);
     const key = this.#apiKey;
-    const effective = this.#auth ?? (scheme === 'none' && key ? 'bearer' : scheme);
+    // A platform documented without auth gets no key unless the client asks: one client's key
+    // must not reach another platform's server.
+    const effective = this.#auth ?? scheme;
     if (key && effective !== 'none') {
       const [name, value] =
         effective === 'bearer'

@@ -86,11 +86,12 @@ describe('Transport: auth', () => {
     expect(bare.get('x-token')).toBe(KEY);
   });
 
-  it("sends no credentials without a key, and Bearer for a 'none' platform when a key is given", async () => {
+  it("sends no credentials without a key, and none to a platform documented without auth even when the client has a key", async () => {
     const anonymous = await headersOf(new Transport({ baseUrl: BASE }), 'bearer');
     expect(anonymous.has('authorization')).toBe(false);
     const keyed = await headersOf(transport(), 'none');
-    expect(keyed.get('authorization')).toBe(`Bearer ${KEY}`);
+    expect(keyed.has('authorization')).toBe(false);
+    expect(keyed.has('x-api-key')).toBe(false);
   });
 
   it("lets the client's auth override the platform default", async () => {

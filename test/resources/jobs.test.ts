@@ -58,10 +58,11 @@ describe('jobs.stream', () => {
     expect(request.headers.get('accept')).toBe('text/event-stream');
   });
 
-  it('sends Bearer when an apiKey is given, and the client auth option when set', async () => {
-    const bearer = serve(documented);
+  it("does not send the client's apiKey by default (PraisonAI documents no auth), and sends it as the auth option says", async () => {
+    const none = serve(documented);
     await collect(client({ apiKey: 'sk-test-secret' }).jobs.stream('run_abc123'));
-    expect(bearer.only().headers.get('authorization')).toBe('Bearer sk-test-secret');
+    expect(none.only().headers.get('authorization')).toBeNull();
+    expect(none.only().headers.get('x-api-key')).toBeNull();
     const custom = serve(documented);
     await collect(client({ apiKey: 'sk-test-secret', auth: 'x-api-key' }).jobs.stream('run_abc123'));
     expect(custom.only().headers.get('authorization')).toBeNull();
@@ -219,7 +220,7 @@ describe('jobs JSON calls', () => {
     const headers = log.only().headers;
     expect(headers.has('idempotency-key')).toBe(false);
     expect(headers.get('x-trace')).toBe('t1');
-    expect(headers.get('authorization')).toBe('Bearer sk-test-secret');
+    expect(headers.get('authorization')).toBeNull();
   });
 
   it('create: a 400 becomes HTTPError with the parsed body', async () => {

@@ -56,10 +56,14 @@ describe('runner.stream', () => {
     expect(request.headers.get('authorization')).toBeNull();
   });
 
-  it('sends Bearer when an apiKey is given', async () => {
+  it("does not send the client's apiKey unless auth asks for it: the runner documents no auth", async () => {
     const log = serve([ping]);
     await collect(client({ apiKey: 'sk-test-secret' }).runner.stream({ reconnect: false }));
-    expect(log.only().headers.get('authorization')).toBe('Bearer sk-test-secret');
+    expect(log.only().headers.get('authorization')).toBeNull();
+    expect(log.only().headers.get('x-api-key')).toBeNull();
+    const bearer = serve([ping]);
+    await collect(client({ apiKey: 'sk-test-secret', auth: 'bearer' }).runner.stream({ reconnect: false }));
+    expect(bearer.only().headers.get('authorization')).toBe('Bearer sk-test-secret');
   });
 
   it("lets the client auth option override the runner's default", async () => {
