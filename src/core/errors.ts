@@ -212,8 +212,8 @@ export class TimeoutError extends SDKError {
  *   or a final event that carries an error); the event was delivered first.
  * - `'retries-exhausted'`: reconnection gave up after the configured attempts; `cause` is the
  *   last failure.
- * - `'unexpected-end'`: a stream that cannot be resumed (a POST stream) ended before its
- *   platform's terminal event.
+ * - `'unexpected-end'`: a stream that is not resumed (a POST stream, or a GET stream with
+ *   `reconnect: false`) ended cleanly before its platform's terminal event.
  */
 export type StreamErrorCode =
   | 'invalid-content-type'
