@@ -121,45 +121,32 @@ async function skills(client: Runstream): Promise<void> {
 
 async function stax(client: Runstream, startRun: () => string): Promise<void> {
   heading('stax runner event bus   client.runner.follow()');
-  const runId = 'a1b2c3d4';
-  const stream = client.runner.follow(runId);
-  // Start the run once the subscription is open, so that no event is missed.
-  let triggered = false;
-  const trigger = setInterval(() => {
-    if (!triggered && stream.readyState === 'open') {
-      triggered = true;
-      clearInterval(trigger);
-      startRun();
+  // The bus does not replay: start the run once the subscription is open, so no event is missed.
+  const stream = client.runner.follow('a1b2c3d4', { onOpen: () => startRun() });
+  for await (const event of stream) {
+    switch (event.type) {
+      case 'run.started':
+        line(`Run ${event.data.runId} started`);
+        break;
+      case 'job.started':
+        line(`Job ${event.data.jobId} started`);
+        break;
+      case 'step.started':
+        line(`  Step ${event.data.stepNumber}: ${event.data.step.name ?? ''}`);
+        break;
+      case 'step.log':
+        line(dim(`    │ ${event.data.line.trimEnd()}`));
+        break;
+      case 'step.completed':
+        line(`  Step ${event.data.stepNumber} ${event.data.step.conclusion ?? ''}`);
+        break;
+      case 'job.completed':
+        line(`Job ${event.data.jobId} ${event.data.job.conclusion ?? ''}`);
+        break;
+      case 'run.completed':
+        console.log(green(`✅ Run ${event.data.runId} ${event.data.run.conclusion ?? event.data.run.status ?? 'completed'}`));
+        break;
     }
-  }, 5);
-  try {
-    for await (const event of stream) {
-      switch (event.type) {
-        case 'run.started':
-          line(`Run ${event.data.runId} started`);
-          break;
-        case 'job.started':
-          line(`Job ${event.data.jobId} started`);
-          break;
-        case 'step.started':
-          line(`  Step ${event.data.stepNumber}: ${event.data.step.name ?? ''}`);
-          break;
-        case 'step.log':
-          line(dim(`    │ ${event.data.line.trimEnd()}`));
-          break;
-        case 'step.completed':
-          line(`  Step ${event.data.stepNumber} ${event.data.step.conclusion ?? ''}`);
-          break;
-        case 'job.completed':
-          line(`Job ${event.data.jobId} ${event.data.job.conclusion ?? ''}`);
-          break;
-        case 'run.completed':
-          console.log(green(`✅ Run ${event.data.runId} ${event.data.run.conclusion ?? event.data.run.status ?? 'completed'}`));
-          break;
-      }
-    }
-  } finally {
-    clearInterval(trigger);
   }
 }
 

@@ -6,8 +6,9 @@ const { baseUrl, server } = await target();
 const client = new Runstream({ baseUrl });
 
 const runId = process.argv[2] ?? 'a1b2c3d4';
-if (server) setTimeout(() => server.staxStartRun(runId), 200);
-for await (const event of client.runner.follow(runId)) {
+// The reference server starts the run once we are subscribed (the bus does not replay).
+const onOpen = server ? () => void server.staxStartRun(runId) : undefined;
+for await (const event of client.runner.follow(runId, { onOpen })) {
   if (event.type === 'step.log') process.stdout.write(event.data.line);
   else console.log(event.type);
 }

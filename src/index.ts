@@ -16,6 +16,7 @@ export { DEFAULTS } from './core/options.js';
 export type {
   AuthScheme,
   ClientOptions,
+  OpenInfo,
   ReconnectInfo,
   ReconnectOptions,
   RequestOptions,

@@ -6,7 +6,7 @@
  */
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import { ConnectionError, HTTPError, SDKError, StreamError, redactUrl } from './errors.js';
-import type { ReconnectInfo, ResolvedReconnect } from './options.js';
+import type { OpenInfo, ReconnectInfo, ResolvedReconnect } from './options.js';
 import { reconnectDelay } from './reconnect.js';
 import { httpErrorFrom, retryAfterDelay } from './http.js';
 
@@ -107,6 +107,7 @@ export interface StreamConfig {
   adapter: StreamAdapter;
   onInvalidData: ((error: StreamError) => void) | undefined;
   onReconnect: ((info: ReconnectInfo) => void) | undefined;
+  onOpen?: ((info: OpenInfo) => void) | undefined;
   /** What to tell the user when a resumable stream ends before its terminal event. */
   resumeHint?: string;
 }
@@ -589,6 +590,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     }
 
     this.#state = 'open';
+    config.onOpen?.({ status: response.status, headers: response.headers, lastEventId: this.#lastEventId });
     const reader = response.body.getReader();
     this.#reader = reader;
     // ignoreBOM: the parser strips exactly one leading BOM itself; letting TextDecoder strip

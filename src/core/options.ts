@@ -63,6 +63,19 @@ export interface ReconnectOptions {
 export type ResolvedReconnect = Required<ReconnectOptions>;
 
 /**
+ * Passed to the `onOpen` option each time a response is accepted as an event stream (the
+ * moment `readyState` becomes `'open'`, EventSource's `open` event).
+ */
+export interface OpenInfo {
+  /** HTTP status of the response (2xx). */
+  status: number;
+  /** Response headers, e.g. `x-request-id`. */
+  headers: Headers;
+  /** The `Last-Event-ID` this request sent (`''`: none). */
+  lastEventId: string;
+}
+
+/**
  * Observable record of one reconnect, passed to the `onReconnect` option before the wait.
  */
 export interface ReconnectInfo {

@@ -12,7 +12,7 @@ import {
   type StreamConfig,
   type StreamEvent,
 } from './event-stream.js';
-import { DEFAULTS, resolveReconnect, type ReconnectInfo, type ReconnectOptions } from './options.js';
+import { DEFAULTS, resolveReconnect, type OpenInfo, type ReconnectInfo, type ReconnectOptions } from './options.js';
 
 /**
  * Options every event stream takes, from `connect()` or a resource method.
@@ -50,6 +50,12 @@ export interface StreamOptions {
   onInvalidData?: (error: StreamError) => void;
   /** Called before each reconnect wait with the attempt, the delay in ms, the cause and the id. */
   onReconnect?: (info: ReconnectInfo) => void;
+  /**
+   * Called each time a connection opens (first connect and every reconnect), once the response
+   * is accepted as `text/event-stream` and before its first event: the moment to start work
+   * that the stream must not miss.
+   */
+  onOpen?: (info: OpenInfo) => void;
 }
 
 /** Options of {@link connect}. */
@@ -144,6 +150,7 @@ export function streamConfig(
     adapter,
     onInvalidData: options.onInvalidData,
     onReconnect: options.onReconnect,
+    onOpen: options.onOpen,
   };
 }
 

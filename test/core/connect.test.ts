@@ -418,3 +418,29 @@ describe('connect: unusable streams', () => {
     expect(events.map((e) => e.data)).toEqual([fits]);
   });
 });
+
+describe('connect: onOpen', () => {
+  it('reports each opened connection before its first event, with status, headers and the Last-Event-ID sent', async () => {
+    const { reconnect } = instantReconnect();
+    route('get', '/events', [
+      () => sseResponse([frame({ id: '1', data: 'a' })], { headers: { 'x-request-id': 'req-1' } }),
+      () => sseResponse([frame({ id: '2', data: 'b' })], { headers: { 'x-request-id': 'req-2' } }),
+      noContent,
+    ]);
+    const log: string[] = [];
+    const stream = connect(URL_, {
+      reconnect,
+      onOpen: ({ status, headers, lastEventId }) => log.push(`open ${status} ${headers.get('x-request-id')} [${lastEventId}]`),
+    });
+    for await (const event of stream) log.push(`event ${event.data}`);
+    expect(log).toEqual(['open 200 req-1 []', 'event a', 'open 200 req-2 [1]', 'event b']);
+  });
+
+  it('is not called for a response that is not an event stream', async () => {
+    route('get', '/events', [() => HttpResponse.json({ error: 'nope' }, { status: 404 })]);
+    let opened = 0;
+    const error = await rejection(collect(connect(URL_, { reconnect: false, onOpen: () => opened++ })));
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(opened).toBe(0);
+  });
+});
