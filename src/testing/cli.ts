@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * Runs the reference server until SIGINT or SIGTERM, for demos and manual testing:
  *

@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * What the platform modules of the reference server share: the resolved options, timers that
  * `close()` clears, and the per-request context handlers receive.

@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * `runstream/testing`: the reference server, a local HTTP server that plays scripted runs of
  * every platform runstream supports (Crewship, FlowMaestro, PraisonAI async jobs, the skills

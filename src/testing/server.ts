@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * `startReferenceServer()`: a local HTTP server that plays scripted runs of the five platforms
  * runstream supports, in their documented wire formats and the variants their servers send.
@@ -146,6 +147,7 @@ export interface ReferenceServer {
 
 const MAX_LOG = 10_000;
 const MAX_BODY = 1024 * 1024;
+const MAX_CONNECTIONS = 512;
 const SECRET_HEADERS = new Set(['authorization', 'x-api-key']);
 const CORS: Readonly<Record<string, string>> = {
   'access-control-allow-origin': '*',
@@ -213,7 +215,8 @@ function pushBounded<T>(list: T[], item: T): void {
 /**
  * Starts a reference server: scripted runs of Crewship, FlowMaestro, PraisonAI async jobs, the
  * skills engine and the stax runner over real sockets, with a request log and fault injection.
- * Node only. Each call makes an independent server with its own state; see
+ * Node only. Bounded: request bodies up to 1 MiB (413 beyond), 512 connections, 1000 jobs,
+ * 10 000 log entries, 1 MiB buffered per SSE response. Each call makes an independent server with its own state; see
  * {@link ReferenceServer} for the routes.
  *
  * @example
@@ -350,6 +353,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   });
   // A client that vanishes mid-request must not crash the process.
   server.on('clientError', (_error, socket) => socket.destroy());
+  server.maxConnections = MAX_CONNECTIONS;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * The reference server's one SSE writer: wire formatting, one response channel with fault
  * injection, and the cut points of a mid-event drop.
@@ -106,7 +107,8 @@ export function cutPoint(bytes: Uint8Array, eol: LineEnding): number {
  * - `'ended'`: the server wrote its script to the end and closed the response.
  * - `'client-closed'`: the client closed the connection first (abort, `break`, cancel).
  * - `'dropped'`: a {@link ReferenceServer.dropNext} fault destroyed the socket.
- * - `'server-closed'`: {@link ReferenceServer.close} ended it.
+ * - `'server-closed'`: {@link ReferenceServer.close} ended it, or the client stopped reading
+ *   while more than 1 MiB waited to be sent to it.
  */
 export type StreamState = 'open' | 'ended' | 'client-closed' | 'dropped' | 'server-closed';
 
@@ -125,6 +127,9 @@ export interface StreamRecord {
   /** Where the response is; see {@link StreamState}. */
   state: StreamState;
 }
+
+/** Bytes an SSE response may buffer for a client that does not read before it is cut off. */
+const MAX_BUFFERED = 1024 * 1024;
 
 /** A pending fault for the next SSE response to a matching path. @internal */
 export interface Fault {
@@ -173,6 +178,12 @@ export class SseChannel {
     const fault = this.#fault;
     if (counted && fault && this.record.events >= fault.afterEvents) {
       this.#drop(fault.midEvent ? entry : undefined);
+      return false;
+    }
+    if (this.#res.writableLength > MAX_BUFFERED) {
+      // A client that stopped reading (a never-ending bus) must not grow memory without bound.
+      this.#finish('server-closed');
+      this.#res.destroy();
       return false;
     }
     this.#res.write(formatEntry(entry, this.#format));

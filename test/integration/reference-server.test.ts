@@ -128,6 +128,24 @@ describe('reference server', () => {
     expect(json(response)).toMatchObject(body);
   });
 
+  it('replays a run after Last-Event-ID, and answers 204 when nothing is left', async () => {
+    const headers = { authorization: `Bearer ${API_KEY}` };
+    const rest = await raw(`${server.url}/v1/runs/run_abc123/events`, { headers: { ...headers, 'last-event-id': 'evt_008' } });
+    expect(rest.body.toString('utf8').match(/^id: .*$/gm)).toEqual(['id: evt_009', 'id: evt_010']);
+    const filtered = await raw(`${server.url}/v1/runs/run_abc123/events?types=artifact`, { headers: { ...headers, 'last-event-id': 'evt_009' } });
+    expect(filtered.status).toBe(204);
+    const done = await raw(`${server.url}/v1/runs/run_abc123/events`, { headers: { ...headers, 'last-event-id': 'evt_010' } });
+    expect(done.status).toBe(204);
+    expect(done.headers['x-request-id']).toMatch(/^req_\d+$/);
+  });
+
+  it('refuses a request body over 1 MiB with 413', async () => {
+    const body = JSON.stringify({ prompt: 'x'.repeat(1024 * 1024) });
+    const response = await raw(`${server.url}/api/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(response.status).toBe(413);
+    expect(json(response)).toMatchObject({ error: { code: 'payload_too_large' } });
+  });
+
   it('answers POST /api/v1/runs with 202, Location and Retry-After', async () => {
     const response = await raw(`${server.url}/api/v1/runs`, {
       method: 'POST',

@@ -107,13 +107,14 @@ describe('Crewship runs over a real socket', () => {
     expect(new URL(request!.path, server.url).searchParams.get('types')).toBe([...types, 'run.failed', 'run.canceled'].join(','));
   });
 
-  it('with a filter that leaves out every terminal event, ends when the reconnect is answered 204', async () => {
+  it('still ends a stream whose filter names no terminal event: the terminal run events are added to ?types=', async () => {
     const log = watch(server);
     const events = await collect(client.runs.stream('run_abc123', { types: ['artifact'], signal: budget() }));
 
-    expect(typesOf(events)).toEqual(['artifact']);
+    expect(typesOf(events)).toEqual(['artifact', 'run.completed']);
     const requests = log.requests('/v1/runs/run_abc123/events');
-    expect(requests.map((request) => request.headers['last-event-id'])).toEqual([undefined, 'evt_009']);
+    expect(requests).toHaveLength(1);
+    expect(new URL(requests[0]!.path, server.url).searchParams.get('types')).toBe('artifact,run.completed,run.failed,run.canceled');
   });
 
   it('delivers the events before an error event, then fails with StreamError server-error-event', async () => {

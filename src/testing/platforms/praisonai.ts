@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * PraisonAI async jobs (no auth): `POST /api/v1/runs`, `GET /api/v1/runs/:id`,
  * `GET /api/v1/runs/:id/stream`, `GET /api/v1/runs/:id/result`, `POST /api/v1/runs/:id/cancel`.

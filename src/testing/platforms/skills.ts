@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * The skills engine: `POST /v1/skills/:skill_id/execute/stream` (SSE) and
  * `POST /v1/skills/:skill_id/execute` (JSON), with `x-api-key`.

@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * The stax runner (no auth): `GET /api/events`, a never-ending multicast of every run's events
  * with `ping` keepalives, and `POST /api/runs` to start a scripted run.
