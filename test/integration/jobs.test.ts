@@ -113,6 +113,17 @@ describe('PraisonAI async jobs over a real socket', () => {
     expect(percentages).toEqual([0, 25, 50, 75, 100]);
   });
 
+  it('returns the result again from jobs.run() with the same Idempotency-Key, though the finished job has no stream', async () => {
+    const log = watch(server);
+    const first = await client.jobs.run({ prompt: 'Idempotent analysis' }, { idempotencyKey: 'idem-run-1', signal: budget() });
+    const second = await client.jobs.run({ prompt: 'Idempotent analysis' }, { idempotencyKey: 'idem-run-1', signal: budget() });
+
+    expect(second).toBe(first);
+    const streams = log.requests().filter((request) => request.path.endsWith('/stream'));
+    expect(streams).toHaveLength(2);
+    expect(log.streams().filter((stream) => stream.path.endsWith('/stream'))).toHaveLength(1);
+  });
+
   it('runs a server-form job with jobs.run()', async () => {
     const types: string[] = [];
     const result = await client.jobs.run({ prompt: 'a named job' }, { onEvent: (event) => types.push(event.type), signal: budget() });

@@ -104,10 +104,13 @@ describe('stax runner bus over a real socket', () => {
     expect(typed).toEqual(RUN);
   });
 
-  it('starts a run with POST /api/runs', async () => {
-    const log = watch(server);
-    const events = collect(client.runner.follow('posted-run', { signal: budget() }));
-    await log.opened('/api/events', 1);
+  it('starts a run with POST /api/runs once onOpen reports the subscription', async () => {
+    let opened!: () => void;
+    const open = new Promise<void>((resolve) => {
+      opened = resolve;
+    });
+    const events = collect(client.runner.follow('posted-run', { signal: budget(), onOpen: () => opened() }));
+    await open;
     const response = await fetch(`${server.url}/api/runs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -50,9 +50,11 @@ describe('Crewship runs over a real socket', () => {
   it('narrows event.data by event.type inside the loop', async () => {
     const tools: string[] = [];
     const agents: string[] = [];
+    let count = 0;
     for await (const event of client.runs.stream('run_abc123', { signal: budget() })) {
       if (event.type === 'tool.called') tools.push(event.data.tool);
       else if (event.type === 'agent.completed') agents.push(event.data.agent);
+      if (++count > 20) break;
     }
     expect(tools).toEqual(['web_search']);
     expect(agents).toEqual(['Researcher', 'Writer']);
