@@ -71,8 +71,10 @@ export class Executions {
    * FlowMaestro's route is `/api/v1/executions/:id/events` while its curl example calls
    * `https://api.flowmaestro.ai/v1/executions/…`: the `/api` prefix belongs in `baseUrl` when
    * your server needs it (`'https://host/api'`). Keepalive comments (`: keepalive`) are not
-   * events. Ends after `execution:completed`, `execution:failed` or `execution:cancelled`;
-   * resumes a dropped connection by GET with `Last-Event-ID`.
+   * events. Ends after `execution:completed`, `execution:failed` or `execution:cancelled`.
+   * A dropped connection reconnects by GET; FlowMaestro sends no `id:` fields, so the request
+   * cannot say where it left off, and a server that replays the execution from the start
+   * delivers those events again.
    *
    * @param executionId - e.g. `'exec_xyz789'`.
    * @param options - `lastEventId` to resume, and the stream options.

@@ -79,8 +79,8 @@ export interface Job {
 export interface JobState {
   job_id: string;
   status: JobStatus;
-  /** Suggested wait before polling again, in seconds (PraisonAI's unit). */
-  retry_after?: number;
+  /** Suggested wait before polling again, in seconds (PraisonAI's unit); `null` once finished. */
+  retry_after?: number | null;
   [key: string]: unknown;
 }
 
@@ -185,8 +185,11 @@ export class Jobs {
    * Accepts the documented envelopes and the server's named events (CRLF line endings and
    * `: ping` comments included); `heartbeat` is a keepalive. Ends at `data: [DONE]` or after
    * `complete`, `result` or `cancelled`; an `error` event is delivered, then the stream fails
-   * with `StreamError` `'server-error-event'`. A dropped connection is resumed by GET with
-   * `Last-Event-ID` when the server sent ids.
+   * with `StreamError` `'server-error-event'`. A documented-form `complete` whose `status` is
+   * `'failed'` or `'cancelled'` is an outcome, not an error: the stream ends normally, so check
+   * `event.data.status` (or use {@link Jobs.run}, which throws for it). A dropped connection is
+   * resumed by GET with `Last-Event-ID` when the server sent ids (the server form does; the
+   * documented form has none, so a replaying server repeats events).
    *
    * @throws TypeError synchronously when `jobId` is empty. The stream fails with `HTTPError`
    *   404 (unknown job) or 400 (job already finished: use {@link Jobs.result}), `StreamError`,

@@ -91,7 +91,9 @@ export class Runner {
 
   /**
    * Follows one run on the bus: only events whose `runId` is `runId`, ending after that run's
-   * `run.completed`.
+   * `run.completed`. The bus does not replay: subscribe before the run starts (start it from
+   * the `onOpen` option), or the stream waits for a `run.completed` that already went by.
+   * Close it (or pass a `signal`) to bound the wait.
    *
    * @example
    * ```ts
