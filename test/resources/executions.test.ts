@@ -1,9 +1,9 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { HTTPError, Runstream, StreamError } from '../../src/index.js';
+import { HTTPError, Runstream, type ClientOptions, StreamError } from '../../src/index.js';
 import { BASE, server, useMsw } from '../helpers/msw.js';
 import { collect, frames, sseResponse, type Frame } from '../helpers/sse.js';
-import { instantReconnect, RequestLog, unexpected } from './support.js';
+import { RequestLog, serveOnce, testClient } from './support.js';
 
 useMsw();
 
@@ -11,19 +11,12 @@ useMsw();
 const API = `${BASE}/api`;
 const EVENTS = `${API}/v1/executions/:executionId/events`;
 
-function client(options: Partial<ConstructorParameters<typeof Runstream>[0]> = {}): Runstream {
-  return new Runstream({ baseUrl: API, apiKey: 'sk-test-secret', reconnect: instantReconnect, ...options });
+function client(options: Partial<ClientOptions> = {}): Runstream {
+  return testClient({ baseUrl: API, apiKey: 'sk-test-secret', ...options });
 }
 
 function serve(list: readonly Frame[]): RequestLog {
-  const log = new RequestLog();
-  server.use(
-    http.get(EVENTS, async ({ request }) => {
-      await log.take(request);
-      return log.count === 1 ? sseResponse([frames(list)]) : unexpected(log);
-    }),
-  );
-  return log;
+  return serveOnce('get', EVENTS, [frames(list)]);
 }
 
 const completed: Frame = {

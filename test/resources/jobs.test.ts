@@ -1,28 +1,21 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { HTTPError, Runstream, StreamError, type JobEventType } from '../../src/index.js';
+import { HTTPError, Runstream, type ClientOptions, StreamError, type JobEventType } from '../../src/index.js';
 import { BASE, server, useMsw } from '../helpers/msw.js';
 import { collect, frames, sseResponse, type Frame } from '../helpers/sse.js';
-import { instantReconnect, RequestLog, unexpected } from './support.js';
+import { RequestLog, serveOnce, testClient } from './support.js';
 
 useMsw();
 
 const RUNS = `${BASE}/api/v1/runs`;
 const STREAM = `${RUNS}/:jobId/stream`;
 
-function client(options: Partial<ConstructorParameters<typeof Runstream>[0]> = {}): Runstream {
-  return new Runstream({ baseUrl: BASE, reconnect: instantReconnect, ...options });
+function client(options: Partial<ClientOptions> = {}): Runstream {
+  return testClient(options);
 }
 
 function serve(list: readonly Frame[], eol: '\n' | '\r\n' = '\n'): RequestLog {
-  const log = new RequestLog();
-  server.use(
-    http.get(STREAM, async ({ request }) => {
-      await log.take(request);
-      return log.count === 1 ? sseResponse([frames(list, eol)]) : unexpected(log);
-    }),
-  );
-  return log;
+  return serveOnce('get', STREAM, [frames(list, eol)]);
 }
 
 /** The documented envelope stream ("Stream Run API", Response example), ending in `[DONE]`. */

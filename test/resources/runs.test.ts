@@ -1,28 +1,20 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { HTTPError, Runstream, StreamError } from '../../src/index.js';
+import { HTTPError, Runstream, type ClientOptions, StreamError } from '../../src/index.js';
 import { BASE, server, useMsw } from '../helpers/msw.js';
 import { collect, frames, sseResponse, type Frame } from '../helpers/sse.js';
-import { instantReconnect, RequestLog, unexpected } from './support.js';
+import { RequestLog, serveOnce, testClient } from './support.js';
 
 useMsw();
 
 const EVENTS = `${BASE}/v1/runs/:runId/events`;
 
-function client(options: Partial<ConstructorParameters<typeof Runstream>[0]> = {}): Runstream {
-  return new Runstream({ baseUrl: BASE, apiKey: 'sk-test-secret', reconnect: instantReconnect, ...options });
+function client(options: Partial<ClientOptions> = {}): Runstream {
+  return testClient({ apiKey: 'sk-test-secret', ...options });
 }
 
-/** Serves `list` on the run events route, every time it is asked, and logs the requests. */
 function serve(list: readonly Frame[]): RequestLog {
-  const log = new RequestLog();
-  server.use(
-    http.get(EVENTS, async ({ request }) => {
-      await log.take(request);
-      return log.count === 1 ? sseResponse([frames(list)]) : unexpected(log);
-    }),
-  );
-  return log;
+  return serveOnce('get', EVENTS, [frames(list)]);
 }
 
 const completed = { event: 'run.completed', id: 'evt_9', data: { run_id: 'run_abc123', duration_ms: 45200, result: 'ok' } };

@@ -1,17 +1,17 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, HTTPError, Runstream, StreamError } from '../../src/index.js';
+import { ConnectionError, HTTPError, Runstream, StreamError, type ClientOptions } from '../../src/index.js';
 import { BASE, server, useMsw } from '../helpers/msw.js';
 import { collect, frames, sseResponse, type Frame } from '../helpers/sse.js';
-import { instantReconnect, RequestLog, unexpected } from './support.js';
+import { RequestLog, serveOnce, testClient } from './support.js';
 
 useMsw();
 
 const STREAM = `${BASE}/v1/skills/:skillId/execute/stream`;
 const EXECUTE = `${BASE}/v1/skills/:skillId/execute`;
 
-function client(options: Partial<ConstructorParameters<typeof Runstream>[0]> = {}): Runstream {
-  return new Runstream({ baseUrl: BASE, apiKey: 'sk-test-secret', reconnect: instantReconnect, ...options });
+function client(options: Partial<ClientOptions> = {}): Runstream {
+  return testClient({ apiKey: 'sk-test-secret', ...options });
 }
 
 function engine(type: string, id: string, data: unknown = null, step_id: string | null = 'analyze'): Frame {
@@ -25,14 +25,7 @@ function engine(type: string, id: string, data: unknown = null, step_id: string 
 const done: Frame = { event: 'done', id: '9', data: { skill_id: 'my.skill', status: 'completed', outputs: { result: 'ok' }, trace_id: 'abc-123' } };
 
 function serve(chunks: readonly string[]): RequestLog {
-  const log = new RequestLog();
-  server.use(
-    http.post(STREAM, async ({ request }) => {
-      await log.take(request);
-      return log.count === 1 ? sseResponse(chunks) : unexpected(log);
-    }),
-  );
-  return log;
+  return serveOnce('post', STREAM, chunks);
 }
 
 describe('skills.stream', () => {

@@ -3,8 +3,10 @@
  * that would reconnect at once, so a stream that wrongly reconnects shows up as an extra
  * request instead of a slow test.
  */
-import { HttpResponse } from 'msw';
-import type { ReconnectOptions } from '../../src/index.js';
+import { http, HttpResponse } from 'msw';
+import { Runstream, type ClientOptions, type ReconnectOptions } from '../../src/index.js';
+import { BASE, server } from '../helpers/msw.js';
+import { sseResponse } from '../helpers/sse.js';
 
 /** What a handler saw of one request. */
 export interface SeenRequest {
@@ -45,4 +47,24 @@ export const instantReconnect: ReconnectOptions = { sleep: () => Promise.resolve
  */
 export function unexpected(log: RequestLog): Response {
   return HttpResponse.text(`unexpected request #${log.count}: the stream should have ended`, { status: 410 });
+}
+
+/** A client on the msw base URL whose streams reconnect at once (see {@link instantReconnect}). */
+export function testClient(options: Partial<ClientOptions> = {}): Runstream {
+  return new Runstream({ baseUrl: BASE, reconnect: instantReconnect, ...options });
+}
+
+/**
+ * Answers the first request to `route` with `chunks` as an event stream and any later one with
+ * {@link unexpected}; returns the log of what was asked.
+ */
+export function serveOnce(method: 'get' | 'post', route: string, chunks: readonly string[]): RequestLog {
+  const log = new RequestLog();
+  server.use(
+    http[method](route, async ({ request }) => {
+      await log.take(request);
+      return log.count === 1 ? sseResponse(chunks) : unexpected(log);
+    }),
+  );
+  return log;
 }
