@@ -20,6 +20,8 @@ export type {
   ReconnectInfo,
   ReconnectOptions,
   RequestOptions,
+  ResumeContext,
+  ResumeMode,
 } from './core/options.js';
 export { ConnectionError, HTTPError, SDKError, StreamError, TimeoutError } from './core/errors.js';
 export type { StreamErrorCode } from './core/errors.js';

@@ -6,7 +6,7 @@
  */
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import { ConnectionError, HTTPError, SDKError, StreamError, redactUrl } from './errors.js';
-import type { OpenInfo, ReconnectInfo, ResolvedReconnect } from './options.js';
+import type { OpenInfo, ReconnectInfo, ResolvedReconnect, ResumeMode } from './options.js';
 import { reconnectDelay } from './reconnect.js';
 import { httpErrorFrom, retryAfterDelay } from './http.js';
 
@@ -108,6 +108,12 @@ export interface StreamConfig {
   onInvalidData: ((error: StreamError) => void) | undefined;
   onReconnect: ((info: ReconnectInfo) => void) | undefined;
   onOpen?: ((info: OpenInfo) => void) | undefined;
+  /** Silence, in ms, after which a connection counts as dropped; 0 disables. */
+  idleTimeout: number;
+  /** How a non-GET stream continues after a drop; see `StreamOptions.resume`. */
+  resume: ResumeMode;
+  /** How many recent event ids to remember for de-duplication; 0 disables. */
+  dedupe: number;
   /** What to tell the user when a resumable stream ends before its terminal event. */
   resumeHint?: string;
 }
@@ -149,6 +155,14 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   #retry: number | undefined;
   #controller = new AbortController();
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  /** Aborts the current HTTP request only (idle timeout), or with the stream (`#end`). */
+  #connection: AbortController | undefined;
+  /** The request the next connection sends: a POST resumed by GET switches to the resume URL. */
+  #request: { url: string; method: string; body: BodyInit | undefined };
+  /** Headers of the last accepted response, for a resume URL function. */
+  #responseHeaders: Headers | undefined;
+  /** Recently delivered event ids, oldest first, when de-duplication is on. */
+  #seen: Set<string> | undefined;
   #parser: EventSourceParser;
   #listeners = new Map<string, Registration[]>();
   #started = false;
@@ -172,6 +186,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   constructor(config: StreamConfig) {
     this.#config = config;
     this.#lastEventId = config.lastEventId;
+    this.#request = { url: config.url, method: config.method, body: config.body };
+    if (config.dedupe > 0) this.#seen = new Set();
     this.#parser = createParser({
       onId: (id) => {
         this.#lastEventId = id;
@@ -376,6 +392,13 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     // The parser bounds only what it buffers across chunks: an event that arrives whole in one
     // chunk must meet the same limit, or the outcome would depend on where chunks split.
     if (message.data.length > this.#config.maxEventSize) return this.#end(this.#tooLarge());
+    const seen = this.#seen;
+    if (seen && message.id) {
+      // A server that replays after a reconnect sends ids we delivered already.
+      if (seen.has(message.id)) return;
+      seen.add(message.id);
+      if (seen.size > this.#config.dedupe) seen.delete(seen.values().next().value as string);
+    }
     const adapter = this.#config.adapter;
     let event: StreamEvent | null | undefined;
     try {
@@ -458,6 +481,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     this.#state = 'closed';
     if (failure) this.#failure = failure;
     this.#controller.abort();
+    this.#connection?.abort();
     this.#reader?.cancel().catch(ignore);
     this.#release();
     const waiting = this.#waiting;
@@ -488,7 +512,6 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     for (;;) {
       const deliveredBefore = this.#delivered;
       let cause: Error | undefined;
-      let delayOverride: number | undefined;
       try {
         if ((await this.#connectOnce()) === Flow.Stop) return;
       } catch (error) {
@@ -498,12 +521,13 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       if (this.#closed()) return;
       if (this.#terminal) return this.#end();
 
+      const status = cause instanceof HTTPError ? cause.status : undefined;
       const retryable =
         cause === undefined ||
         cause instanceof ConnectionError ||
-        (cause instanceof HTTPError && (cause.status >= 500 || cause.status === 408 || cause.status === 429));
+        (status !== undefined && (status >= 500 || status === 408 || status === 429));
       if (!retryable) return this.#end(cause);
-      if (config.method !== 'GET' || !policy) {
+      if (!policy || !this.#mayReconnect(status)) {
         if (cause) return this.#end(cause);
         if (config.adapter.isTerminal) {
           return this.#end(
@@ -517,6 +541,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
         }
         return this.#end();
       }
+      this.#prepareResume();
 
       if (this.#delivered > deliveredBefore) attempt = 0;
       attempt++;
@@ -530,8 +555,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
           ),
         );
       }
-      if (cause instanceof HTTPError) delayOverride = retryAfterDelay(cause.headers);
-      const delay = delayOverride ?? reconnectDelay(attempt, this.#retry ?? policy.initialDelay, policy);
+      const retryAfter = cause instanceof HTTPError ? retryAfterDelay(cause.headers) : undefined;
+      const delay = retryAfter ?? reconnectDelay(attempt, this.#retry ?? policy.initialDelay, policy);
       this.#state = 'connecting';
       config.onReconnect?.({ attempt, delay, cause, lastEventId: this.#lastEventId });
       await policy.sleep(delay, this.#controller.signal);
@@ -539,94 +564,189 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     }
   }
 
+  /**
+   * Whether the stream may send another request after this one ended. GET always may. A
+   * request with a body may start work (a run, an execution), so it is sent again only when the
+   * caller opted in (`resume: 'resend'`), as a GET to the resume URL (`resume: { url }`), or
+   * when the server answered that it did not accept it (408, 429, 503) and no event came.
+   */
+  #mayReconnect(status: number | undefined): boolean {
+    if (this.#request.method === 'GET') return true;
+    if (this.#config.resume !== 'none') return true;
+    return this.#delivered === 0 && (status === 408 || status === 429 || status === 503);
+  }
+
+  /** Switches a POST stream that resumes by GET to its resume URL. */
+  #prepareResume(): void {
+    const resume = this.#config.resume;
+    if (this.#request.method === 'GET' || typeof resume !== 'object') return;
+    const url =
+      typeof resume.url === 'function' ? resume.url({ lastEventId: this.#lastEventId, headers: this.#responseHeaders }) : resume.url;
+    this.#request = { url, method: 'GET', body: undefined };
+  }
+
   /** One HTTP request and its body. Throws a typed error when the connection fails. */
   async #connectOnce(): Promise<Flow> {
     const config = this.#config;
+    const request = this.#request;
     const headers = new Headers(config.headers);
     if (this.#lastEventId) headers.set('last-event-id', this.#lastEventId);
+    if (request.body === undefined) headers.delete('content-type');
     this.#state = 'connecting';
-    let response: Response;
-    try {
-      const init: RequestInit & { duplex?: 'half' } = {
-        method: config.method,
-        headers,
-        body: config.body,
-        signal: this.#controller.signal,
-      };
-      if (config.body instanceof ReadableStream) init.duplex = 'half';
-      response = await config.fetch(config.url, init);
-    } catch (error) {
-      if (this.#closed()) return Flow.Stop;
-      throw new ConnectionError({
-        method: config.method,
-        url: config.url,
-        reason: `the request failed before a response (${describe(error)}); check the URL and that the server is reachable`,
+    const connection = new AbortController();
+    this.#connection = connection;
+    const idle = new IdleTimer(config.idleTimeout, () => {
+      connection.abort();
+      this.#reader?.cancel().catch(ignore);
+    });
+    const dropped = (beforeResponse: boolean, error: unknown) =>
+      new ConnectionError({
+        method: request.method,
+        url: request.url,
+        reason: idle.fired
+          ? `no data for ${config.idleTimeout} ms ${beforeResponse ? 'before a response' : 'while reading the stream'} (idle timeout): the connection is treated as dropped`
+          : beforeResponse
+            ? `the request failed before a response (${describe(error)}); check the URL and that the server is reachable`
+            : `the connection dropped while reading the stream (${describe(error)})`,
         cause: error,
         lastEventId: this.#lastEventId,
       });
-    }
-    if (this.#closed()) {
-      response.body?.cancel().catch(ignore);
-      return Flow.Stop;
-    }
-    // 204 No Content: the server asks the client to stop reconnecting.
-    if (response.status === 204) {
-      response.body?.cancel().catch(ignore);
-      this.#end();
-      return Flow.Stop;
-    }
-    if (!response.ok) throw await httpErrorFrom(response, config.method, config.url, this.#lastEventId);
-    const contentType = response.headers.get('content-type') ?? '';
-    if (!/^\s*text\/event-stream\s*(;|$)/i.test(contentType) || !response.body) {
-      response.body?.cancel().catch(ignore);
-      this.#end(
-        new StreamError(
-          'invalid-content-type',
-          `${config.method} ${redactUrl(config.url)}: expected a text/event-stream response, got ${contentType ? `"${contentType}"` : 'no content type'}${response.body ? '' : ' and no body'}; check the URL points at the event stream`,
-          { lastEventId: this.#lastEventId, url: config.url },
-        ),
-      );
-      return Flow.Stop;
-    }
-
-    this.#state = 'open';
-    config.onOpen?.({ status: response.status, headers: response.headers, lastEventId: this.#lastEventId });
-    const reader = response.body.getReader();
-    this.#reader = reader;
-    // ignoreBOM: the parser strips exactly one leading BOM itself; letting TextDecoder strip
-    // another would lose a second U+FEFF that belongs to the first field name.
-    const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-    const parser = this.#parser;
-    parser.reset();
     try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        parser.feed(decoder.decode(value, { stream: true }));
-        if (this.#terminal || !this.#open()) break;
-        // Backpressure: with an iterator attached, read on only once it has caught up.
-        if (this.#head < this.#queue.length) {
-          await new Promise<void>((resolve) => {
-            this.#drained = resolve;
-          });
-          if (!this.#open()) break;
-        }
+      let response: Response;
+      try {
+        const init: RequestInit & { duplex?: 'half' } = {
+          method: request.method,
+          headers,
+          body: request.body,
+          signal: connection.signal,
+        };
+        if (request.body instanceof ReadableStream) init.duplex = 'half';
+        response = await config.fetch(request.url, init);
+      } catch (error) {
+        if (this.#closed()) return Flow.Stop;
+        throw dropped(true, error);
       }
-    } catch (error) {
-      if (this.#closed()) return Flow.Stop;
-      throw new ConnectionError({
-        method: config.method,
-        url: config.url,
-        reason: `the connection dropped while reading the stream (${describe(error)})`,
-        cause: error,
-        lastEventId: this.#lastEventId,
-      });
+      if (this.#closed()) {
+        response.body?.cancel().catch(ignore);
+        return Flow.Stop;
+      }
+      // 204 No Content: the server asks the client to stop reconnecting.
+      if (response.status === 204) {
+        response.body?.cancel().catch(ignore);
+        this.#end();
+        return Flow.Stop;
+      }
+      if (!response.ok) throw await httpErrorFrom(response, request.method, request.url, this.#lastEventId);
+      const contentType = response.headers.get('content-type') ?? '';
+      if (!/^\s*text\/event-stream\s*(;|$)/i.test(contentType) || !response.body) {
+        response.body?.cancel().catch(ignore);
+        this.#end(
+          new StreamError(
+            'invalid-content-type',
+            `${request.method} ${redactUrl(request.url)}: expected a text/event-stream response, got ${contentType ? `"${contentType}"` : 'no content type'}${response.body ? '' : ' and no body'}; check the URL points at the event stream`,
+            { lastEventId: this.#lastEventId, url: request.url },
+          ),
+        );
+        return Flow.Stop;
+      }
+
+      this.#state = 'open';
+      this.#responseHeaders = response.headers;
+      config.onOpen?.({ status: response.status, headers: response.headers, lastEventId: this.#lastEventId });
+      const reader = response.body.getReader();
+      this.#reader = reader;
+      // ignoreBOM: the parser strips exactly one leading BOM itself; letting TextDecoder strip
+      // another would lose a second U+FEFF that belongs to the first field name.
+      const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+      const parser = this.#parser;
+      parser.reset();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          idle.touch();
+          parser.feed(decoder.decode(value, { stream: true }));
+          if (this.#terminal || !this.#open()) break;
+          // Backpressure: with an iterator attached, read on only once it has caught up. A
+          // slow consumer is not a silent server, so the idle timer waits too.
+          if (this.#head < this.#queue.length) {
+            idle.pause();
+            await new Promise<void>((resolve) => {
+              this.#drained = resolve;
+            });
+            idle.resume();
+            if (!this.#open()) break;
+          }
+        }
+      } catch (error) {
+        if (this.#closed()) return Flow.Stop;
+        throw dropped(false, error);
+      } finally {
+        this.#reader = undefined;
+        // Cancel rather than wait: a reader whose fetch was aborted can stay pending for ever.
+        reader.cancel().catch(ignore);
+      }
+      // A cancelled reader reports a clean end: an idle timeout is still a drop.
+      if (idle.fired && !this.#closed()) throw dropped(false, undefined);
+      return this.#closed() ? Flow.Stop : Flow.Ended;
     } finally {
-      this.#reader = undefined;
-      // Cancel rather than wait: a reader whose fetch was aborted can stay pending for ever.
-      reader.cancel().catch(ignore);
+      idle.stop();
+      // Done with this request, whatever ended it: tear it down (a terminal event leaves the
+      // server's side open).
+      connection.abort();
+      this.#connection = undefined;
     }
-    return this.#closed() ? Flow.Stop : Flow.Ended;
+  }
+}
+
+/**
+ * Measures silence on one connection: fires once when no data arrived for `timeout` ms (any
+ * bytes count, comments and keepalive events included). One timer per connection, re-armed
+ * only when it runs out, so the per-chunk cost is one clock read.
+ */
+class IdleTimer {
+  fired = false;
+  #timeout: number;
+  #onIdle: () => void;
+  #last = Date.now();
+  #paused = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(timeout: number, onIdle: () => void) {
+    this.#timeout = timeout;
+    this.#onIdle = onIdle;
+    if (timeout > 0) this.#arm(timeout);
+  }
+
+  touch(): void {
+    if (this.#timeout > 0) this.#last = Date.now();
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.touch();
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #arm(delay: number): void {
+    this.#timer = setTimeout(() => {
+      const silent = Date.now() - this.#last;
+      if (this.#paused || silent < this.#timeout) {
+        this.#arm(this.#paused ? this.#timeout : this.#timeout - silent);
+        return;
+      }
+      this.fired = true;
+      this.#timer = undefined;
+      this.#onIdle();
+    }, delay);
   }
 }
 

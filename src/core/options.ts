@@ -62,6 +62,24 @@ export interface ReconnectOptions {
 /** Reconnect options with every field filled. @internal */
 export type ResolvedReconnect = Required<ReconnectOptions>;
 
+/** What a resume URL function receives. */
+export interface ResumeContext {
+  /** The last event ID seen, sent as `Last-Event-ID` with the GET (`''`: none). */
+  lastEventId: string;
+  /** Headers of the last accepted response (e.g. a run id the server put there), if any. */
+  headers: Headers | undefined;
+}
+
+/**
+ * How a stream whose request has a body (POST) continues after its connection drops:
+ * - `'none'`: it does not; the stream fails with the error and its `lastEventId`.
+ * - `'resend'`: the same request is sent again with `Last-Event-ID` (only when repeating it is
+ *   safe: it may start the work a second time).
+ * - `{ url }`: a GET to `url` (or to what `url(context)` returns) with `Last-Event-ID`, for
+ *   platforms that resume a POST-started stream by GET.
+ */
+export type ResumeMode = 'none' | 'resend' | { url: string | ((context: ResumeContext) => string) };
+
 /**
  * Passed to the `onOpen` option each time a response is accepted as an event stream (the
  * moment `readyState` becomes `'open'`, EventSource's `open` event).
@@ -123,6 +141,16 @@ export const DEFAULTS = {
   } satisfies ResolvedReconnect,
   /** Largest single event (its buffered lines and data), in characters: 16 Mi. */
   maxEventSize: 16 * 1024 * 1024,
+  /**
+   * Silence, in milliseconds, after which a connection counts as dropped (and a GET stream
+   * reconnects); 0 disables. Sized from each platform's keepalive: the stax runner pings every
+   * 30 s (so 75 s, 2.5 pings); Crewship, FlowMaestro and PraisonAI send keepalives at
+   * undocumented intervals (so 120 s); the skills engine documents none and its POST cannot be
+   * resumed (so off); `connect()` knows nothing of the server (so off, as EventSource).
+   */
+  idleTimeout: { connect: 0, runs: 120_000, executions: 120_000, jobs: 120_000, skills: 0, runner: 75_000 },
+  /** How many recent event ids `dedupe: true` remembers. */
+  dedupeWindow: 1000,
   /** Deadline of a JSON call (not of a stream), in milliseconds. */
   timeout: 60_000,
 } as const;
@@ -185,6 +213,11 @@ export interface ClientOptions {
   reconnect?: boolean | ReconnectOptions;
   /** Default largest event, in characters. @defaultValue 16 Mi */
   maxEventSize?: number;
+  /**
+   * Idle timeout of every stream of this client, in milliseconds (0 disables); see
+   * `StreamOptions.idleTimeout`. @defaultValue per platform, {@link DEFAULTS}`.idleTimeout`
+   */
+  idleTimeout?: number;
 }
 
 /**

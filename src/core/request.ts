@@ -38,6 +38,7 @@ export class Transport {
   readonly #timeout: number;
   readonly #reconnect: ClientOptions['reconnect'];
   readonly #maxEventSize: number | undefined;
+  readonly #idleTimeout: number | undefined;
 
   constructor(options: ClientOptions) {
     if (!options || typeof options.baseUrl !== 'string' || !/^https?:\/\//i.test(options.baseUrl)) {
@@ -52,6 +53,7 @@ export class Transport {
     this.#timeout = options.timeout ?? DEFAULTS.timeout;
     this.#reconnect = options.reconnect;
     this.#maxEventSize = options.maxEventSize;
+    this.#idleTimeout = options.idleTimeout;
   }
 
   /** The full URL of `path` with `query`. */
@@ -155,7 +157,7 @@ export class Transport {
 
   /** Opens an event stream with the client's defaults under the call's options. */
   stream<Events extends EventMap>(
-    spec: RequestSpec,
+    spec: RequestSpec & { idleTimeout: number },
     adapter: StreamAdapter,
     options: StreamOptions = {},
     resumeHint?: string,
@@ -166,12 +168,14 @@ export class Transport {
       {
         reconnect: this.#reconnect,
         maxEventSize: this.#maxEventSize,
+        idleTimeout: this.#idleTimeout,
         ...stripUndefined(options),
         headers: this.headers(spec.auth, options.headers),
         body: spec.body,
         fetch: this.#fetch,
       },
       adapter,
+      spec.idleTimeout,
     );
     if (resumeHint) config.resumeHint = resumeHint;
     return new EventStream<Events>(config);

@@ -12,7 +12,7 @@ import {
   type StreamConfig,
   type StreamEvent,
 } from './event-stream.js';
-import { DEFAULTS, resolveReconnect, type OpenInfo, type ReconnectInfo, type ReconnectOptions } from './options.js';
+import { DEFAULTS, resolveReconnect, type OpenInfo, type ReconnectInfo, type ReconnectOptions, type ResumeMode } from './options.js';
 
 /**
  * Options every event stream takes, from `connect()` or a resource method.
@@ -56,6 +56,29 @@ export interface StreamOptions {
    * that the stream must not miss.
    */
   onOpen?: (info: OpenInfo) => void;
+  /**
+   * Silence, in milliseconds, after which the connection counts as dropped: any bytes reset
+   * it (events, comments, keepalive events), a consumer that is still busy with earlier events
+   * pauses it. A GET stream then reconnects with `Last-Event-ID`. 0 disables. It is never a
+   * limit on the stream's total length.
+   * @defaultValue per platform, see {@link DEFAULTS}`.idleTimeout` (`connect()`: 0)
+   */
+  idleTimeout?: number;
+  /**
+   * How a stream whose request has a body continues after a drop: `'resend'` or
+   * `{ url }` (a GET with `Last-Event-ID`); see {@link ResumeMode}. Without it a POST stream is
+   * never sent twice once the server may have accepted it (408, 429 and 503 answers are retried:
+   * the server said it did not take the request).
+   * @defaultValue `'none'`
+   */
+  resume?: ResumeMode;
+  /**
+   * Drop events whose `id:` was already delivered, for servers that replay after a reconnect:
+   * `true` remembers the last {@link DEFAULTS}`.dedupeWindow` ids, a number sets how many.
+   * Events without their own `id:` field are never dropped.
+   * @defaultValue false
+   */
+  dedupe?: boolean | number;
 }
 
 /** Options of {@link connect}. */
@@ -125,6 +148,7 @@ export function streamConfig(
   method: string,
   options: StreamOptions & { body?: ConnectOptions['body']; fetch?: typeof fetch | undefined },
   adapter: StreamAdapter,
+  idleTimeout: number = DEFAULTS.idleTimeout.connect,
 ): StreamConfig {
   const headers = new Headers(options.headers);
   if (!headers.has('accept')) headers.set('accept', 'text/event-stream');
@@ -134,6 +158,9 @@ export function streamConfig(
     if (!headers.has('content-type')) headers.set('content-type', 'application/json');
   } else if (options.body != null) {
     body = options.body as BodyInit;
+  }
+  if (options.resume === 'resend' && body instanceof ReadableStream) {
+    throw new TypeError("runstream: resume: 'resend' needs a body that can be sent twice, not a ReadableStream");
   }
   const userFetch = options.fetch;
   return {
@@ -151,6 +178,9 @@ export function streamConfig(
     onInvalidData: options.onInvalidData,
     onReconnect: options.onReconnect,
     onOpen: options.onOpen,
+    idleTimeout: options.idleTimeout ?? idleTimeout,
+    resume: options.resume ?? 'none',
+    dedupe: options.dedupe === true ? DEFAULTS.dedupeWindow : typeof options.dedupe === 'number' ? Math.max(0, options.dedupe) : 0,
   };
 }
 

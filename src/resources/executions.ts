@@ -5,6 +5,7 @@
  */
 import { platformAdapter } from '../core/adapter.js';
 import type { EventStream } from '../core/event-stream.js';
+import { DEFAULTS } from '../core/options.js';
 import type { Transport } from '../core/request.js';
 import { segment } from '../core/request.js';
 import type { StreamOptions } from '../core/sse.js';
@@ -83,7 +84,7 @@ export class Executions {
    */
   stream(executionId: string, options: StreamOptions = {}): EventStream<ExecutionEventMap> {
     return this.#transport.stream<ExecutionEventMap>(
-      { method: 'GET', path: `/v1/executions/${segment(executionId)}/events`, auth: 'x-api-key' },
+      { method: 'GET', path: `/v1/executions/${segment(executionId)}/events`, auth: 'x-api-key', idleTimeout: DEFAULTS.idleTimeout.executions },
       adapter,
       options,
     );

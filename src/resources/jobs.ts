@@ -7,7 +7,7 @@
 import { errorMessage, platformAdapter } from '../core/adapter.js';
 import { HTTPError, StreamError } from '../core/errors.js';
 import type { EventOf, EventStream } from '../core/event-stream.js';
-import type { RequestOptions } from '../core/options.js';
+import { DEFAULTS, type RequestOptions } from '../core/options.js';
 import type { Transport } from '../core/request.js';
 import { segment } from '../core/request.js';
 import type { StreamOptions } from '../core/sse.js';
@@ -197,7 +197,7 @@ export class Jobs {
    */
   stream(jobId: string, options: StreamOptions = {}): EventStream<JobEventMap> {
     return this.#transport.stream<JobEventMap>(
-      { method: 'GET', path: `/api/v1/runs/${segment(jobId)}/stream`, auth: 'none' },
+      { method: 'GET', path: `/api/v1/runs/${segment(jobId)}/stream`, auth: 'none', idleTimeout: DEFAULTS.idleTimeout.jobs },
       adapter,
       options,
     );

@@ -5,6 +5,7 @@
  */
 import { platformAdapter, type PlatformSpec } from '../core/adapter.js';
 import type { EventStream } from '../core/event-stream.js';
+import { DEFAULTS } from '../core/options.js';
 import type { Transport } from '../core/request.js';
 import type { StreamOptions } from '../core/sse.js';
 
@@ -54,6 +55,8 @@ export interface RunnerEventMap {
 /** A runner event name. */
 export type RunnerEventType = keyof RunnerEventMap;
 
+const BUS = { method: 'GET', path: '/api/events', auth: 'none', idleTimeout: DEFAULTS.idleTimeout.runner } as const;
+
 const SPEC: PlatformSpec = {
   known: ['run.started', 'run.completed', 'job.started', 'job.completed', 'step.started', 'step.completed', 'step.log'],
   // `ping` arrives on connect and every 30 s.
@@ -86,7 +89,7 @@ export class Runner {
    *   `ConnectionError` (after reconnection gives up).
    */
   stream(options: StreamOptions = {}): EventStream<RunnerEventMap> {
-    return this.#transport.stream<RunnerEventMap>({ method: 'GET', path: '/api/events', auth: 'none' }, busAdapter, options);
+    return this.#transport.stream<RunnerEventMap>(BUS, busAdapter, options);
   }
 
   /**
@@ -118,6 +121,6 @@ export class Runner {
       }) satisfies typeof base.toEvent,
       isTerminal: (event: { type: string }) => event.type === 'run.completed',
     };
-    return this.#transport.stream<RunnerEventMap>({ method: 'GET', path: '/api/events', auth: 'none' }, adapter, options);
+    return this.#transport.stream<RunnerEventMap>(BUS, adapter, options);
   }
 }

@@ -5,6 +5,7 @@
  */
 import { errorMessage, platformAdapter } from '../core/adapter.js';
 import type { EventStream } from '../core/event-stream.js';
+import { DEFAULTS } from '../core/options.js';
 import type { Transport } from '../core/request.js';
 import { segment } from '../core/request.js';
 import type { StreamOptions } from '../core/sse.js';
@@ -120,6 +121,7 @@ export class Runs {
         path: `/v1/runs/${segment(runId)}/events`,
         query: { types: types?.length ? [...new Set([...types, ...RUN_TERMINAL])].join(',') : undefined },
         auth: 'bearer',
+        idleTimeout: DEFAULTS.idleTimeout.runs,
       },
       adapter,
       rest,

@@ -6,7 +6,7 @@
 import { errorMessage, platformAdapter } from '../core/adapter.js';
 import { StreamError } from '../core/errors.js';
 import type { EventStream } from '../core/event-stream.js';
-import type { RequestOptions } from '../core/options.js';
+import { DEFAULTS, type RequestOptions } from '../core/options.js';
 import type { Transport } from '../core/request.js';
 import { segment } from '../core/request.js';
 import type { StreamOptions } from '../core/sse.js';
@@ -132,7 +132,7 @@ export class Skills {
    */
   stream(skillId: string, params: SkillExecuteParams, options: StreamOptions = {}): EventStream<SkillEventMap> {
     return this.#transport.stream<SkillEventMap>(
-      { method: 'POST', path: `/v1/skills/${segment(skillId)}/execute/stream`, body: params, auth: 'x-api-key' },
+      { method: 'POST', path: `/v1/skills/${segment(skillId)}/execute/stream`, body: params, auth: 'x-api-key', idleTimeout: DEFAULTS.idleTimeout.skills },
       adapter,
       options,
       'the skills engine cannot resume an execution: run it again only if it is safe to repeat',

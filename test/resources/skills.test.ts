@@ -155,17 +155,33 @@ describe('skills.stream', () => {
     expect(log.count).toBe(1);
   });
 
-  it('does not retry a 503 either', async () => {
+  it('sends the POST again after a 503: the server said it did not accept it', async () => {
     const log = new RequestLog();
     server.use(
       http.post(STREAM, async ({ request }) => {
         await log.take(request);
-        return HttpResponse.json({ error: 'overloaded' }, { status: 503 });
+        return log.count === 1
+          ? HttpResponse.json({ error: 'overloaded' }, { status: 503, headers: { 'retry-after': '0' } })
+          : sseResponse([frames([engine('skill_start', '1', null, null), done])]);
+      }),
+    );
+    const events = await collect(client().skills.stream('my.skill', { inputs: { text: 'x' } }));
+    expect(events.map((e) => e.type)).toEqual(['skill_start', 'done']);
+    expect(log.count).toBe(2);
+    expect(JSON.parse(log.requests[1]!.body)).toEqual({ inputs: { text: 'x' } });
+  });
+
+  it('does not send the POST again after a 500: the server may have started the work', async () => {
+    const log = new RequestLog();
+    server.use(
+      http.post(STREAM, async ({ request }) => {
+        await log.take(request);
+        return HttpResponse.json({ error: 'boom' }, { status: 500 });
       }),
     );
     const error = await collect(client().skills.stream('my.skill', { inputs: {} })).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(HTTPError);
-    expect(error).toMatchObject({ status: 503, method: 'POST' });
+    expect(error).toMatchObject({ status: 500, method: 'POST' });
     expect(log.count).toBe(1);
   });
 
