@@ -157,7 +157,7 @@ export class Transport {
 
   /** Opens an event stream with the client's defaults under the call's options. */
   stream<Events extends EventMap>(
-    spec: RequestSpec & { idleTimeout: number },
+    spec: RequestSpec & { idleTimeout?: number },
     adapter: StreamAdapter,
     options: StreamOptions = {},
     resumeHint?: string,
