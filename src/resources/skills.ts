@@ -111,9 +111,10 @@ export class Skills {
    * is the execution's `trace_id`.
    *
    * Resuming: this is a POST that starts an execution, and the engine offers no resume route.
-   * runstream never re-sends it; a connection that drops before `done` fails with
-   * `ConnectionError` (or `StreamError` `'unexpected-end'` on a clean close), carrying
-   * `lastEventId`. Execute again only if the skill is safe to repeat.
+   * runstream does not send it again once the engine may have accepted it: a connection that
+   * drops before `done` fails with `ConnectionError` (or `StreamError` `'unexpected-end'` on a
+   * clean close), carrying `lastEventId`. Pass `resume: 'resend'` only if the skill is safe to
+   * repeat. A 408, 429 or 503 answer before any event is retried (the engine did not take it).
    *
    * @example
    * ```ts
