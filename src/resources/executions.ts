@@ -41,7 +41,7 @@ export interface ExecutionEventMap {
 /** A FlowMaestro event name. */
 export type ExecutionEventType = keyof ExecutionEventMap;
 
-const adapter = platformAdapter({
+const adapter = /* @__PURE__ */ platformAdapter({
   known: [
     'connected',
     'execution:started',

@@ -108,7 +108,7 @@ export interface JobRunOptions extends JobCreateOptions {
   stream?: Omit<StreamOptions, 'signal'>;
 }
 
-const adapter = platformAdapter({
+const adapter = /* @__PURE__ */ platformAdapter({
   known: ['progress', 'log', 'complete', 'status', 'result', 'error', 'cancelled'],
   terminal: ['complete', 'result', 'error', 'cancelled'],
   keepalive: ['heartbeat'],

@@ -55,14 +55,17 @@ export interface RunnerEventMap {
 /** A runner event name. */
 export type RunnerEventType = keyof RunnerEventMap;
 
-const BUS = { method: 'GET', path: '/api/events', auth: 'none', idleTimeout: DEFAULTS.idleTimeout.runner } as const;
-
 const SPEC: PlatformSpec = {
   known: ['run.started', 'run.completed', 'job.started', 'job.completed', 'step.started', 'step.completed', 'step.log'],
   // `ping` arrives on connect and every 30 s.
   keepalive: ['ping'],
 };
-const busAdapter = platformAdapter(SPEC);
+const busAdapter = /* @__PURE__ */ platformAdapter(SPEC);
+
+/** The bus route. */
+function bus() {
+  return { method: 'GET', path: '/api/events', auth: 'none', idleTimeout: DEFAULTS.idleTimeout.runner } as const;
+}
 
 /** The stax runner's event bus. Reach it as `client.runner`. Auth: none. */
 export class Runner {
@@ -89,7 +92,7 @@ export class Runner {
    *   `ConnectionError` (after reconnection gives up).
    */
   stream(options: StreamOptions = {}): EventStream<RunnerEventMap> {
-    return this.#transport.stream<RunnerEventMap>(BUS, busAdapter, options);
+    return this.#transport.stream<RunnerEventMap>(bus(), busAdapter, options);
   }
 
   /**
@@ -121,6 +124,6 @@ export class Runner {
       }) satisfies typeof base.toEvent,
       isTerminal: (event: { type: string }) => event.type === 'run.completed',
     };
-    return this.#transport.stream<RunnerEventMap>(BUS, adapter, options);
+    return this.#transport.stream<RunnerEventMap>(bus(), adapter, options);
   }
 }

@@ -75,9 +75,9 @@ const RUN_TERMINAL: readonly RunEventType[] = ['run.completed', 'run.failed', 'r
  * Crewship sends named events (`event: run.started`), and its API reference also unnamed
  * envelopes `data: {"type": …, "data": …}` (or `"payload"`), plus `heartbeat` keepalives.
  */
-const adapter = platformAdapter({
+const adapter = /* @__PURE__ */ platformAdapter({
   known: RUN_EVENTS,
-  terminal: [...RUN_TERMINAL, 'complete', 'timeout'],
+  terminal: ['run.completed', 'run.failed', 'run.canceled', 'complete', 'timeout'],
   keepalive: ['heartbeat'],
   envelope: { typeKey: 'type', dataKeys: ['data', 'payload'] },
   errorOf: (event) => (event.type === 'error' ? { message: errorMessage(event.data, 'error event') } : undefined),

@@ -87,7 +87,7 @@ function failureOf(result: SkillResult): { message: string; traceId: string | un
   return { message: errorMessage(result, `the skill ended with status "${result.status}"`), traceId: result.trace_id };
 }
 
-const adapter = platformAdapter({
+const adapter = /* @__PURE__ */ platformAdapter({
   known: ['skill_start', 'step_start', 'step_completed', 'step_skipped', 'step_degraded', 'step_failed', 'skill_completed', 'done'],
   terminal: ['done'],
   errorOf: (event) => (event.type === 'done' ? failureOf(event.data as SkillResult) : undefined),
