@@ -519,28 +519,28 @@ export function largeVectors(): LargeVector[] {
       input: `id: 1\ndata: ${line}\n\ndata: after\n\n`,
       events: [msg(line, '1'), msg('after', '1')],
       lastEventId: '1',
-      maxWrites: 256,
+      maxWrites: 1024,
     },
     {
       name: 'a 256 KiB comment line is skipped',
       input: `:${'c'.repeat(256 * 1024)}\ndata: after\n\n`,
       events: [msg('after')],
       lastEventId: '',
-      maxWrites: 64,
+      maxWrites: 256,
     },
     {
       name: 'a 256 KiB unknown field line is skipped',
       input: `x${'y'.repeat(256 * 1024)}: z\ndata: after\n\n`,
       events: [msg('after')],
       lastEventId: '',
-      maxWrites: 64,
+      maxWrites: 256,
     },
     {
       name: 'a 64 KiB event name',
       input: `event: ${longName}\ndata: a\n\n`,
       events: [ev(longName, 'a')],
       lastEventId: '',
-      maxWrites: 64,
+      maxWrites: 256,
     },
     {
       // 8 KiB: it comes back as the Last-Event-ID header, and Node servers refuse headers
@@ -549,7 +549,7 @@ export function largeVectors(): LargeVector[] {
       input: `id: ${longId}\ndata: a\n\n`,
       events: [msg('a', longId)],
       lastEventId: longId,
-      maxWrites: 64,
+      maxWrites: 256,
     },
     {
       name: '10 000 data lines in one event, CRLF',
@@ -564,7 +564,7 @@ export function largeVectors(): LargeVector[] {
       events: [msg(huge, 'big'), msg('after', 'big')],
       lastEventId: 'big',
       retry: 2500,
-      maxWrites: 64,
+      maxWrites: 256,
     },
   ];
 }
