@@ -1,0 +1,183 @@
+/**
+ * A live view of one Crewship run, streamed with runstream in the browser: a status badge, a
+ * progress bar and the event list, as the React `RunProgress` component in Crewship's streaming
+ * guide, but with a `fetch`-based stream that can send the `Authorization` header EventSource
+ * cannot, and that resumes with `Last-Event-ID` after a drop.
+ *
+ * Query parameters: `server` (default http://127.0.0.1:4800, where
+ * `npx tsx src/testing/cli.ts` starts the reference server), `run` (default run_abc123; try
+ * run_failed), `key` (default test-key, the reference server's).
+ */
+import { HTTPError, Runstream, StreamError, type EventOf, type RunEventMap } from 'runstream';
+import './style.css';
+
+type RunEvent = EventOf<RunEventMap>;
+type Status = 'connecting' | 'running' | 'reconnecting' | 'completed' | 'failed' | 'canceled' | 'error';
+
+const params = new URLSearchParams(location.search);
+const server = params.get('server') ?? 'http://127.0.0.1:4800';
+const runId = params.get('run') ?? 'run_abc123';
+const apiKey = params.get('key') ?? 'test-key';
+
+function element<T extends HTMLElement = HTMLElement>(id: string): T {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`#${id} is missing from index.html`);
+  return found as T;
+}
+
+const ui = {
+  runId: element('run-id'),
+  server: element('server'),
+  status: element('status'),
+  fill: element('progress-fill'),
+  progress: element('progress-text'),
+  count: element('event-count'),
+  lastEventId: element('last-event-id'),
+  reconnects: element('reconnects'),
+  elapsed: element('elapsed'),
+  events: element<HTMLOListElement>('events'),
+  result: element<HTMLParagraphElement>('result'),
+  again: element<HTMLButtonElement>('again'),
+};
+ui.runId.textContent = runId;
+ui.server.textContent = server;
+
+function setStatus(status: Status): void {
+  ui.status.dataset.status = status;
+  ui.status.textContent = status;
+}
+
+function text(value: unknown, max = 90): string {
+  const shown = typeof value === 'string' ? value : JSON.stringify(value);
+  return shown.length > max ? `${shown.slice(0, max)}…` : shown;
+}
+
+/** One line per event, as the Crewship CLI prints a run. */
+function describe(event: RunEvent): string {
+  switch (event.type) {
+    case 'run.started':
+      return `Run started: ${event.data.run_id}`;
+    case 'log':
+      return `${event.data.level}: ${event.data.message}`;
+    case 'agent.started':
+      return `${event.data.agent} agent starting task: ${event.data.task}`;
+    case 'agent.completed':
+      return `${event.data.agent} agent completed task: ${text(event.data.output)}`;
+    case 'agent.error':
+      return `${event.data.agent} agent failed: ${event.data.error}`;
+    case 'tool.called':
+      return `Tool: ${event.data.tool}(${text(event.data.input)})`;
+    case 'tool.result':
+      return `${event.data.tool} returned ${text(event.data.output)}`;
+    case 'tool.error':
+      return `${event.data.tool} failed: ${event.data.error}`;
+    case 'artifact':
+      return `Artifact: ${event.data.name} (${event.data.size.toLocaleString('en')} bytes, ${event.data.content_type})`;
+    case 'run.completed':
+      return `Run completed in ${(event.data.duration_ms / 1000).toFixed(1)}s`;
+    case 'run.failed':
+      return `Run failed: ${event.data.error}`;
+    case 'run.canceled':
+      return `Run canceled at ${event.data.canceled_at}`;
+    default:
+      return text(event.data);
+  }
+}
+
+/** Progress from the agents' tasks: done / started, full once the run ends. */
+function progress(events: readonly RunEvent[]): { fraction: number; label: string } {
+  const started = events.filter((event) => event.type === 'agent.started').length;
+  const done = events.filter((event) => event.type === 'agent.completed').length;
+  const last = events.at(-1);
+  if (last?.type === 'run.completed') return { fraction: 1, label: `All ${done} agent tasks done` };
+  if (started === 0) return { fraction: events.length ? 0.05 : 0, label: events.length ? 'Run started, no agent yet' : 'Waiting for the first event…' };
+  // An unfinished task counts half: the bar moves when an agent starts, not only when it ends.
+  const fraction = Math.min(0.95, (done + (started - done) / 2) / (started + 1));
+  if (last?.type === 'run.failed' || last?.type === 'run.canceled') return { fraction, label: `Stopped after ${done} of ${started} agent tasks` };
+  return { fraction, label: `${done} of ${started} agent tasks done` };
+}
+
+function render(events: readonly RunEvent[], event: RunEvent, started: number): void {
+  const item = document.createElement('li');
+  item.dataset.type = event.type;
+  const time = document.createElement('time');
+  time.textContent = `+${((performance.now() - started) / 1000).toFixed(2)}s`;
+  const type = document.createElement('span');
+  type.className = 'type';
+  type.textContent = event.type;
+  const message = document.createElement('span');
+  message.className = 'message';
+  message.textContent = describe(event);
+  const id = document.createElement('code');
+  id.className = 'id';
+  id.textContent = event.id;
+  item.append(time, type, message, id);
+  ui.events.append(item);
+  item.scrollIntoView({ block: 'nearest' });
+
+  const { fraction, label } = progress(events);
+  ui.fill.style.width = `${Math.round(fraction * 100)}%`;
+  ui.fill.parentElement?.setAttribute('aria-valuenow', String(Math.round(fraction * 100)));
+  ui.progress.textContent = label;
+  ui.count.textContent = String(events.length);
+  ui.lastEventId.textContent = event.id || '—';
+}
+
+async function watch(): Promise<void> {
+  ui.events.replaceChildren();
+  ui.result.hidden = true;
+  ui.again.hidden = true;
+  ui.fill.style.width = '0%';
+  ui.count.textContent = '0';
+  ui.reconnects.textContent = '0';
+  ui.lastEventId.textContent = '—';
+  setStatus('connecting');
+
+  const started = performance.now();
+  const clock = setInterval(() => (ui.elapsed.textContent = `${((performance.now() - started) / 1000).toFixed(1)} s`), 100);
+  const client = new Runstream({ baseUrl: server, apiKey });
+  const events: RunEvent[] = [];
+  let reconnects = 0;
+  try {
+    const stream = client.runs.stream(runId, {
+      onOpen: () => setStatus('running'),
+      onReconnect: ({ attempt, delay }) => {
+        ui.reconnects.textContent = String(++reconnects);
+        setStatus('reconnecting');
+        ui.progress.textContent = `Connection lost: reconnect #${attempt} in ${delay} ms with Last-Event-ID ${stream.lastEventId || '(none)'}`;
+      },
+    });
+    for await (const event of stream) {
+      events.push(event);
+      render(events, event, started);
+      if (event.type === 'run.completed') setStatus('completed');
+      else if (event.type === 'run.failed') setStatus('failed');
+      else if (event.type === 'run.canceled') setStatus('canceled');
+    }
+    const last = events.at(-1);
+    ui.result.textContent =
+      last?.type === 'run.completed'
+        ? `Result: ${text(last.data.result, 200)}`
+        : last?.type === 'run.failed'
+          ? `Error: ${last.data.error}`
+          : `The stream ended after ${events.length} events.`;
+    ui.result.hidden = false;
+  } catch (error) {
+    setStatus('error');
+    const hint =
+      error instanceof HTTPError
+        ? `HTTP ${error.status} from the server (request ${error.requestId ?? 'without id'}).`
+        : error instanceof StreamError
+          ? `${error.code}: ${error.message}`
+          : `${error instanceof Error ? error.message : String(error)}. Is the reference server running at ${server}? (npx tsx src/testing/cli.ts --port 4800)`;
+    ui.result.textContent = hint;
+    ui.result.hidden = false;
+  } finally {
+    clearInterval(clock);
+    ui.elapsed.textContent = `${((performance.now() - started) / 1000).toFixed(1)} s`;
+    ui.again.hidden = false;
+  }
+}
+
+ui.again.addEventListener('click', () => void watch());
+void watch();
