@@ -190,6 +190,9 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     if (config.dedupe > 0) this.#seen = new Set();
     this.#parser = createParser({
       onId: (id) => {
+        // The rest of a chunk after a terminal event or a failure is never delivered, so its
+        // ids must not move the last event ID either (else it would depend on chunking).
+        if (this.#terminal || this.#closed()) return;
         this.#lastEventId = id;
       },
       onEvent: (message) => this.#onMessage(message),
@@ -590,7 +593,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     const config = this.#config;
     const request = this.#request;
     const headers = new Headers(config.headers);
-    if (this.#lastEventId) headers.set('last-event-id', this.#lastEventId);
+    // Header values are byte strings: send the id's UTF-8 bytes, as the spec asks.
+    if (this.#lastEventId) headers.set('last-event-id', utf8Bytes(this.#lastEventId));
     if (request.body === undefined) headers.delete('content-type');
     this.#state = 'connecting';
     const connection = new AbortController();
@@ -655,11 +659,13 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       config.onOpen?.({ status: response.status, headers: response.headers, lastEventId: this.#lastEventId });
       const reader = response.body.getReader();
       this.#reader = reader;
-      // ignoreBOM: the parser strips exactly one leading BOM itself; letting TextDecoder strip
-      // another would lose a second U+FEFF that belongs to the first field name.
-      const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+      // The decoder strips the one leading BOM the spec allows. The parser would strip one more,
+      // and also the decoded text U+00EF U+00BB U+00BF (its check for an undecoded BOM): a blank
+      // line fed right after reset() ends its BOM check and dispatches nothing.
+      const decoder = new TextDecoder();
       const parser = this.#parser;
       parser.reset();
+      parser.feed('\n');
       try {
         for (;;) {
           const { done, value } = await reader.read();
@@ -751,6 +757,17 @@ class IdleTimer {
 }
 
 function ignore(): void {}
+
+const encoder = new TextEncoder();
+
+/** `text` as a byte string of its UTF-8 encoding (one char per byte), for a header value. */
+function utf8Bytes(text: string): string {
+  // ASCII, the common case, is already its own UTF-8.
+  if (!/[^\x00-\x7f]/.test(text)) return text;
+  let out = '';
+  for (const byte of encoder.encode(text)) out += String.fromCharCode(byte);
+  return out;
+}
 
 function describe(error: unknown): string {
   if (error instanceof Error) {

@@ -110,16 +110,24 @@ export interface ReconnectInfo {
   lastEventId: string;
 }
 
+/** setTimeout's largest delay (2^31 - 1 ms); longer ones fire at once. */
+const MAX_TIMER = 2_147_483_647;
+
 /** Waits for `delay` ms, resolving early (without error) when `signal` aborts. */
 function defaultSleep(delay: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
+    let timer: ReturnType<typeof setTimeout>;
     const done = () => {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, delay);
+    // A wait past the timer limit (a huge `retry:` or `Retry-After`) is waited in steps.
+    const wait = (left: number) => {
+      timer = setTimeout(() => (left > MAX_TIMER ? wait(left - MAX_TIMER) : done()), Math.min(left, MAX_TIMER));
+    };
+    wait(delay);
     signal.addEventListener('abort', done, { once: true });
   });
 }

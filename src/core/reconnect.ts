@@ -10,7 +10,8 @@ import type { ResolvedReconnect } from './options.js';
  *
  * Attempt 1 waits exactly `baseDelay` (the server's `retry:` or the initial delay), as
  * EventSource does. Later consecutive attempts grow by `factor` up to `maxDelay` (or up to
- * `baseDelay` when the server asked for more), and lose a random share of up to `jitter`.
+ * `baseDelay` when the server asked for more), and the growth loses a random share of up to
+ * `jitter`: a delay is never shorter than the reconnection time the spec asks for.
  *
  * @internal
  */
@@ -18,5 +19,5 @@ export function reconnectDelay(attempt: number, baseDelay: number, policy: Resol
   if (attempt <= 1) return baseDelay;
   const cap = Math.max(policy.maxDelay, baseDelay);
   const grown = Math.min(cap, baseDelay * policy.factor ** (attempt - 1));
-  return Math.round(grown * (1 - policy.jitter * policy.random()));
+  return Math.round(baseDelay + (grown - baseDelay) * (1 - policy.jitter * policy.random()));
 }

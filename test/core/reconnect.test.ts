@@ -32,24 +32,29 @@ describe('reconnectDelay', () => {
     expect(reconnectDelay(7, 60_000, p)).toBe(60_000);
   });
 
-  it('removes at most the jitter share, using the injected random', () => {
-    const grown = 4000; // attempt 3 from 1000 with factor 2
+  it('removes at most the jitter share of the growth above the base, using the injected random', () => {
+    const grown = 4000; // attempt 3 from 1000 with factor 2: 3000 above the base
     const at = (random: number) => reconnectDelay(3, 1000, policy({ jitter: 0.25, random: () => random }));
     expect(at(0)).toBe(grown);
-    expect(at(0.5)).toBe(grown * (1 - 0.25 * 0.5));
+    expect(at(0.5)).toBe(1000 + 3000 * (1 - 0.25 * 0.5));
     const near1 = at(0.999_999);
-    expect(near1).toBeGreaterThanOrEqual(grown * 0.75);
+    expect(near1).toBeGreaterThanOrEqual(1000 + 3000 * 0.75);
     expect(near1).toBeLessThan(grown);
     for (let i = 0; i < 50; i++) {
       const delay = reconnectDelay(3, 1000, policy({ jitter: 0.25, random: Math.random }));
-      expect(delay).toBeGreaterThanOrEqual(3000);
+      expect(delay).toBeGreaterThanOrEqual(3250);
       expect(delay).toBeLessThanOrEqual(4000);
     }
   });
 
+  it('never waits less than the base delay (the reconnection time), even with full jitter', () => {
+    const p = policy({ jitter: 1, random: () => 0.999_999 });
+    for (let attempt = 1; attempt <= 12; attempt++) expect(reconnectDelay(attempt, 60_000, p)).toBeGreaterThanOrEqual(60_000);
+  });
+
   it('applies jitter after the cap, so a capped delay never exceeds maxDelay', () => {
     const p = policy({ maxDelay: 5000, jitter: 0.2, random: () => 0.5 });
-    expect(reconnectDelay(10, 1000, p)).toBe(4500);
+    expect(reconnectDelay(10, 1000, p)).toBe(1000 + 4000 * 0.9);
   });
 
   it('returns whole milliseconds', () => {
