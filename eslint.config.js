@@ -7,7 +7,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['scripts/**', 'examples/**', 'test/**', 'src/testing/**', '*.config.*'],
+    files: ['scripts/**', 'examples/**', 'test/**', 'src/testing/**', 'bench/**', '*.config.*'],
     languageOptions: { globals: globals.node },
   },
   {

@@ -762,8 +762,10 @@ const encoder = new TextEncoder();
 
 /** `text` as a byte string of its UTF-8 encoding (one char per byte), for a header value. */
 function utf8Bytes(text: string): string {
+  let ascii = true;
+  for (let i = 0; i < text.length && ascii; i++) ascii = text.charCodeAt(i) < 0x80;
   // ASCII, the common case, is already its own UTF-8.
-  if (!/[^\x00-\x7f]/.test(text)) return text;
+  if (ascii) return text;
   let out = '';
   for (const byte of encoder.encode(text)) out += String.fromCharCode(byte);
   return out;
