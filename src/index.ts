@@ -11,11 +11,13 @@ export { Runstream } from './client.js';
 export { connect } from './core/sse.js';
 export type { ConnectOptions, StreamOptions } from './core/sse.js';
 export { EventStream } from './core/event-stream.js';
-export type { DefaultEvents, EventMap, EventOf, ListenerOptions, ReadyState, StreamEvent } from './core/event-stream.js';
+export type { DefaultEvents, JsonEvents, EventMap, EventOf, ListenerOptions, ReadyState, StreamEvent } from './core/event-stream.js';
 export { DEFAULTS } from './core/options.js';
 export type {
   AuthScheme,
+  BodyLike,
   ClientOptions,
+  HeadersLike,
   OpenInfo,
   ReconnectInfo,
   ReconnectOptions,

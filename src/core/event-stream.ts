@@ -6,7 +6,7 @@
  */
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import { ConnectionError, HTTPError, SDKError, StreamError, redactUrl } from './errors.js';
-import type { OpenInfo, ReconnectInfo, ResolvedReconnect, ResumeMode } from './options.js';
+import type { BodyLike, OpenInfo, ReconnectInfo, ResolvedReconnect, ResumeMode } from './options.js';
 import { reconnectDelay } from './reconnect.js';
 import { httpErrorFrom, retryAfterDelay } from './http.js';
 
@@ -46,6 +46,9 @@ export type EventMap = object;
 
 /** The events of `connect` without a type argument: any name, `data` as text. */
 export type DefaultEvents = { [type: string]: string };
+
+/** The events of `connect` with `json` or `decode` but no type argument: any name, `data` unknown. */
+export type JsonEvents = { [type: string]: unknown };
 
 /**
  * The union of the events a map describes. Narrowing on `event.type` narrows `event.data`.
@@ -98,7 +101,7 @@ export interface StreamConfig {
   url: string;
   method: string;
   headers: Headers;
-  body: BodyInit | undefined;
+  body: BodyLike | undefined;
   fetch: typeof fetch;
   signal: AbortSignal | undefined;
   lastEventId: string;
@@ -158,7 +161,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   /** Aborts the current HTTP request only (idle timeout), or with the stream (`#end`). */
   #connection: AbortController | undefined;
   /** The request the next connection sends: a POST resumed by GET switches to the resume URL. */
-  #request: { url: string; method: string; body: BodyInit | undefined };
+  #request: { url: string; method: string; body: BodyLike | undefined };
   /** Headers of the last accepted response, for a resume URL function. */
   #responseHeaders: Headers | undefined;
   /** Recently delivered event ids, oldest first, when de-duplication is on. */

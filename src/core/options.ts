@@ -71,6 +71,15 @@ export interface ResumeContext {
 }
 
 /**
+ * Request headers in any form `fetch` takes: a `Headers`, a record, or name/value pairs. Spelled
+ * through `RequestInit` so the declarations also resolve in Node projects without the DOM lib.
+ */
+export type HeadersLike = NonNullable<RequestInit['headers']>;
+
+/** A request body in any form `fetch` takes (string, `Blob`, `FormData`, `ReadableStream`, …). */
+export type BodyLike = NonNullable<RequestInit['body']>;
+
+/**
  * How a stream whose request has a body (POST) continues after its connection drops:
  * - `'none'`: it does not; the stream fails with the error and its `lastEventId`.
  * - `'resend'`: the same request is sent again with `Last-Event-ID` (only when repeating it is
@@ -208,7 +217,7 @@ export interface ClientOptions {
    */
   auth?: AuthScheme;
   /** Headers added to every request. */
-  headers?: HeadersInit;
+  headers?: HeadersLike;
   /** The fetch to use. @defaultValue `globalThis.fetch` */
   fetch?: typeof fetch;
   /**
@@ -237,5 +246,5 @@ export interface RequestOptions {
   /** Deadline of this call in milliseconds. @defaultValue the client's `timeout` */
   timeout?: number;
   /** Extra headers for this call. */
-  headers?: HeadersInit;
+  headers?: HeadersLike;
 }

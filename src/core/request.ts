@@ -7,7 +7,7 @@
 import { ConnectionError, SDKError, TimeoutError, redactUrl } from './errors.js';
 import { EventStream, type EventMap, type StreamAdapter } from './event-stream.js';
 import { httpErrorFrom } from './http.js';
-import { DEFAULTS, type AuthScheme, type ClientOptions, type RequestOptions } from './options.js';
+import { DEFAULTS, type AuthScheme, type ClientOptions, type HeadersLike, type RequestOptions } from './options.js';
 import { streamConfig, type StreamOptions } from './sse.js';
 
 /** Query parameters; `undefined` values are left out. @internal */
@@ -69,7 +69,7 @@ export class Transport {
   }
 
   /** Request headers: client headers, auth for `scheme`, then per-call headers. */
-  headers(scheme: AuthScheme, extra?: HeadersInit): Headers {
+  headers(scheme: AuthScheme, extra?: HeadersLike): Headers {
     const headers = new Headers(this.#headers);
     const key = this.#apiKey;
     // A platform documented without auth gets no key unless the client asks: one client's key

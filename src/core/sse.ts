@@ -7,19 +7,20 @@ import { StreamError } from './errors.js';
 import {
   EventStream,
   type DefaultEvents,
+  type JsonEvents,
   type EventMap,
   type StreamAdapter,
   type StreamConfig,
   type StreamEvent,
 } from './event-stream.js';
-import { DEFAULTS, resolveReconnect, type OpenInfo, type ReconnectInfo, type ReconnectOptions, type ResumeMode } from './options.js';
+import { DEFAULTS, resolveReconnect, type BodyLike, type HeadersLike, type OpenInfo, type ReconnectInfo, type ReconnectOptions, type ResumeMode } from './options.js';
 
 /**
  * Options every event stream takes, from `connect()` or a resource method.
  */
 export interface StreamOptions {
   /** Extra request headers. `Accept: text/event-stream` is sent unless you set `Accept`. */
-  headers?: HeadersInit;
+  headers?: HeadersLike;
   /** Aborting it closes the stream quietly (no error), whatever stage it is in. */
   signal?: AbortSignal;
   /**
@@ -90,7 +91,7 @@ export interface ConnectOptions extends StreamOptions {
    * application/json`; any other `BodyInit` (string, `FormData`, `Blob`, …) as is. A POST stream
    * is never sent twice: when it drops, the stream fails with the error and its `lastEventId`.
    */
-  body?: BodyInit | Record<string, unknown> | readonly unknown[] | null;
+  body?: BodyLike | Record<string, unknown> | readonly unknown[] | null;
   /** The fetch to use, e.g. one with a proxy agent. @defaultValue `globalThis.fetch` */
   fetch?: typeof fetch;
   /**
@@ -152,12 +153,12 @@ export function streamConfig(
 ): StreamConfig {
   const headers = new Headers(options.headers);
   if (!headers.has('accept')) headers.set('accept', 'text/event-stream');
-  let body: BodyInit | undefined;
+  let body: BodyLike | undefined;
   if (isJsonBody(options.body)) {
     body = JSON.stringify(options.body);
     if (!headers.has('content-type')) headers.set('content-type', 'application/json');
   } else if (options.body != null) {
-    body = options.body as BodyInit;
+    body = options.body as BodyLike;
   }
   if (options.resume === 'resend' && body instanceof ReadableStream) {
     throw new TypeError("runstream: resume: 'resend' needs a body that can be sent twice, not a ReadableStream");
@@ -220,10 +221,12 @@ export function streamConfig(
  *   `'max-buffer-size'`, `'retries-exhausted'`).
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html
  */
-export function connect<Events extends EventMap = DefaultEvents>(
+export function connect<Events extends EventMap = JsonEvents>(
   url: string | URL,
-  options: ConnectOptions = {},
-): EventStream<Events> {
+  options: ConnectOptions & ({ json: true } | { decode: (data: string, type: string) => unknown }),
+): EventStream<Events>;
+export function connect<Events extends EventMap = DefaultEvents>(url: string | URL, options?: ConnectOptions): EventStream<Events>;
+export function connect<Events extends EventMap>(url: string | URL, options: ConnectOptions = {}): EventStream<Events> {
   const decode = options.decode ?? (options.json ? (text: string) => JSON.parse(text) as unknown : undefined);
   return new EventStream<Events>(streamConfig(String(url), options.method ?? 'GET', options, plainAdapter(decode)));
 }

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, test } from 'vitest';
-import { connect, type DefaultEvents, type EventStream, type StreamEvent } from '../../src/index.js';
+import { connect, type DefaultEvents, type EventStream, type JsonEvents, type StreamEvent } from '../../src/index.js';
 
 interface TickMap {
   tick: { n: number };
@@ -15,6 +15,16 @@ describe('connect types', () => {
       expectTypeOf(event.data).toBeString();
     }
     stream.addEventListener('anything', (event) => expectTypeOf(event.data).toBeString());
+  });
+
+  test('with json or decode but no type argument: data is unknown, not string', async () => {
+    const json = connect('http://api.test/events', { json: true });
+    expectTypeOf(json).toEqualTypeOf<EventStream<JsonEvents>>();
+    for await (const event of json) expectTypeOf(event.data).toBeUnknown();
+    const decoded = connect('http://api.test/events', { decode: (text) => text.length });
+    decoded.addEventListener('anything', (event) => expectTypeOf(event.data).toBeUnknown());
+    // Without decoding, data stays text.
+    expectTypeOf(connect('http://api.test/events', { json: false })).toEqualTypeOf<EventStream<DefaultEvents>>();
   });
 
   test('connect<Map>(url, {json: true}) gives the map types', async () => {
