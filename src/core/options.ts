@@ -218,6 +218,15 @@ export interface ClientOptions {
   auth?: AuthScheme;
   /** Headers added to every request. */
   headers?: HeadersLike;
+  /**
+   * Allow an `apiKey` in a browser page. Off by default because a key in a page is readable by
+   * anyone who can open it (devtools, extensions, an XSS) and can then be replayed against the
+   * platform with your account's rights. Turn it on only for a short-lived, narrowly scoped
+   * token, or a key that is public anyway (a local test server); otherwise call the platform from
+   * your server and stream to the page from there.
+   * @defaultValue false
+   */
+  dangerouslyAllowBrowser?: boolean;
   /** The fetch to use. @defaultValue `globalThis.fetch` */
   fetch?: typeof fetch;
   /**

@@ -44,6 +44,12 @@ export class Transport {
     if (!options || typeof options.baseUrl !== 'string' || !/^https?:\/\//i.test(options.baseUrl)) {
       throw new TypeError('Runstream: `baseUrl` must be an absolute http(s) URL, e.g. "https://api.crewship.dev"');
     }
+    if (options.apiKey && isBrowserPage() && !options.dangerouslyAllowBrowser) {
+      throw new TypeError(
+        'Runstream: an apiKey in a browser page can be read by anyone who can open the page and replayed against the platform. ' +
+          'Call the platform from your server instead, or pass a short-lived, narrowly scoped token with `dangerouslyAllowBrowser: true`.',
+      );
+    }
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#apiKey = options.apiKey;
     this.#auth = options.auth;
@@ -203,6 +209,12 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** True in a browser page (a window with a document); false in Node, Deno, Bun and workers. */
+function isBrowserPage(): boolean {
+  const scope = globalThis as { window?: { document?: unknown } };
+  return typeof scope.window === 'object' && scope.window !== null && typeof scope.window.document === 'object';
 }
 
 /** Encodes one path segment (an id from the caller). @internal */

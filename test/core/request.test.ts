@@ -283,3 +283,30 @@ describe('the API key', () => {
     expect(JSON.stringify(transport())).toBe(JSON.stringify({ baseUrl: BASE }));
   });
 });
+
+describe('Transport: an API key in a browser page', () => {
+  const page = globalThis as { window?: unknown };
+
+  it('is refused without dangerouslyAllowBrowser, with a message that says why and holds no key', () => {
+    page.window = { document: {} };
+    try {
+      let thrown: unknown;
+      try {
+        new Transport({ baseUrl: BASE, apiKey: KEY });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(TypeError);
+      expect((thrown as Error).message).toMatch(/read by anyone.*dangerouslyAllowBrowser/);
+      expect((thrown as Error).message).not.toContain(KEY);
+      expect(() => new Transport({ baseUrl: BASE, apiKey: KEY, dangerouslyAllowBrowser: true })).not.toThrow();
+      expect(() => new Transport({ baseUrl: BASE })).not.toThrow();
+    } finally {
+      delete page.window;
+    }
+  });
+
+  it('is allowed outside a page (Node, workers) without the opt-in', () => {
+    expect(() => new Transport({ baseUrl: BASE, apiKey: KEY })).not.toThrow();
+  });
+});

@@ -398,7 +398,7 @@ test('abort: a POST stream ends quietly on abort, without being sent again', asy
 // ── HTTP errors ─────────────────────────────────────────────────────────────────────────────
 
 test('errors: a wrong key fails with HTTPError 401 that does not contain the key; 404 carries the parsed body', async () => {
-  const wrong = new Runstream({ baseUrl: serverUrl, apiKey: WRONG_KEY, reconnect: FAST_RECONNECT });
+  const wrong = new Runstream({ baseUrl: serverUrl, apiKey: WRONG_KEY, reconnect: FAST_RECONNECT, dangerouslyAllowBrowser: true });
   const unauthorized = await assert.rejects(collect(wrong.runs.stream('run_abc123', { signal: budget() })));
   assert.instanceOf(unauthorized, HTTPError);
   assert.equal(unauthorized.status, 401, 'status');
@@ -413,6 +413,26 @@ test('errors: a wrong key fails with HTTPError 401 that does not contain the key
   assert.deepEqual(/** @type {any} */ (missing.body)?.error?.code, 'not_found', 'parsed body');
 });
 
+test('secrets: an apiKey needs dangerouslyAllowBrowser in a browser page, and nowhere else', async () => {
+  const inPage = typeof globalThis.window === 'object' && typeof globalThis.window?.document === 'object';
+  /** @type {unknown} */
+  let thrown;
+  try {
+    new Runstream({ baseUrl: serverUrl, apiKey: API_KEY });
+  } catch (error) {
+    thrown = error;
+  }
+  if (inPage) {
+    assert.instanceOf(thrown, TypeError);
+    assert.match(/** @type {Error} */ (thrown).message, /dangerouslyAllowBrowser/, 'names the opt-in');
+    assert.ok(!/** @type {Error} */ (thrown).message.includes(API_KEY), 'the key is not in the message');
+  } else {
+    assert.equal(thrown, undefined, 'no opt-in needed outside a page');
+  }
+  // Without a key there is nothing to leak, in a page too.
+  new Runstream({ baseUrl: serverUrl });
+});
+
 /**
  * Runs the suite against a reference server and its control server.
  * @param {{ server: string, control: string, timeout?: number, filter?: string, onResult?: (result: import('./harness.js').TestResult) => void }} options
@@ -421,7 +441,8 @@ test('errors: a wrong key fails with HTTPError 401 that does not contain the key
 export async function runSuite({ server, control, timeout, filter, onResult }) {
   serverUrl = server.replace(/\/$/, '');
   controlUrl = control.replace(/\/$/, '');
-  client = new Runstream({ baseUrl: serverUrl, apiKey: API_KEY, reconnect: FAST_RECONNECT });
+  // The suite also runs in a Chromium page, where a key needs the opt-in; the test key is public.
+  client = new Runstream({ baseUrl: serverUrl, apiKey: API_KEY, reconnect: FAST_RECONNECT, dangerouslyAllowBrowser: true });
   return run({
     timeout,
     filter,

@@ -135,7 +135,8 @@ async function watch(): Promise<void> {
 
   const started = performance.now();
   const clock = setInterval(() => (ui.elapsed.textContent = `${((performance.now() - started) / 1000).toFixed(1)} s`), 100);
-  const client = new Runstream({ baseUrl: server, apiKey });
+  // The reference server's test key is public; a real platform key never belongs in a page.
+  const client = new Runstream({ baseUrl: server, apiKey, dangerouslyAllowBrowser: true });
   const events: RunEvent[] = [];
   let reconnects = 0;
   try {
