@@ -1,0 +1,514 @@
+// The clients under test, each used the way its README shows, each decoding every event's data
+// as JSON and handing it to the same `check` function, so the work per event is equal.
+//
+// A client is `load(name)` → `run(url, ctx)`, where ctx is
+//   { check, types, expect, fetch? }  (types: the corpus's event names; expect: its event count)
+// and run resolves to { count, sum, lastId } for verification.
+//
+// Modules are imported lazily: each measurement runs in its own child process and loads only
+// the client it measures.
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { ROOT, DIST } from './paths.mjs';
+
+/** The eventsource-parser copy runstream's ESM build imports (the root install's). */
+export async function loadParser() {
+  const path = createRequire(`${ROOT}/package.json`).resolve('eventsource-parser');
+  return import(pathToFileURL(path).href);
+}
+
+export async function loadRunstream() {
+  return import(pathToFileURL(DIST).href);
+}
+
+const ACCEPT = { accept: 'text/event-stream' };
+
+function assertEventStream(response) {
+  const type = response.headers.get('content-type') ?? '';
+  if (!response.ok || !type.startsWith('text/event-stream') || !response.body) {
+    throw new Error(`bad response: ${response.status} ${type}`);
+  }
+}
+
+/** Names of the network clients, in table order. */
+export const NET_CLIENTS = [
+  'fetch-read',
+  'baseline',
+  'runstream-iter',
+  'runstream-listen',
+  'naive-generator',
+  'eventsource-client',
+  'eventsource',
+  'fetch-event-source',
+];
+
+/** Loads a network client by name. */
+export async function loadNetClient(name) {
+  switch (name) {
+    // Transport floor: fetch and read the body, no decoding at all. Not a correct client; it
+    // shows how much of every row is the HTTP stack and the server.
+    case 'fetch-read':
+      return async (url, ctx) => {
+        const response = await (ctx.fetch ?? fetch)(url, { headers: ACCEPT });
+        assertEventStream(response);
+        const reader = response.body.getReader();
+        let bytes = 0;
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          bytes += value.length;
+        }
+        return { count: ctx.expect, sum: ctx.expectSum, lastId: ctx.expectLastId, bytes };
+      };
+
+    // The minimum correct client: fetch + TextDecoder (stream mode) + eventsource-parser's
+    // callback + JSON.parse. No iterator, no queue, no event objects of its own.
+    case 'baseline': {
+      const { createParser } = await loadParser();
+      return async (url, ctx) => {
+        const check = ctx.check;
+        let count = 0;
+        let sum = 0;
+        let lastId = '';
+        const parser = createParser({
+          onEvent(message) {
+            const data = JSON.parse(message.data);
+            count++;
+            sum += check(data);
+            if (message.id !== undefined) lastId = message.id;
+          },
+        });
+        const response = await (ctx.fetch ?? fetch)(url, { headers: ACCEPT });
+        assertEventStream(response);
+        const reader = response.body.getReader();
+        const decoder = new TextDecoder();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          parser.feed(decoder.decode(value, { stream: true }));
+        }
+        parser.feed(decoder.decode());
+        return { count, sum, lastId };
+      };
+    }
+
+    case 'runstream-iter': {
+      const { connect } = await loadRunstream();
+      return async (url, ctx) => {
+        const check = ctx.check;
+        let count = 0;
+        let sum = 0;
+        let lastId = '';
+        const options = { json: true, reconnect: false };
+        if (ctx.fetch) options.fetch = ctx.fetch;
+        for await (const event of connect(url, options)) {
+          count++;
+          sum += check(event.data);
+          lastId = event.id;
+        }
+        return { count, sum, lastId };
+      };
+    }
+
+    case 'runstream-listen': {
+      const { connect } = await loadRunstream();
+      return async (url, ctx) => {
+        const check = ctx.check;
+        let count = 0;
+        let sum = 0;
+        let lastId = '';
+        const options = { json: true, reconnect: false };
+        if (ctx.fetch) options.fetch = ctx.fetch;
+        const stream = connect(url, options);
+        const listener = (event) => {
+          count++;
+          sum += check(event.data);
+          lastId = event.id;
+        };
+        for (const type of ctx.types) stream.addEventListener(type, listener);
+        await stream.finished;
+        return { count, sum, lastId };
+      };
+    }
+
+    // What most people write first: an async generator around eventsource-parser that yields
+    // decoded events per chunk.
+    case 'naive-generator': {
+      const { createParser } = await loadParser();
+      async function* events(url, fetchImpl) {
+        const response = await fetchImpl(url, { headers: ACCEPT });
+        assertEventStream(response);
+        const reader = response.body.getReader();
+        const decoder = new TextDecoder();
+        let pending = [];
+        const parser = createParser({ onEvent: (message) => pending.push(message) });
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            parser.feed(decoder.decode(value, { stream: true }));
+            const batch = pending;
+            pending = [];
+            for (const message of batch) {
+              yield { type: message.event ?? 'message', data: JSON.parse(message.data), id: message.id };
+            }
+          }
+        } finally {
+          reader.cancel().catch(() => {});
+        }
+      }
+      return async (url, ctx) => {
+        const check = ctx.check;
+        let count = 0;
+        let sum = 0;
+        let lastId = '';
+        for await (const event of events(url, ctx.fetch ?? fetch)) {
+          count++;
+          sum += check(event.data);
+          if (event.id !== undefined) lastId = event.id;
+        }
+        return { count, sum, lastId };
+      };
+    }
+
+    // eventsource-client: async iterator. It reconnects when the body ends (EventSource
+    // semantics), so the loop stops at the expected count; a second connection is a failure.
+    case 'eventsource-client': {
+      const { createEventSource } = await import('eventsource-client');
+      return async (url, ctx) => {
+        const check = ctx.check;
+        let count = 0;
+        let sum = 0;
+        let lastId = '';
+        let connects = 0;
+        let source;
+        const options = {
+          url,
+          onConnect: () => {
+            if (++connects > 1) source?.close();
+          },
+        };
+        if (ctx.fetch) options.fetch = ctx.fetch;
+        source = createEventSource(options);
+        try {
+          if (ctx.expect > 0) {
+            for await (const message of source) {
+              const data = JSON.parse(message.data);
+              count++;
+              sum += check(data);
+              if (message.id !== undefined) lastId = message.id;
+              if (count >= ctx.expect) break;
+            }
+          }
+        } finally {
+          source.close();
+        }
+        if (connects > 1) throw new Error(`eventsource-client reconnected (${connects} connections) after ${count} events`);
+        return { count, sum, lastId };
+      };
+    }
+
+    // eventsource (v3+ API): the WHATWG EventSource, with listeners per event name. It also
+    // reconnects when the body ends, so it closes at the expected count; an `error` before
+    // that means the stream ended early.
+    case 'eventsource': {
+      const { EventSource } = await import('eventsource');
+      return (url, ctx) =>
+        new Promise((resolve, reject) => {
+          const check = ctx.check;
+          let count = 0;
+          let sum = 0;
+          let lastId = '';
+          const source = new EventSource(url, ctx.fetch ? { fetch: ctx.fetch } : undefined);
+          const listener = (event) => {
+            const data = JSON.parse(event.data);
+            count++;
+            sum += check(data);
+            lastId = event.lastEventId;
+            if (count >= ctx.expect) {
+              source.close();
+              resolve({ count, sum, lastId });
+            }
+          };
+          for (const type of ctx.types) source.addEventListener(type, listener);
+          source.onerror = (event) => {
+            if (count < ctx.expect) {
+              source.close();
+              reject(new Error(`eventsource: error after ${count} events: ${event.message ?? 'stream ended'}`));
+            }
+          };
+        });
+    }
+
+    // @microsoft/fetch-event-source: callbacks. In Node it needs a shim (see installDomShim).
+    case 'fetch-event-source': {
+      installDomShim();
+      const { fetchEventSource } = await import('@microsoft/fetch-event-source');
+      return async (url, ctx) => {
+        const check = ctx.check;
+        let count = 0;
+        let sum = 0;
+        let lastId = '';
+        const options = {
+          openWhenHidden: true,
+          onmessage(message) {
+            const data = JSON.parse(message.data);
+            count++;
+            sum += check(data);
+            if (message.id) lastId = message.id;
+          },
+          onerror(error) {
+            throw error; // no retry: a failure must surface, not reconnect
+          },
+        };
+        if (ctx.fetch) options.fetch = ctx.fetch;
+        await fetchEventSource(url, options);
+        return { count, sum, lastId };
+      };
+    }
+
+    default:
+      throw new Error(`unknown client ${name}`);
+  }
+}
+
+/**
+ * @microsoft/fetch-event-source 2.0.1 touches browser globals even with `openWhenHidden: true`:
+ * `dispose()` always calls `document.removeEventListener` and `window.clearTimeout`, and
+ * without a `fetch` option it calls `window.fetch`. The shim: `window` is `globalThis` (its
+ * timers and fetch), `document` a never-hidden stub. Installed only in that client's process.
+ */
+export function installDomShim() {
+  globalThis.window ??= globalThis;
+  globalThis.document ??= { hidden: false, addEventListener() {}, removeEventListener() {} };
+}
+
+/** Clients of the time-to-first-event measurement: each resolves to ms from start to the first decoded event. */
+export const FIRST_CLIENTS = NET_CLIENTS.filter((name) => name !== 'fetch-read');
+
+/** Loads a time-to-first-event client: `(url, ctx) => Promise<ms>`; ctx: { type }. */
+export async function loadFirstClient(name) {
+  const now = () => performance.now();
+  switch (name) {
+    case 'baseline': {
+      const { createParser } = await loadParser();
+      return async (url) => {
+        const t0 = now();
+        let t1 = 0;
+        const parser = createParser({
+          onEvent(message) {
+            JSON.parse(message.data);
+            if (!t1) t1 = now();
+          },
+        });
+        const response = await fetch(url, { headers: ACCEPT });
+        assertEventStream(response);
+        const reader = response.body.getReader();
+        const decoder = new TextDecoder();
+        while (!t1) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          parser.feed(decoder.decode(value, { stream: true }));
+        }
+        reader.cancel().catch(() => {});
+        return t1 - t0;
+      };
+    }
+    case 'runstream-iter': {
+      const { connect } = await loadRunstream();
+      return async (url) => {
+        const t0 = now();
+        for await (const event of connect(url, { json: true, reconnect: false })) {
+          if (event) return now() - t0;
+        }
+        throw new Error('no event');
+      };
+    }
+    case 'runstream-listen': {
+      const { connect } = await loadRunstream();
+      return async (url, ctx) => {
+        const t0 = now();
+        const stream = connect(url, { json: true, reconnect: false });
+        const t1 = await new Promise((resolve, reject) => {
+          stream.addEventListener(ctx.type, () => resolve(now()), { once: true });
+          stream.finished.then(() => reject(new Error('no event')), reject);
+        });
+        stream.close();
+        return t1 - t0;
+      };
+    }
+    case 'naive-generator': {
+      const run = await loadNetClient('naive-generator');
+      return async (url) => {
+        const t0 = now();
+        let t1 = 0;
+        await run(url, {
+          check: () => {
+            if (!t1) t1 = now();
+            return 0;
+          },
+        }).catch(() => {});
+        return t1 - t0;
+      };
+    }
+    case 'eventsource-client': {
+      const { createEventSource } = await import('eventsource-client');
+      return async (url) => {
+        const t0 = now();
+        const source = createEventSource({ url });
+        try {
+          for await (const message of source) {
+            JSON.parse(message.data);
+            return now() - t0;
+          }
+        } finally {
+          source.close();
+        }
+        throw new Error('no event');
+      };
+    }
+    case 'eventsource': {
+      const { EventSource } = await import('eventsource');
+      return (url, ctx) =>
+        new Promise((resolve, reject) => {
+          const t0 = now();
+          const source = new EventSource(url);
+          source.addEventListener(ctx.type, (event) => {
+            JSON.parse(event.data);
+            const t1 = now();
+            source.close();
+            resolve(t1 - t0);
+          });
+          source.onerror = () => {
+            source.close();
+            reject(new Error('no event'));
+          };
+        });
+    }
+    case 'fetch-event-source': {
+      installDomShim();
+      const { fetchEventSource } = await import('@microsoft/fetch-event-source');
+      return async (url) => {
+        const t0 = now();
+        let t1 = 0;
+        const controller = new AbortController();
+        await fetchEventSource(url, {
+          openWhenHidden: true,
+          signal: controller.signal,
+          onmessage(message) {
+            JSON.parse(message.data);
+            if (!t1) t1 = now();
+            controller.abort();
+          },
+          onerror(error) {
+            throw error;
+          },
+        });
+        if (!t1) throw new Error('no event');
+        return t1 - t0;
+      };
+    }
+    default:
+      throw new Error(`unknown client ${name}`);
+  }
+}
+
+/** Clients of the in-memory parse+dispatch measurement (no network, no JSON decoding). */
+export const MEM_CLIENTS = ['floor', 'parser', 'runstream-iter', 'runstream-listen'];
+
+/** A body that hands out pre-cut chunks, one per read. */
+function chunkStream(chunks) {
+  let i = 0;
+  return new ReadableStream(
+    {
+      pull(controller) {
+        if (i < chunks.length) controller.enqueue(chunks[i++]);
+        else controller.close();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+const SSE_HEADERS = { 'content-type': 'text/event-stream' };
+
+/**
+ * Loads an in-memory client: `(chunks, ctx) => Promise<{ count, sum }>`. Every client reads
+ * the same kind of body (a `Response` over a `ReadableStream` of the chunks). `sum` adds up
+ * the length of each event's data text; the floor's `count` is the number of LF characters.
+ */
+export async function loadMemClient(name) {
+  switch (name) {
+    // The floor: decode (TextDecoder, stream mode) and find every line break, nothing else.
+    case 'floor':
+      return async (chunks) => {
+        const reader = new Response(chunkStream(chunks), { headers: SSE_HEADERS }).body.getReader();
+        const decoder = new TextDecoder();
+        let count = 0;
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          const text = decoder.decode(value, { stream: true });
+          let at = text.indexOf('\n');
+          while (at !== -1) {
+            count++;
+            at = text.indexOf('\n', at + 1);
+          }
+        }
+        return { count, sum: 0 };
+      };
+    // eventsource-parser alone, with a callback: what runstream builds on.
+    case 'parser': {
+      const { createParser } = await loadParser();
+      return async (chunks) => {
+        let count = 0;
+        let sum = 0;
+        const parser = createParser({
+          onEvent(message) {
+            count++;
+            sum += message.data.length;
+          },
+        });
+        const reader = new Response(chunkStream(chunks), { headers: SSE_HEADERS }).body.getReader();
+        const decoder = new TextDecoder();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          parser.feed(decoder.decode(value, { stream: true }));
+        }
+        return { count, sum };
+      };
+    }
+    case 'runstream-iter': {
+      const { connect } = await loadRunstream();
+      return async (chunks) => {
+        let count = 0;
+        let sum = 0;
+        const fetchChunks = async () => new Response(chunkStream(chunks), { headers: SSE_HEADERS });
+        for await (const event of connect('http://127.0.0.1/in-memory', { fetch: fetchChunks, reconnect: false })) {
+          count++;
+          sum += event.data.length;
+        }
+        return { count, sum };
+      };
+    }
+    case 'runstream-listen': {
+      const { connect } = await loadRunstream();
+      return async (chunks, ctx) => {
+        let count = 0;
+        let sum = 0;
+        const fetchChunks = async () => new Response(chunkStream(chunks), { headers: SSE_HEADERS });
+        const stream = connect('http://127.0.0.1/in-memory', { fetch: fetchChunks, reconnect: false });
+        const listener = (event) => {
+          count++;
+          sum += event.data.length;
+        };
+        for (const type of ctx.types) stream.addEventListener(type, listener);
+        await stream.finished;
+        return { count, sum };
+      };
+    }
+    default:
+      throw new Error(`unknown client ${name}`);
+  }
+}
