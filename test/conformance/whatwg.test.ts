@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/index.js';
-import { startLoopback, utf8, type Loopback } from '../helpers/loopback.js';
+import { startLoopback, utf8, type Loopback, countingFetch } from '../helpers/loopback.js';
 import { collect } from '../helpers/sse.js';
 import { chunkingsOf, defineVector, within } from './harness.js';
 import { groups } from './vectors.js';
@@ -29,26 +29,14 @@ describe('WHATWG event stream vectors over a real socket', () => {
   it('delivers one-byte writes to the client as separate reads, so the chunkings are real', async () => {
     // A pass-through fetch counts the body's reads: TCP may coalesce some writes, but most of
     // the cuts must reach the decoder and the parser as chunk boundaries.
-    let reads = 0;
-    const counting: typeof fetch = async (input, init) => {
-      const response = await fetch(input, init);
-      const counted = response.body!.pipeThrough(
-        new TransformStream<Uint8Array, Uint8Array>({
-          transform(chunk, controller) {
-            reads++;
-            controller.enqueue(chunk);
-          },
-        }),
-      );
-      return new Response(counted, { status: response.status, headers: response.headers });
-    };
+    const counting = countingFetch();
     const input = utf8('id: 1\r\ndata: é€😀\r\n\r\n');
     const oneByte = chunkingsOf('reads', input).find((c) => c.name === 'one byte per write')!;
     expect(oneByte.chunks).toHaveLength(input.length);
     loopback.script({ steps: oneByte.chunks });
-    const events = await within(10_000, collect(connect(loopback.url('/reads'), { reconnect: false, fetch: counting })));
+    const events = await within(10_000, collect(connect(loopback.url('/reads'), { reconnect: false, fetch: counting.fetch })));
     expect(events.map((e) => [e.data, e.id])).toEqual([['é€😀', '1']]);
-    expect(reads).toBeGreaterThanOrEqual(input.length / 2);
+    expect(counting.reads()).toBeGreaterThanOrEqual(input.length / 2);
   });
 
   for (const group of groups) {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConnectionError, connect, type ReconnectInfo, type StreamEvent } from '../../src/index.js';
-import { splitAt, startLoopback, utf8, type Loopback } from '../helpers/loopback.js';
+import { splitAt, startLoopback, utf8, type Loopback, countingFetch } from '../helpers/loopback.js';
 import { collect, frame, frames, type Frame } from '../helpers/sse.js';
 
 let loopback: Loopback;
@@ -73,25 +73,13 @@ describe('framing over a real socket', () => {
   it('delivers split writes to the client as separate reads', async () => {
     // Observes the body through a pass-through fetch, so that the framing cases below are known
     // to meet the chunk boundaries they claim rather than one coalesced read.
-    let reads = 0;
-    const counting: typeof fetch = async (input, init) => {
-      const response = await fetch(input, init);
-      const counted = response.body!.pipeThrough(
-        new TransformStream<Uint8Array, Uint8Array>({
-          transform(chunk, controller) {
-            reads++;
-            controller.enqueue(chunk);
-          },
-        }),
-      );
-      return new Response(counted, { status: response.status, headers: response.headers });
-    };
+    const counting = countingFetch();
     for (const [name, chunks] of variants.slice(1, 4)) {
-      reads = 0;
+      counting.reset();
       loopback.script({ steps: chunks });
-      const events = await within(10_000, collect(connect(loopback.url('/reads'), { reconnect: false, fetch: counting })));
+      const events = await within(10_000, collect(connect(loopback.url('/reads'), { reconnect: false, fetch: counting.fetch })));
       expect(events, name).toHaveLength(expected.length);
-      expect(reads, name).toBeGreaterThanOrEqual(chunks.length / 2);
+      expect(counting.reads(), name).toBeGreaterThanOrEqual(chunks.length / 2);
     }
   });
 

@@ -66,6 +66,27 @@ export function splitAt(bytes: Uint8Array, cuts: Iterable<number>): Uint8Array[]
   return chunks;
 }
 
+/**
+ * A pass-through `fetch` that counts the reads of each response body, to check that the writes a
+ * test scripts reach the client as separate chunks rather than one coalesced read.
+ */
+export function countingFetch(): { fetch: typeof fetch; reads: () => number; reset: () => void } {
+  let reads = 0;
+  const counting: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    const counted = response.body!.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          reads++;
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    return new Response(counted, { status: response.status, headers: response.headers });
+  };
+  return { fetch: counting, reads: () => reads, reset: () => void (reads = 0) };
+}
+
 /** UTF-8 bytes of `text`. */
 export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
