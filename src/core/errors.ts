@@ -260,12 +260,3 @@ export class StreamError extends SDKError {
     this.url = init.url === undefined ? undefined : redactUrl(init.url);
   }
 }
-
-/** True when `error` is the rejection of an aborted fetch or read (any runtime's spelling). */
-export function isAbortError(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    ((error as { name?: unknown }).name === 'AbortError' || (error as { code?: unknown }).code === 20)
-  );
-}

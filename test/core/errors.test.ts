@@ -7,7 +7,6 @@ import {
   SDKError,
   StreamError,
   TimeoutError,
-  isAbortError,
   redactText,
   redactUrl,
 } from '../../src/core/errors.js';
@@ -114,13 +113,6 @@ describe('error classes', () => {
     });
     expect(error.message).toBe('GET https://api.test/e failed with HTTP 429 Too Many Requests: slow down (request id req_7)');
     expect(error.requestId).toBe('req_7');
-  });
-
-  it('recognise abort rejections from any runtime', () => {
-    expect(isAbortError(new DOMException('aborted', 'AbortError'))).toBe(true);
-    expect(isAbortError(Object.assign(new Error('x'), { code: 20 }))).toBe(true);
-    expect(isAbortError(new TypeError('fetch failed'))).toBe(false);
-    expect(isAbortError(undefined)).toBe(false);
   });
 });
 
