@@ -8,6 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { connect, type StreamEvent } from '../../src/index.js';
 import { splitAt, utf8, type Loopback, type SeenRequest } from '../helpers/loopback.js';
 import { collect } from '../helpers/sse.js';
+import { prng, within } from '../helpers/async.js';
+
+export { prng, within };
 
 /**
  * Base seed of every seeded random split. Set `CONFORMANCE_SEED` to explore other splits; a
@@ -34,17 +37,6 @@ export interface Chunking {
   chunks: Uint8Array[];
 }
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A stable 32-bit number for a name (FNV-1a), to derive a vector's own seeds. */
 export function hash32(text: string): number {
@@ -135,16 +127,6 @@ export function chunkingsOf(name: string, input: Uint8Array, maxWrites?: number)
   return out;
 }
 
-/** Resolves with `promise`, or rejects once `ms` milliseconds passed. */
-export function within<T>(ms: number, promise: Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`not settled within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 /** What one run of `connect()` showed. */
 export interface Observation {

@@ -9,21 +9,11 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { connect } from '../../src/index.js';
 import { frame, type LineEnding } from '../helpers/sse.js';
+import { prng } from '../helpers/async.js';
 
 const EVENTS = 50_000;
 const CUTS_PER_CLASS = 60; // four classes: 240 cuts in all
 
-/** A small seeded PRNG (mulberry32), so a failure replays with the same cuts. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ['run', 'step', 'café', '日本語', 'naïve', '🎉', 'token', 'Ωmega', 'x'];
 

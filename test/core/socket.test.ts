@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConnectionError, connect, type ReconnectInfo, type StreamEvent } from '../../src/index.js';
 import { splitAt, startLoopback, utf8, type Loopback, countingFetch } from '../helpers/loopback.js';
 import { collect, frame, frames, type Frame } from '../helpers/sse.js';
+import { within } from '../helpers/async.js';
 
 let loopback: Loopback;
 beforeAll(async () => {
@@ -13,16 +14,6 @@ beforeAll(async () => {
 });
 afterAll(() => loopback.close());
 
-/** Resolves with `promise`, or fails once `ms` milliseconds passed. */
-function within<T>(ms: number, promise: Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`not settled within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 const instant = { sleep: () => Promise.resolve(), random: () => 0 };
 const shape = (events: StreamEvent[]) => events.map(({ type, data, id, raw }) => ({ type, data, id, raw }));

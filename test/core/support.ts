@@ -5,6 +5,7 @@
 import { http } from 'msw';
 import type { ReconnectInfo, ReconnectOptions } from '../../src/index.js';
 import { BASE, server } from '../helpers/msw.js';
+export { rejection } from '../helpers/async.js';
 
 const encoder = new TextEncoder();
 
@@ -109,15 +110,6 @@ export function instantReconnect(options: ReconnectOptions = {}): {
   };
 }
 
-/** Settles with the rejection of `promise`, failing when it resolves instead. */
-export async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection, but the promise resolved');
-}
 
 /** Runs `for await` over `stream` and returns the events and the error it threw, if any. */
 export async function drain<T>(stream: AsyncIterable<T>): Promise<{ events: T[]; error: unknown }> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTPError, Runstream } from '../../src/index.js';
 import { startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
-import { API_KEY, budget, collect, FAST_RECONNECT, rejectionOf, typesOf, watch } from './support.js';
+import { API_KEY, budget, collect, FAST_RECONNECT, rejection, typesOf, watch } from './support.js';
 
 let server: ReferenceServer;
 let client: Runstream;
@@ -85,7 +85,7 @@ describe('FlowMaestro executions over a real socket', () => {
 
   it('fails with HTTPError 404 for an unknown execution, without retrying', async () => {
     const log = watch(server);
-    const error = await rejectionOf(collect(client.executions.stream('exec_nope', { signal: budget() })));
+    const error = await rejection(collect(client.executions.stream('exec_nope', { signal: budget() })));
     expect(error).toBeInstanceOf(HTTPError);
     expect(error).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } }, method: 'GET' });
     expect(log.requests()).toHaveLength(1);

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTPError, Runstream, SDKError } from '../../src/index.js';
 import { startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
-import { API_KEY, budget, collect, FAST_RECONNECT, rejectionOf, watch } from './support.js';
+import { API_KEY, budget, collect, FAST_RECONNECT, rejection, watch } from './support.js';
 
 let server: ReferenceServer;
 
@@ -25,7 +25,7 @@ function wrongKeyClient(): Runstream {
 describe('HTTP errors over a real socket', () => {
   it('fails a Bearer stream with HTTPError 401, without the key anywhere in the error, and without retrying', async () => {
     const log = watch(server);
-    const error = await rejectionOf(collect(wrongKeyClient().runs.stream('run_abc123', { signal: budget() })));
+    const error = await rejection(collect(wrongKeyClient().runs.stream('run_abc123', { signal: budget() })));
 
     expect(error).toBeInstanceOf(HTTPError);
     expect(error).toBeInstanceOf(SDKError);
@@ -41,15 +41,15 @@ describe('HTTP errors over a real socket', () => {
   });
 
   it('fails an X-API-Key stream with HTTPError 401, without the key anywhere in the error', async () => {
-    const error = await rejectionOf(collect(wrongKeyClient().executions.stream('exec_xyz789', { signal: budget() })));
+    const error = await rejection(collect(wrongKeyClient().executions.stream('exec_xyz789', { signal: budget() })));
     expect(error).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED' } } });
     for (const text of renderings(error)) expect(text).not.toContain(WRONG_KEY);
   });
 
   it('fails a POST stream and a JSON call with HTTPError 401, without the key anywhere in the error', async () => {
     const client = wrongKeyClient();
-    const streamError = await rejectionOf(collect(client.skills.stream('my.skill', { inputs: { text: 'x' } }, { signal: budget() })));
-    const callError = await rejectionOf(client.skills.execute('my.skill', { inputs: { text: 'x' } }));
+    const streamError = await rejection(collect(client.skills.stream('my.skill', { inputs: { text: 'x' } }, { signal: budget() })));
+    const callError = await rejection(client.skills.execute('my.skill', { inputs: { text: 'x' } }));
     for (const error of [streamError, callError]) {
       expect(error).toBeInstanceOf(HTTPError);
       expect(error).toMatchObject({ status: 401, method: 'POST' });
@@ -60,7 +60,7 @@ describe('HTTP errors over a real socket', () => {
   it('answers 401 when no key is configured at all', async () => {
     const log = watch(server);
     const client = new Runstream({ baseUrl: server.url, reconnect: FAST_RECONNECT });
-    const error = await rejectionOf(collect(client.runs.stream('run_abc123', { signal: budget() })));
+    const error = await rejection(collect(client.runs.stream('run_abc123', { signal: budget() })));
     expect(error).toMatchObject({ status: 401 });
     expect(log.requests()[0]!.headers.authorization).toBeUndefined();
   });
@@ -68,7 +68,7 @@ describe('HTTP errors over a real socket', () => {
   it('fails with HTTPError 404 for an unknown run, with the parsed body and request id, without retrying', async () => {
     const log = watch(server);
     const client = new Runstream({ baseUrl: server.url, apiKey: API_KEY, reconnect: FAST_RECONNECT });
-    const error = await rejectionOf(collect(client.runs.stream('run_missing', { signal: budget() })));
+    const error = await rejection(collect(client.runs.stream('run_missing', { signal: budget() })));
 
     expect(error).toBeInstanceOf(HTTPError);
     expect(error).toMatchObject({ status: 404, statusText: 'Not Found', body: { error: { code: 'not_found', message: 'Run run_missing not found' } } });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTPError, Runstream, StreamError, type JobCreateParams } from '../../src/index.js';
 import { startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
-import { budget, collect, collectUntilError, FAST_RECONNECT, idsOf, rejectionOf, typesOf, watch } from './support.js';
+import { budget, collect, collectUntilError, FAST_RECONNECT, idsOf, rejection, typesOf, watch } from './support.js';
 
 let server: ReferenceServer;
 let client: Runstream;
@@ -74,7 +74,7 @@ describe('PraisonAI async jobs over a real socket', () => {
     const state = await client.jobs.retrieve(job.job_id);
     expect(state).toMatchObject({ job_id: job.job_id, status: expect.stringMatching(/^(queued|running)$/), retry_after: 2 });
 
-    const early = await rejectionOf(client.jobs.result(job.job_id));
+    const early = await rejection(client.jobs.result(job.job_id));
     expect(early).toBeInstanceOf(HTTPError);
     expect(early).toMatchObject({ status: 409, body: { detail: expect.stringContaining('not completed') } });
 
@@ -132,7 +132,7 @@ describe('PraisonAI async jobs over a real socket', () => {
   });
 
   it('fails jobs.run() with StreamError when the job fails', async () => {
-    const error = await rejectionOf(client.jobs.run({ prompt: 'a named job that will fail' }, { signal: budget() }));
+    const error = await rejection(client.jobs.run({ prompt: 'a named job that will fail' }, { signal: budget() }));
     expect(error).toBeInstanceOf(StreamError);
     expect(error).toMatchObject({ code: 'server-error-event', message: expect.stringContaining('503') });
   });
@@ -144,7 +144,7 @@ describe('PraisonAI async jobs over a real socket', () => {
     expect(events.at(-1)!.data).toMatchObject({ status: 'failed', job_id: job.job_id, error: expect.stringContaining('503') });
     expect(await client.jobs.result(job.job_id)).toMatchObject({ status: 'failed', result: null });
 
-    const error = await rejectionOf(client.jobs.run({ prompt: 'Another that will fail' }, { signal: budget() }));
+    const error = await rejection(client.jobs.run({ prompt: 'Another that will fail' }, { signal: budget() }));
     expect(error).toBeInstanceOf(StreamError);
     expect(error).toMatchObject({ code: 'server-error-event', message: expect.stringContaining('"failed"') });
   });
@@ -156,7 +156,7 @@ describe('PraisonAI async jobs over a real socket', () => {
 
     const events = await collect(client.jobs.stream(job.job_id, { signal: budget() }));
     expect(events.at(-1)).toMatchObject({ type: 'complete', data: { status: 'cancelled', job_id: job.job_id } });
-    const again = await rejectionOf(client.jobs.cancel(job.job_id));
+    const again = await rejection(client.jobs.cancel(job.job_id));
     expect(again).toMatchObject({ status: 409 });
   });
 
@@ -165,23 +165,23 @@ describe('PraisonAI async jobs over a real socket', () => {
     await collect(client.jobs.stream(job.job_id, { signal: budget() }));
     const log = watch(server);
 
-    const error = await rejectionOf(collect(client.jobs.stream(job.job_id, { signal: budget() })));
+    const error = await rejection(collect(client.jobs.stream(job.job_id, { signal: budget() })));
     expect(error).toBeInstanceOf(HTTPError);
     expect(error).toMatchObject({ status: 400, body: { detail: 'Job already completed (no stream available)' } });
     expect(log.requests()).toHaveLength(1);
   });
 
   it('maps 400 and 404 to HTTPError with status and parsed body', async () => {
-    const missing = await rejectionOf(client.jobs.create({ agent_file: 'agents.yaml' } as unknown as JobCreateParams));
+    const missing = await rejection(client.jobs.create({ agent_file: 'agents.yaml' } as unknown as JobCreateParams));
     expect(missing).toBeInstanceOf(HTTPError);
     expect(missing).toMatchObject({ status: 400, method: 'POST', body: { detail: 'prompt is required' } });
     expect((missing as HTTPError).message).toContain('prompt is required');
 
-    const unknown = await rejectionOf(client.jobs.retrieve('run_does_not_exist'));
+    const unknown = await rejection(client.jobs.retrieve('run_does_not_exist'));
     expect(unknown).toMatchObject({ status: 404, body: { detail: 'Job not found' } });
-    const unknownResult = await rejectionOf(client.jobs.result('run_does_not_exist'));
+    const unknownResult = await rejection(client.jobs.result('run_does_not_exist'));
     expect(unknownResult).toMatchObject({ status: 404 });
-    const unknownStream = await rejectionOf(collect(client.jobs.stream('run_does_not_exist', { signal: budget() })));
+    const unknownStream = await rejection(collect(client.jobs.stream('run_does_not_exist', { signal: budget() })));
     expect(unknownStream).toBeInstanceOf(HTTPError);
     expect(unknownStream).toMatchObject({ status: 404, body: { detail: 'Job not found' } });
   });

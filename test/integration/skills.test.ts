@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTPError, Runstream, StreamError, type SkillExecuteParams } from '../../src/index.js';
 import { startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
-import { API_KEY, budget, collect, collectUntilError, rejectionOf, typesOf, watch } from './support.js';
+import { API_KEY, budget, collect, collectUntilError, rejection, typesOf, watch } from './support.js';
 
 let server: ReferenceServer;
 let client: Runstream;
@@ -61,18 +61,18 @@ describe('skills engine over a real socket', () => {
   });
 
   it('fails execute() of failing.skill with StreamError carrying the trace id', async () => {
-    const error = await rejectionOf(client.skills.execute('failing.skill', { inputs: {} }));
+    const error = await rejection(client.skills.execute('failing.skill', { inputs: {} }));
     expect(error).toBeInstanceOf(StreamError);
     expect(error).toMatchObject({ code: 'server-error-event', traceId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
   });
 
   it('maps a missing inputs to HTTPError 400 and an unknown skill to 404', async () => {
     const log = watch(server);
-    const bad = await rejectionOf(collect(client.skills.stream('my.skill', {} as SkillExecuteParams, { signal: budget() })));
+    const bad = await rejection(collect(client.skills.stream('my.skill', {} as SkillExecuteParams, { signal: budget() })));
     expect(bad).toBeInstanceOf(HTTPError);
     expect(bad).toMatchObject({ status: 400, method: 'POST', body: { error: { code: 'INVALID_REQUEST' } } });
 
-    const unknown = await rejectionOf(client.skills.execute('no.such.skill', { inputs: {} }));
+    const unknown = await rejection(client.skills.execute('no.such.skill', { inputs: {} }));
     expect(unknown).toBeInstanceOf(HTTPError);
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'SKILL_NOT_FOUND' } } });
     expect(log.requests()).toHaveLength(2);

@@ -4,6 +4,7 @@
  */
 import { expect, vi } from 'vitest';
 import type { RecordedRequest, ReferenceServer, StreamRecord } from '../../src/testing/index.js';
+export { rejection } from '../helpers/async.js';
 
 export const API_KEY = 'test-key';
 
@@ -42,15 +43,6 @@ export async function collectUntilError<T>(iterable: AsyncIterable<T>, max = 100
   throw new Error(`expected the stream to fail; it ended after ${items.length} items`);
 }
 
-/** The rejection of `promise`; fails the test when it resolves. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** What the server logs from the moment `watch()` is called. */
 export interface ServerLog {
