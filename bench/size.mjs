@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { build, stop } from 'esbuild';
 import { join } from 'node:path';
 import { BENCH, DIST, ROOT } from './paths.mjs';
+import { BROWSER_BUNDLE } from '../scripts/bundle-options.mjs';
 
 const runstreamFromDist = {
   name: 'runstream-from-dist',
@@ -25,15 +26,8 @@ export const SIZE_ENTRIES = [
 
 async function bundle(contents, resolveDir) {
   const result = await build({
+    ...BROWSER_BUNDLE,
     stdin: { contents, resolveDir, loader: 'js', sourcefile: 'entry.js' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-    legalComments: 'none',
     plugins: [runstreamFromDist],
   });
   const code = result.outputFiles[0].contents;
@@ -46,15 +40,8 @@ async function bundle(contents, resolveDir) {
  */
 async function composition() {
   const result = await build({
+    ...BROWSER_BUNDLE,
     stdin: { contents: `export { connect } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};`, resolveDir: ROOT, loader: 'ts', sourcefile: 'entry.ts' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-    legalComments: 'none',
     metafile: true,
   });
   const inputs = Object.values(result.metafile.outputs)[0].inputs;

@@ -3,6 +3,7 @@
 // dependency inlined) and looks for strings that only the resources hold; each marker must be in
 // the full bundle (so the check can see it) and absent from the connect-only one.
 import { build } from 'esbuild';
+import { BROWSER_BUNDLE } from './bundle-options.mjs';
 import { gzipSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { dirname, join, resolve } from 'node:path';
@@ -16,14 +17,8 @@ const RESOURCE_MARKERS = ['/execute/stream', 'streamIterator', '/api/v1/runs', '
 
 async function bundle(code) {
   const result = await build({
+    ...BROWSER_BUNDLE,
     stdin: { contents: code, resolveDir: root, loader: 'js' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
   });
   const text = result.outputFiles[0].text;
   return { text, gzip: gzipSync(text, { level: 9 }).length };
