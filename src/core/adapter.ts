@@ -5,6 +5,7 @@
  * @module
  */
 import type { StreamAdapter, StreamEvent } from './event-stream.js';
+import { isRecord } from './errors.js';
 import { invalidData } from './sse.js';
 
 /** What a platform's stream looks like on the wire. @internal */
@@ -24,10 +25,6 @@ export interface PlatformSpec {
   endMarker?: string;
   /** For events that report a failure inside the stream: the failure. */
   errorOf?: StreamAdapter['errorOf'];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The adapter for `spec`. @internal */
@@ -60,18 +57,4 @@ export function platformAdapter(spec: PlatformSpec): StreamAdapter {
   if (terminal.size) adapter.isTerminal = (event) => terminal.has(event.type);
   if (spec.errorOf) adapter.errorOf = spec.errorOf;
   return adapter;
-}
-
-/** Reads a failure message out of an error event's data (`error`, `message`, nested). @internal */
-export function errorMessage(data: unknown, fallback: string): string {
-  if (typeof data === 'string' && data) return data;
-  if (!isRecord(data)) return fallback;
-  const error = data.error;
-  if (typeof error === 'string' && error) return error;
-  if (isRecord(error)) {
-    const message = error.message ?? error.detail ?? error.code;
-    if (typeof message === 'string' && message) return message;
-  }
-  const message = data.message ?? data.detail;
-  return typeof message === 'string' && message ? message : fallback;
 }

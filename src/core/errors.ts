@@ -143,20 +143,32 @@ export class HTTPError extends SDKError {
 
 /** Picks a short human-readable reason out of an error body, for the message. */
 function describeBody(body: unknown): string {
-  let text: unknown = body;
-  if (body && typeof body === 'object') {
-    const record = body as Record<string, unknown>;
-    const nested = record.error;
-    text =
-      (typeof nested === 'string' && nested) ||
-      (nested && typeof nested === 'object' && (nested as Record<string, unknown>).message) ||
-      record.message ||
-      record.detail ||
-      '';
-  }
-  if (typeof text !== 'string') return '';
-  const line = text.trim().replace(/\s+/g, ' ');
+  const line = errorMessage(body, '').trim().replace(/\s+/g, ' ');
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
+/** A plain object (not an array). @internal */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Reads a failure message out of an error body or error event's data: the text itself, or
+ * `error` (a string, or its `message`/`detail`/`code`), or `message`/`detail`; else `fallback`.
+ *
+ * @internal
+ */
+export function errorMessage(data: unknown, fallback: string): string {
+  if (typeof data === 'string' && data) return data;
+  if (!isRecord(data)) return fallback;
+  const error = data.error;
+  if (typeof error === 'string' && error) return error;
+  if (isRecord(error)) {
+    const message = error.message ?? error.detail ?? error.code;
+    if (typeof message === 'string' && message) return message;
+  }
+  const message = data.message ?? data.detail;
+  return typeof message === 'string' && message ? message : fallback;
 }
 
 /**

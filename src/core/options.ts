@@ -179,7 +179,8 @@ export function resolveReconnect(options: ReconnectOptions | boolean | undefined
   return { ...DEFAULTS.reconnect, ...stripUndefined(options) };
 }
 
-function stripUndefined<T extends object>(value: T): Partial<T> {
+/** `value` without its `undefined` properties, so spreading it keeps earlier defaults. @internal */
+export function stripUndefined<T extends object>(value: T): Partial<T> {
   const out: Partial<T> = {};
   for (const key of Object.keys(value) as (keyof T)[]) {
     if (value[key] !== undefined) out[key] = value[key];

@@ -7,7 +7,7 @@
 import { ConnectionError, SDKError, TimeoutError, redactUrl } from './errors.js';
 import { EventStream, type EventMap, type StreamAdapter } from './event-stream.js';
 import { httpErrorFrom } from './http.js';
-import { DEFAULTS, type AuthScheme, type ClientOptions, type HeadersLike, type RequestOptions } from './options.js';
+import { DEFAULTS, stripUndefined, type AuthScheme, type ClientOptions, type HeadersLike, type RequestOptions } from './options.js';
 import { streamConfig, type StreamOptions } from './sse.js';
 
 /** Query parameters; `undefined` values are left out. @internal */
@@ -205,10 +205,6 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener('abort', abort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
   });
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** True in a browser page (a window with a document); false in Node, Deno, Bun and workers. */

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { errorMessage, platformAdapter } from '../core/adapter.js';
-import { HTTPError, StreamError } from '../core/errors.js';
+import { platformAdapter } from '../core/adapter.js';
+import { errorMessage, HTTPError, StreamError } from '../core/errors.js';
 import type { EventOf, EventStream } from '../core/event-stream.js';
 import { DEFAULTS, type RequestOptions } from '../core/options.js';
 import type { Transport } from '../core/request.js';

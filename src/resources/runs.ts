@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { errorMessage, platformAdapter } from '../core/adapter.js';
+import { platformAdapter } from '../core/adapter.js';
+import { errorMessage } from '../core/errors.js';
 import type { EventStream } from '../core/event-stream.js';
 import { DEFAULTS } from '../core/options.js';
 import type { Transport } from '../core/request.js';

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { errorMessage, platformAdapter } from '../core/adapter.js';
-import { StreamError } from '../core/errors.js';
+import { platformAdapter } from '../core/adapter.js';
+import { errorMessage, StreamError } from '../core/errors.js';
 import type { EventStream } from '../core/event-stream.js';
 import { DEFAULTS, type RequestOptions } from '../core/options.js';
 import type { Transport } from '../core/request.js';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
-import { errorMessage, platformAdapter, type PlatformSpec } from '../../src/core/adapter.js';
+import { platformAdapter, type PlatformSpec } from '../../src/core/adapter.js';
+import { errorMessage } from '../../src/core/errors.js';
 import { streamConfig } from '../../src/core/sse.js';
 import {
   EventStream,
