@@ -671,7 +671,16 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       parser.feed('\n');
       try {
         for (;;) {
-          const { done, value } = await reader.read();
+          let chunk: ReadableStreamReadResult<Uint8Array>;
+          try {
+            chunk = await reader.read();
+          } catch (error) {
+            // Only a failed read is a dropped connection; an exception while parsing below is a
+            // bug to surface as it is, not a drop to retry.
+            if (this.#closed()) return Flow.Stop;
+            throw dropped(false, error);
+          }
+          const { done, value } = chunk;
           if (done) break;
           idle.touch();
           parser.feed(decoder.decode(value, { stream: true }));
@@ -687,9 +696,6 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
             if (!this.#open()) break;
           }
         }
-      } catch (error) {
-        if (this.#closed()) return Flow.Stop;
-        throw dropped(false, error);
       } finally {
         this.#reader = undefined;
         // Cancel rather than wait: a reader whose fetch was aborted can stay pending for ever.

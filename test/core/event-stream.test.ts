@@ -550,3 +550,21 @@ describe('EventStream: platform adapters', () => {
     expect(error).toMatchObject({ code: 'invalid-data', data: 'oops', event: 'run.output', lastEventId: '5' });
   });
 });
+
+describe('EventStream: errors while parsing', () => {
+  it('surfaces an exception from an adapter hook as it is, not as a dropped connection to retry', async () => {
+    const { reconnect, onReconnect, reconnects } = instantReconnect();
+    const seen = route('get', '/events', [() => sseResponse([frames([{ event: 'run.started', id: '1', data: {} }])])]);
+    const bug = new Error('adapter bug');
+    const adapter = platformAdapter({ known: ['run.started'] });
+    adapter.isTerminal = () => {
+      throw bug;
+    };
+    const stream = new EventStream(streamConfig(`${BASE}/events`, 'GET', { reconnect, onReconnect }, adapter));
+    const { events, error } = await drain(stream);
+    expect(events.map((e) => e.type)).toEqual(['run.started']);
+    expect(error).toBe(bug);
+    expect(reconnects).toEqual([]);
+    expect(seen).toHaveLength(1);
+  });
+});
