@@ -5,8 +5,7 @@
  * @module
  */
 import type { StreamAdapter, StreamEvent } from './event-stream.js';
-import { isRecord } from './errors.js';
-import { invalidData } from './sse.js';
+import { invalidData, isRecord } from './errors.js';
 
 /** What a platform's stream looks like on the wire. @internal */
 export interface PlatformSpec {

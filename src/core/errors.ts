@@ -56,11 +56,21 @@ export class SDKError extends Error {
    * The last event ID the stream had seen when this error ended it (from the SSE `id:` field);
    * `undefined` for errors that did not come from an event stream, `''` when no id was seen.
    */
-  lastEventId: string | undefined;
+  declare lastEventId: string | undefined;
 
-  constructor(message: string, options?: { cause?: unknown; lastEventId?: string | undefined }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.lastEventId = options?.lastEventId;
+  /**
+   * @param message - the message, as is.
+   * @param fields - `cause` becomes the standard `Error.cause`; every other field becomes a
+   *   property of the error (`url` with credentials redacted, see the module notes).
+   */
+  constructor(
+    message: string,
+    fields: { cause?: unknown; lastEventId?: string | undefined; url?: string | undefined; [field: string]: unknown } = {},
+  ) {
+    const { cause, ...rest } = fields;
+    super(message, cause === undefined ? undefined : { cause });
+    if (rest.url !== undefined) rest.url = redactUrl(rest.url);
+    Object.assign(this, rest);
   }
 
   /** A plain object with the error's public fields, for logging. Holds no secrets. */
@@ -85,23 +95,23 @@ export const MAX_ERROR_BODY = 64 * 1024;
 export class HTTPError extends SDKError {
   override name = 'HTTPError' as const;
   /** HTTP status code of the response, e.g. `404`. */
-  readonly status: number;
+  declare readonly status: number;
   /** HTTP status text of the response, e.g. `'Not Found'` (may be `''` over HTTP/2). */
-  readonly statusText: string;
+  declare readonly statusText: string;
   /** Response headers. */
-  readonly headers: Headers;
+  declare readonly headers: Headers;
   /**
    * Response body: the parsed value when the response is JSON, else the text; at most
    * 64 KiB (65,536 characters) are read (longer text is cut and ends with `…`);
    * `undefined` when the body is empty or could not be read.
    */
-  readonly body: unknown;
+  declare readonly body: unknown;
   /** The request id from the `X-Request-ID` (or `Request-Id`) response header, when present. */
-  readonly requestId: string | undefined;
+  declare readonly requestId: string | undefined;
   /** HTTP method of the request. */
-  readonly method: string;
+  declare readonly method: string;
   /** URL of the request, with credentials redacted. */
-  readonly url: string;
+  declare readonly url: string;
 
   constructor(init: {
     status: number;
@@ -112,21 +122,13 @@ export class HTTPError extends SDKError {
     url: string;
     lastEventId?: string | undefined;
   }) {
-    const url = redactUrl(init.url);
     const detail = describeBody(init.body);
     const requestId = init.headers.get('x-request-id') ?? init.headers.get('request-id') ?? undefined;
     super(
-      `${init.method} ${url} failed with HTTP ${init.status}${init.statusText ? ` ${init.statusText}` : ''}` +
-        `${detail ? `: ${detail}` : ''}${requestId ? ` (request id ${requestId})` : ''}`,
-      { lastEventId: init.lastEventId },
+      `${init.method} ${redactUrl(init.url)} failed with HTTP ${init.status}${init.statusText && ' ' + init.statusText}` +
+        `${detail && ': ' + detail}${requestId ? ` (request id ${requestId})` : ''}`,
+      { ...init, requestId },
     );
-    this.status = init.status;
-    this.statusText = init.statusText;
-    this.headers = init.headers;
-    this.body = init.body;
-    this.requestId = requestId;
-    this.method = init.method;
-    this.url = url;
   }
 
   override toJSON(): Record<string, unknown> {
@@ -179,16 +181,14 @@ export function errorMessage(data: unknown, fallback: string): string {
 export class ConnectionError extends SDKError {
   override name = 'ConnectionError' as const;
   /** HTTP method of the request. */
-  readonly method: string;
+  declare readonly method: string;
   /** URL of the request, with credentials redacted. */
-  readonly url: string;
+  declare readonly url: string;
 
   constructor(init: { method: string; url: string; reason: string; cause?: unknown; lastEventId?: string | undefined }) {
-    const url = redactUrl(init.url);
+    const { reason, ...fields } = init;
     // The reason quotes the runtime's message, which may repeat the URL with its credentials.
-    super(`${init.method} ${url}: ${redactText(init.reason)}`, { cause: init.cause, lastEventId: init.lastEventId });
-    this.method = init.method;
-    this.url = url;
+    super(`${init.method} ${redactUrl(init.url)}: ${redactText(reason)}`, fields);
   }
 }
 
@@ -199,18 +199,14 @@ export class ConnectionError extends SDKError {
 export class TimeoutError extends SDKError {
   override name = 'TimeoutError' as const;
   /** The deadline that passed, in milliseconds. */
-  readonly timeout: number;
+  declare readonly timeout: number;
   /** HTTP method of the request. */
-  readonly method: string;
+  declare readonly method: string;
   /** URL of the request, with credentials redacted. */
-  readonly url: string;
+  declare readonly url: string;
 
   constructor(init: { method: string; url: string; timeout: number }) {
-    const url = redactUrl(init.url);
-    super(`${init.method} ${url} timed out after ${init.timeout} ms; raise the \`timeout\` option if the server is slow`);
-    this.timeout = init.timeout;
-    this.method = init.method;
-    this.url = url;
+    super(`${init.method} ${redactUrl(init.url)} timed out after ${init.timeout} ms; raise the \`timeout\` option if the server is slow`, init);
   }
 }
 
@@ -242,15 +238,15 @@ export type StreamErrorCode =
 export class StreamError extends SDKError {
   override name = 'StreamError' as const;
   /** Why the stream failed; see {@link StreamErrorCode}. */
-  readonly code: StreamErrorCode;
+  declare readonly code: StreamErrorCode;
   /** The event name (SSE `event:` field, or the envelope's type) involved, when one is. */
-  readonly event: string | undefined;
+  declare readonly event: string | undefined;
   /** The raw `data` text involved (for `'invalid-data'` and `'server-error-event'`). */
-  readonly data: string | undefined;
+  declare readonly data: string | undefined;
   /** A trace or correlation id the server gave with the failure (e.g. a skills `trace_id`). */
-  readonly traceId: string | undefined;
+  declare readonly traceId: string | undefined;
   /** The URL of the stream, with credentials redacted. */
-  readonly url: string | undefined;
+  declare readonly url: string | undefined;
 
   constructor(
     code: StreamErrorCode,
@@ -264,11 +260,16 @@ export class StreamError extends SDKError {
       url?: string | undefined;
     } = {},
   ) {
-    super(message, { cause: init.cause, lastEventId: init.lastEventId });
-    this.code = code;
-    this.event = init.event;
-    this.data = init.data;
-    this.traceId = init.traceId;
-    this.url = init.url === undefined ? undefined : redactUrl(init.url);
+    super(message, { ...init, code });
   }
+}
+
+/** The `'invalid-data'` error for an event whose data did not decode. @internal */
+export function invalidData(type: string, raw: string, lastEventId: string, cause: unknown): StreamError {
+  const preview = raw.length > 80 ? `${raw.slice(0, 80)}…` : raw;
+  return new StreamError(
+    'invalid-data',
+    `event "${type}"${lastEventId ? ` (id ${lastEventId})` : ''} has data that could not be decoded (${cause instanceof Error ? cause.message : String(cause)}): ${JSON.stringify(preview)}; pass onInvalidData to skip such events`,
+    { cause, event: type, data: raw, lastEventId },
+  );
 }

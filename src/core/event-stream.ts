@@ -5,7 +5,7 @@
  * @module
  */
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
-import { ConnectionError, HTTPError, SDKError, StreamError, redactUrl } from './errors.js';
+import { ConnectionError, HTTPError, SDKError, StreamError, invalidData, redactUrl, type StreamErrorCode } from './errors.js';
 import type { BodyLike, OpenInfo, ReconnectInfo, ResolvedReconnect, ResumeMode } from './options.js';
 import { reconnectDelay } from './reconnect.js';
 import { httpErrorFrom, retryAfterDelay } from './http.js';
@@ -122,18 +122,11 @@ export interface StreamConfig {
 }
 
 type AnyListener = (event: StreamEvent) => void;
-interface Registration {
-  listener: AnyListener;
-  once: boolean;
-}
+/** A listener and whether it was added with `once`. */
+type Registration = [listener: AnyListener, once: boolean];
 type IteratorResultOf<Events extends EventMap> = IteratorResult<EventOf<Events>, undefined>;
-
-const enum Flow {
-  /** The body ended or dropped; reconnect or finish. */
-  Ended,
-  /** The stream reached its end (terminal event, 204, close or failure); stop. */
-  Stop,
-}
+/** The resolve and reject functions of a pending promise. */
+type Pending<T> = [resolve: (value: T) => void, reject: (error: unknown) => void];
 
 /**
  * A live event stream: async-iterable, with typed listeners, reconnection that resumes with
@@ -180,10 +173,10 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   #iterating = false;
   #queue: StreamEvent[] = [];
   #head = 0;
-  #waiting: { resolve: (result: IteratorResultOf<Events>) => void; reject: (error: unknown) => void } | undefined;
+  #waiting: Pending<IteratorResultOf<Events>> | undefined;
   #drained: (() => void) | undefined;
   #finished: Promise<void> | undefined;
-  #settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+  #settle: Pending<void> | undefined;
 
   /** @internal Use `connect()` or a resource method. */
   constructor(config: StreamConfig) {
@@ -195,8 +188,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       onId: (id) => {
         // The rest of a chunk after a terminal event or a failure is never delivered, so its
         // ids must not move the last event ID either (else it would depend on chunking).
-        if (this.#terminal || this.#closed()) return;
-        this.#lastEventId = id;
+        if (!this.#terminal && !this.#closed()) this.#lastEventId = id;
       },
       onEvent: (message) => this.#onMessage(message),
       onRetry: (retry) => {
@@ -210,10 +202,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       maxBufferSize: config.maxEventSize,
     });
     const signal = config.signal;
-    if (signal) {
-      if (signal.aborted) this.close();
-      else signal.addEventListener('abort', () => this.close(), { once: true, signal: this.#controller.signal });
-    }
+    if (signal?.aborted) this.close();
+    else signal?.addEventListener('abort', () => this.close(), { once: true, signal: this.#controller.signal });
   }
 
   /** The connection state; see {@link ReadyState}. */
@@ -238,18 +228,16 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
    * rejection rather than vanish.
    */
   get finished(): Promise<void> {
-    if (!this.#finished) {
-      // A stream closed before it started (a signal aborted early, `close()` first) never
-      // runs, so nothing would settle a pending promise: answer from the state now.
-      if (this.#closed()) {
-        this.#finished = this.#failure ? Promise.reject(this.#failure) : Promise.resolve();
-      } else {
-        this.#finished = new Promise<void>((resolve, reject) => {
-          this.#settle = { resolve, reject };
+    // A stream closed before it started (a signal aborted early, `close()` first) never runs,
+    // so nothing would settle a pending promise: answer from the state now.
+    this.#finished ??= this.#closed()
+      ? this.#failure
+        ? Promise.reject(this.#failure)
+        : Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          this.#settle = [resolve, reject];
+          this.#start();
         });
-        this.#start();
-      }
-    }
     return this.#finished;
   }
 
@@ -269,13 +257,13 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   ): void;
   addEventListener(type: string, listener: (event: StreamEvent<string, unknown>) => void, options?: ListenerOptions): void;
   addEventListener(type: string, listener: (event: never) => void, options: ListenerOptions = {}): void {
-    if (options.signal?.aborted) return;
     const fn = listener as AnyListener;
     const current = this.#listeners.get(type) ?? [];
-    if (current.some((entry) => entry.listener === fn)) return;
+    const signal = options.signal;
+    if (signal?.aborted || current.some((entry) => entry[0] === fn)) return;
     // Copy on write: dispatch iterates the array it started with.
-    this.#listeners.set(type, [...current, { listener: fn, once: options.once === true }]);
-    options.signal?.addEventListener('abort', () => this.removeEventListener(type, fn), { once: true });
+    this.#listeners.set(type, [...current, [fn, !!options.once]]);
+    signal?.addEventListener('abort', () => this.removeEventListener(type, fn), { once: true });
     this.#start();
   }
 
@@ -291,9 +279,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   ): void;
   removeEventListener(type: string, listener: (event: StreamEvent<string, unknown>) => void): void;
   removeEventListener(type: string, listener: (event: never) => void): void {
-    const current = this.#listeners.get(type);
-    if (!current) return;
-    const next = current.filter((entry) => entry.listener !== listener);
+    const next = this.#listeners.get(type)?.filter((entry) => entry[0] !== listener) ?? [];
     if (next.length) this.#listeners.set(type, next);
     else this.#listeners.delete(type);
   }
@@ -306,7 +292,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     if (this.#closed()) return;
     // Iteration ends now, as EventSource's close() stops dispatch: events that arrived in the
     // same chunk but were not yet taken by the iterator are dropped, as they are for listeners.
-    this.#queue.length = 0;
+    this.#queue = [];
     this.#head = 0;
     this.#end();
   }
@@ -320,7 +306,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   [Symbol.asyncIterator](): AsyncIterator<EventOf<Events>, undefined> {
     if (this.#iterating) {
       throw new TypeError(
-        'This EventStream is already being iterated; a stream can be iterated once. Open another with connect() (pass `lastEventId` to resume), or use addEventListener() for more consumers.',
+        'This EventStream is already being iterated: a stream can be iterated once. Use addEventListener() for more consumers, or connect() again with `lastEventId` to resume.',
       );
     }
     this.#iterating = true;
@@ -352,7 +338,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     }
     this.#release();
     return new Promise((resolve, reject) => {
-      this.#waiting = { resolve, reject };
+      this.#waiting = [resolve, reject];
     });
   }
 
@@ -367,11 +353,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
 
   /** Lets a read loop that waits for the iterator to catch up go on. */
   #release(): void {
-    const drained = this.#drained;
-    if (drained) {
-      this.#drained = undefined;
-      drained();
-    }
+    this.#drained?.();
+    this.#drained = undefined;
   }
 
   #start(): void {
@@ -383,39 +366,41 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     });
   }
 
+  /** A `StreamError` about the current request: its method, redacted URL and last event ID. */
+  #fail(code: StreamErrorCode, text: string, fields?: { cause?: unknown; event?: string; data?: string; traceId?: string | undefined }): StreamError {
+    const { method, url } = this.#request;
+    return new StreamError(code, `${method} ${redactUrl(url)}: ${text}`, { lastEventId: this.#lastEventId, url, ...fields });
+  }
+
   /** The `'max-buffer-size'` error. */
   #tooLarge(cause?: unknown): StreamError {
-    const config = this.#config;
-    return new StreamError(
-      'max-buffer-size',
-      `${config.method} ${redactUrl(config.url)}: an event grew past maxEventSize (${config.maxEventSize} characters); raise \`maxEventSize\` if the server really sends events this large`,
-      { lastEventId: this.#lastEventId, url: config.url, cause },
-    );
+    return this.#fail('max-buffer-size', `an event grew past maxEventSize (${this.#config.maxEventSize} characters)`, { cause });
   }
 
   #onMessage(message: EventSourceMessage): void {
     if (this.#terminal || this.#closed()) return;
+    const config = this.#config;
     // The parser bounds only what it buffers across chunks: an event that arrives whole in one
     // chunk must meet the same limit, or the outcome would depend on where chunks split.
-    if (message.data.length > this.#config.maxEventSize) return this.#end(this.#tooLarge());
+    if (message.data.length > config.maxEventSize) return this.#end(this.#tooLarge());
     const seen = this.#seen;
-    if (seen && message.id) {
+    const id = message.id;
+    if (seen && id) {
       // A server that replays after a reconnect sends ids we delivered already.
-      if (seen.has(message.id)) return;
-      seen.add(message.id);
-      if (seen.size > this.#config.dedupe) seen.delete(seen.values().next().value as string);
+      if (seen.has(id)) return;
+      seen.add(id);
+      if (seen.size > config.dedupe) seen.delete(seen.values().next().value as string);
     }
-    const adapter = this.#config.adapter;
+    const adapter = config.adapter;
     let event: StreamEvent | null | undefined;
     try {
       event = adapter.toEvent(message, this.#lastEventId);
     } catch (error) {
-      this.#invalidData(error, message);
-      return;
+      return this.#invalidData(error, message);
     }
-    if (event === undefined) return;
-    if (event === null) {
-      this.#terminal = true;
+    // `undefined`: a keepalive; `null`: the end marker.
+    if (!event) {
+      this.#terminal = event === null;
       return;
     }
     this.#delivered++;
@@ -424,12 +409,10 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     const failure = adapter.errorOf?.(event);
     if (failure) {
       this.#end(
-        new StreamError('server-error-event', `${this.#config.method} ${redactUrl(this.#config.url)}: the server reported an error in the stream: ${failure.message}`, {
-          lastEventId: this.#lastEventId,
+        this.#fail('server-error-event', `the server reported an error in the stream: ${failure.message}`, {
           event: event.type,
           data: event.raw,
           traceId: failure.traceId,
-          url: this.#config.url,
         }),
       );
     }
@@ -437,20 +420,10 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
 
   #invalidData(error: unknown, message: EventSourceMessage): void {
     const streamError =
-      error instanceof StreamError
-        ? error
-        : new StreamError('invalid-data', `event "${message.event ?? 'message'}" could not be decoded: ${String(error)}`, {
-            cause: error,
-            event: message.event ?? 'message',
-            data: message.data,
-            lastEventId: this.#lastEventId,
-          });
+      error instanceof StreamError ? error : invalidData(message.event ?? 'message', message.data, this.#lastEventId, error);
     const handler = this.#config.onInvalidData;
-    if (!handler) {
-      this.#end(streamError);
-      return;
-    }
     try {
+      if (!handler) throw streamError;
       handler(streamError);
     } catch (thrown) {
       this.#end(thrown instanceof Error ? thrown : streamError);
@@ -461,9 +434,9 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     const registrations = this.#listeners.get(event.type);
     if (registrations) {
       for (const entry of registrations) {
-        if (entry.once) this.removeEventListener(event.type, entry.listener);
+        if (entry[1]) this.removeEventListener(event.type, entry[0]);
         try {
-          entry.listener.call(this, event);
+          entry[0].call(this, event);
         } catch (error) {
           report(error);
         }
@@ -473,41 +446,31 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     const known = this.#config.adapter.known;
     if (known && !known.has(event.type)) return;
     const waiting = this.#waiting;
-    if (waiting) {
-      this.#waiting = undefined;
-      waiting.resolve({ done: false, value: event as EventOf<Events> });
-    } else {
-      this.#queue.push(event);
-    }
+    this.#waiting = undefined;
+    if (waiting) waiting[0]({ done: false, value: event as EventOf<Events> });
+    else this.#queue.push(event);
   }
 
   /** Ends the stream once: closed state, request cancelled, consumers settled. */
   #end(failure?: Error): void {
     if (this.#closed()) return;
     this.#state = 'closed';
-    if (failure) this.#failure = failure;
+    this.#failure = failure;
     this.#controller.abort();
     this.#connection?.abort();
-    this.#reader?.cancel().catch(ignore);
+    cancel(this.#reader);
     this.#release();
     const waiting = this.#waiting;
-    if (waiting) {
-      this.#waiting = undefined;
-      if (failure) {
-        this.#failureThrown = true;
-        waiting.reject(failure);
-      } else {
-        waiting.resolve({ done: true, value: undefined });
-      }
-    }
-    const settle = this.#settle;
-    if (settle) {
-      this.#settle = undefined;
-      if (failure) settle.reject(failure);
-      else settle.resolve();
-    } else if (failure && !this.#iterating && this.#started && !this.#finished) {
-      // Nobody can observe this failure: surface it rather than lose it.
-      this.#finished = Promise.reject(failure);
+    this.#waiting = undefined;
+    this.#failureThrown = !!(waiting && failure);
+    if (failure) {
+      waiting?.[1](failure);
+      // Nobody observes a failure of a stream with only listeners: surface it rather than lose it.
+      if (this.#settle) this.#settle[1](failure);
+      else if (!this.#iterating && this.#started) this.#finished ??= Promise.reject(failure);
+    } else {
+      waiting?.[0]({ done: true, value: undefined });
+      this.#settle?.[0]();
     }
   }
 
@@ -519,50 +482,39 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       const deliveredBefore = this.#delivered;
       let cause: Error | undefined;
       try {
-        if ((await this.#connectOnce()) === Flow.Stop) return;
+        await this.#connectOnce();
       } catch (error) {
-        if (this.#closed()) return;
         cause = error as Error;
       }
+      // Closed: by the user, a 204, a failure, or a response that is not an event stream.
       if (this.#closed()) return;
       if (this.#terminal) return this.#end();
 
-      const status = cause instanceof HTTPError ? cause.status : undefined;
-      const retryable =
-        cause === undefined ||
-        cause instanceof ConnectionError ||
-        (status !== undefined && (status >= 500 || status === 408 || status === 429));
-      if (!retryable) return this.#end(cause);
+      const status = cause instanceof HTTPError ? cause.status : 0;
+      if (cause && !(cause instanceof ConnectionError) && status < 500 && status !== 408 && status !== 429) return this.#end(cause);
       if (!policy || !this.#mayReconnect(status)) {
-        if (cause) return this.#end(cause);
-        if (config.adapter.isTerminal) {
-          return this.#end(
-            new StreamError(
-              'unexpected-end',
-              `${config.method} ${redactUrl(config.url)}: the server closed the stream before its final event` +
-                (config.resumeHint ? `; ${config.resumeHint}` : ''),
-              { lastEventId: this.#lastEventId, url: config.url },
-            ),
-          );
-        }
-        return this.#end();
+        return this.#end(
+          cause ??
+            (config.adapter.isTerminal
+              ? this.#fail('unexpected-end', `the server closed the stream before its final event${config.resumeHint ? `; ${config.resumeHint}` : ''}`)
+              : undefined),
+        );
       }
       this.#prepareResume();
 
       if (this.#delivered > deliveredBefore) attempt = 0;
-      attempt++;
-      if (attempt > policy.maxAttempts) {
+      if (++attempt > policy.maxAttempts) {
         return this.#end(
-          new StreamError(
+          this.#fail(
             'retries-exhausted',
-            `${config.method} ${redactUrl(config.url)}: gave up after ${policy.maxAttempts} reconnect attempts without a new event` +
-              (cause ? ` (last failure: ${cause.message})` : ''),
-            { cause, lastEventId: this.#lastEventId, url: config.url },
+            `gave up after ${policy.maxAttempts} reconnect attempts without a new event${cause ? ` (last failure: ${cause.message})` : ''}`,
+            { cause },
           ),
         );
       }
-      const retryAfter = cause instanceof HTTPError ? retryAfterDelay(cause.headers) : undefined;
-      const delay = retryAfter ?? reconnectDelay(attempt, this.#retry ?? policy.initialDelay, policy);
+      const delay =
+        (cause instanceof HTTPError ? retryAfterDelay(cause.headers) : undefined) ??
+        reconnectDelay(attempt, this.#retry ?? policy.initialDelay, policy);
       this.#state = 'connecting';
       config.onReconnect?.({ attempt, delay, cause, lastEventId: this.#lastEventId });
       await policy.sleep(delay, this.#controller.signal);
@@ -576,10 +528,12 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
    * caller opted in (`resume: 'resend'`), as a GET to the resume URL (`resume: { url }`), or
    * when the server answered that it did not accept it (408, 429, 503) and no event came.
    */
-  #mayReconnect(status: number | undefined): boolean {
-    if (this.#request.method === 'GET') return true;
-    if (this.#config.resume !== 'none') return true;
-    return this.#delivered === 0 && (status === 408 || status === 429 || status === 503);
+  #mayReconnect(status: number): boolean {
+    return (
+      this.#request.method === 'GET' ||
+      this.#config.resume !== 'none' ||
+      (!this.#delivered && (status === 408 || status === 429 || status === 503))
+    );
   }
 
   /** Switches a POST stream that resumes by GET to its resume URL. */
@@ -591,77 +545,80 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     this.#request = { url, method: 'GET', body: undefined };
   }
 
-  /** One HTTP request and its body. Throws a typed error when the connection fails. */
-  async #connectOnce(): Promise<Flow> {
+  /**
+   * One HTTP request and its body. Returns when the body ended or the stream closed; throws a
+   * typed error when the connection fails (`ConnectionError`, `HTTPError`).
+   */
+  async #connectOnce(): Promise<void> {
     const config = this.#config;
-    const request = this.#request;
+    const { url, method, body } = this.#request;
     const headers = new Headers(config.headers);
     // Header values are byte strings: send the id's UTF-8 bytes, as the spec asks.
     if (this.#lastEventId) headers.set('last-event-id', utf8Bytes(this.#lastEventId));
-    if (request.body === undefined) headers.delete('content-type');
+    if (body === undefined) headers.delete('content-type');
     this.#state = 'connecting';
-    const connection = new AbortController();
-    this.#connection = connection;
-    const idle = new IdleTimer(config.idleTimeout, () => {
-      connection.abort();
-      this.#reader?.cancel().catch(ignore);
-    });
-    const dropped = (beforeResponse: boolean, error: unknown) =>
+    const connection = (this.#connection = new AbortController());
+    // Idle timeout: silence (no bytes at all, comments and keepalives count as data) for
+    // `timeout` ms drops the connection. One timer per connection, re-armed only when it runs
+    // out, so the per-chunk cost is one clock read. A slow consumer is not a silent server, so
+    // the timer also waits while the read loop is paused for backpressure.
+    const timeout = config.idleTimeout;
+    let last = Date.now();
+    let paused = false;
+    let idle = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const arm = (delay: number): void => {
+      timer = setTimeout(() => {
+        const silent = Date.now() - last;
+        if (paused || silent < timeout) return arm(paused ? timeout : timeout - silent);
+        idle = true;
+        connection.abort();
+        cancel(this.#reader);
+      }, delay);
+    };
+    if (timeout > 0) arm(timeout);
+    const dropped = (reading: boolean, error?: unknown): ConnectionError =>
       new ConnectionError({
-        method: request.method,
-        url: request.url,
-        reason: idle.fired
-          ? `no data for ${config.idleTimeout} ms ${beforeResponse ? 'before a response' : 'while reading the stream'} (idle timeout): the connection is treated as dropped`
-          : beforeResponse
-            ? `the request failed before a response (${describe(error)}); check the URL and that the server is reachable`
-            : `the connection dropped while reading the stream (${describe(error)})`,
+        method,
+        url,
+        reason:
+          `${idle ? `no data for ${timeout} ms` : 'the connection failed'} ${reading ? 'while reading the stream' : 'before a response'}` +
+          (idle ? ' (idle timeout)' : ` (${describe(error)})`),
         cause: error,
         lastEventId: this.#lastEventId,
       });
     try {
       let response: Response;
       try {
-        const init: RequestInit & { duplex?: 'half' } = {
-          method: request.method,
-          headers,
-          body: request.body,
-          signal: connection.signal,
-        };
-        if (request.body instanceof ReadableStream) init.duplex = 'half';
-        response = await config.fetch(request.url, init);
+        const init: RequestInit & { duplex?: 'half' } = { method, headers, body, signal: connection.signal };
+        if (body instanceof ReadableStream) init.duplex = 'half';
+        response = await config.fetch(url, init);
       } catch (error) {
-        if (this.#closed()) return Flow.Stop;
-        throw dropped(true, error);
+        throw dropped(false, error);
       }
-      if (this.#closed()) {
-        response.body?.cancel().catch(ignore);
-        return Flow.Stop;
-      }
+      const stream = response.body;
+      if (this.#closed()) return cancel(stream);
       // 204 No Content: the server asks the client to stop reconnecting.
       if (response.status === 204) {
-        response.body?.cancel().catch(ignore);
-        this.#end();
-        return Flow.Stop;
+        cancel(stream);
+        return this.#end();
       }
-      if (!response.ok) throw await httpErrorFrom(response, request.method, request.url, this.#lastEventId);
-      const contentType = response.headers.get('content-type') ?? '';
-      if (!/^\s*text\/event-stream\s*(;|$)/i.test(contentType) || !response.body) {
-        response.body?.cancel().catch(ignore);
-        this.#end(
-          new StreamError(
+      if (!response.ok) throw await httpErrorFrom(response, method, url, this.#lastEventId);
+      const type = response.headers.get('content-type') ?? '';
+      if (!/^\s*text\/event-stream\s*(;|$)/i.test(type) || !stream) {
+        cancel(stream);
+        return this.#end(
+          this.#fail(
             'invalid-content-type',
-            `${request.method} ${redactUrl(request.url)}: expected a text/event-stream response, got ${contentType ? `"${contentType}"` : 'no content type'}${response.body ? '' : ' and no body'}; check the URL points at the event stream`,
-            { lastEventId: this.#lastEventId, url: request.url },
+            `expected a text/event-stream response, got ${type ? `"${type}"` : 'no content type'}${stream ? '' : ' and no body'}; check the URL points at the event stream`,
           ),
         );
-        return Flow.Stop;
       }
 
       this.#state = 'open';
       this.#responseHeaders = response.headers;
       config.onOpen?.({ status: response.status, headers: response.headers, lastEventId: this.#lastEventId });
-      const reader = response.body.getReader();
-      this.#reader = reader;
+      const reader = (this.#reader = stream.getReader());
       // The decoder strips the one leading BOM the spec allows. The parser would strip one more,
       // and also the decoded text U+00EF U+00BB U+00BF (its check for an undecoded BOM): a blank
       // line fed right after reset() ends its BOM check and dispatches nothing.
@@ -677,35 +634,32 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
           } catch (error) {
             // Only a failed read is a dropped connection; an exception while parsing below is a
             // bug to surface as it is, not a drop to retry.
-            if (this.#closed()) return Flow.Stop;
-            throw dropped(false, error);
+            throw dropped(true, error);
           }
-          const { done, value } = chunk;
-          if (done) break;
-          idle.touch();
-          parser.feed(decoder.decode(value, { stream: true }));
+          if (chunk.done) break;
+          last = Date.now();
+          parser.feed(decoder.decode(chunk.value, { stream: true }));
           if (this.#terminal || !this.#open()) break;
-          // Backpressure: with an iterator attached, read on only once it has caught up. A
-          // slow consumer is not a silent server, so the idle timer waits too.
+          // Backpressure: with an iterator attached, read on only once it has caught up.
           if (this.#head < this.#queue.length) {
-            idle.pause();
+            paused = true;
             await new Promise<void>((resolve) => {
               this.#drained = resolve;
             });
-            idle.resume();
+            paused = false;
+            last = Date.now();
             if (!this.#open()) break;
           }
         }
       } finally {
         this.#reader = undefined;
         // Cancel rather than wait: a reader whose fetch was aborted can stay pending for ever.
-        reader.cancel().catch(ignore);
+        cancel(reader);
       }
       // A cancelled reader reports a clean end: an idle timeout is still a drop.
-      if (idle.fired && !this.#closed()) throw dropped(false, undefined);
-      return this.#closed() ? Flow.Stop : Flow.Ended;
+      if (idle) throw dropped(true);
     } finally {
-      idle.stop();
+      clearTimeout(timer);
       // Done with this request, whatever ended it: tear it down (a terminal event leaves the
       // server's side open).
       connection.abort();
@@ -714,69 +668,15 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   }
 }
 
-/**
- * Measures silence on one connection: fires once when no data arrived for `timeout` ms (any
- * bytes count, comments and keepalive events included). One timer per connection, re-armed
- * only when it runs out, so the per-chunk cost is one clock read.
- */
-class IdleTimer {
-  fired = false;
-  #timeout: number;
-  #onIdle: () => void;
-  #last = Date.now();
-  #paused = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(timeout: number, onIdle: () => void) {
-    this.#timeout = timeout;
-    this.#onIdle = onIdle;
-    if (timeout > 0) this.#arm(timeout);
-  }
-
-  touch(): void {
-    if (this.#timeout > 0) this.#last = Date.now();
-  }
-
-  pause(): void {
-    this.#paused = true;
-  }
-
-  resume(): void {
-    this.#paused = false;
-    this.touch();
-  }
-
-  stop(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-  }
-
-  #arm(delay: number): void {
-    this.#timer = setTimeout(() => {
-      const silent = Date.now() - this.#last;
-      if (this.#paused || silent < this.#timeout) {
-        this.#arm(this.#paused ? this.#timeout : this.#timeout - silent);
-        return;
-      }
-      this.fired = true;
-      this.#timer = undefined;
-      this.#onIdle();
-    }, delay);
-  }
+/** Cancels a body or a reader without waiting, ignoring the outcome. */
+function cancel(stream: { cancel(): Promise<void> } | null | undefined): void {
+  stream?.cancel().catch(() => {});
 }
-
-function ignore(): void {}
-
-const encoder = new TextEncoder();
 
 /** `text` as a byte string of its UTF-8 encoding (one char per byte), for a header value. */
 function utf8Bytes(text: string): string {
-  let ascii = true;
-  for (let i = 0; i < text.length && ascii; i++) ascii = text.charCodeAt(i) < 0x80;
-  // ASCII, the common case, is already its own UTF-8.
-  if (ascii) return text;
   let out = '';
-  for (const byte of encoder.encode(text)) out += String.fromCharCode(byte);
+  for (const byte of new TextEncoder().encode(text)) out += String.fromCharCode(byte);
   return out;
 }
 

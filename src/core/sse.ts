@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { StreamError } from './errors.js';
+import { invalidData, type StreamError } from './errors.js';
 import {
   EventStream,
   type DefaultEvents,
@@ -131,16 +131,6 @@ export function plainAdapter(decode: ((data: string, type: string) => unknown) |
       return { type, data, id: lastEventId, raw };
     },
   };
-}
-
-/** The `'invalid-data'` error for an event whose data did not decode. @internal */
-export function invalidData(type: string, raw: string, lastEventId: string, cause: unknown): StreamError {
-  const preview = raw.length > 80 ? `${raw.slice(0, 80)}…` : raw;
-  return new StreamError(
-    'invalid-data',
-    `event "${type}"${lastEventId ? ` (id ${lastEventId})` : ''} has data that could not be decoded (${cause instanceof Error ? cause.message : String(cause)}): ${JSON.stringify(preview)}; pass onInvalidData to skip such events`,
-    { cause, event: type, data: raw, lastEventId },
-  );
 }
 
 /** Resolves stream options into the configuration an `EventStream` runs on. @internal */
