@@ -103,13 +103,13 @@ export interface StreamConfig {
   headers: Headers;
   body: BodyLike | undefined;
   fetch: typeof fetch;
-  signal: AbortSignal | undefined;
+  signal?: AbortSignal | undefined;
   lastEventId: string;
   reconnect: ResolvedReconnect | false;
   maxEventSize: number;
   adapter: StreamAdapter;
-  onInvalidData: ((error: StreamError) => void) | undefined;
-  onReconnect: ((info: ReconnectInfo) => void) | undefined;
+  onInvalidData?: ((error: StreamError) => void) | undefined;
+  onReconnect?: ((info: ReconnectInfo) => void) | undefined;
   onOpen?: ((info: OpenInfo) => void) | undefined;
   /** Silence, in ms, after which a connection counts as dropped; 0 disables. */
   idleTimeout: number;

@@ -7,63 +7,41 @@
 import { HTTPError, MAX_ERROR_BODY } from './errors.js';
 
 /**
- * Reads at most {@link MAX_ERROR_BODY} characters of a response body, then cancels the rest,
- * so that a huge or endless error body cannot exhaust memory.
+ * Builds the `HTTPError` for a non-2xx response. At most {@link MAX_ERROR_BODY} characters of
+ * the body are read (then the rest is cancelled, so a huge or endless error body cannot exhaust
+ * memory); the body is parsed when the response says it is JSON and parses, else kept as text.
  *
  * @internal
  */
-export async function readBoundedText(response: Response, limit = MAX_ERROR_BODY): Promise<string | undefined> {
-  if (!response.body) return undefined;
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
+export async function httpErrorFrom(response: Response, method: string, url: string, lastEventId?: string): Promise<HTTPError> {
   let text = '';
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-      if (text.length > limit) {
-        return `${text.slice(0, limit)}…`;
+  const reader = response.body?.getReader();
+  if (reader) {
+    const decoder = new TextDecoder();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+        if (text.length > MAX_ERROR_BODY) {
+          text = `${text.slice(0, MAX_ERROR_BODY)}…`;
+          break;
+        }
       }
+    } catch {
+      // A body that fails half-way keeps what arrived.
     }
-    return text + decoder.decode();
-  } catch {
-    return text || undefined;
-  } finally {
     reader.cancel().catch(() => {});
   }
-}
-
-/**
- * Builds the `HTTPError` for a non-2xx response: the body is parsed when the response says it
- * is JSON and parses, else kept as (bounded) text.
- *
- * @internal
- */
-export async function httpErrorFrom(
-  response: Response,
-  method: string,
-  url: string,
-  lastEventId?: string,
-): Promise<HTTPError> {
-  const text = await readBoundedText(response);
-  let body: unknown = text === '' ? undefined : text;
+  let body: unknown = text || undefined;
   if (text && /\bjson\b/i.test(response.headers.get('content-type') ?? '')) {
     try {
       body = JSON.parse(text);
     } catch {
-      // Not JSON after all (or cut at the size bound): keep the text.
+      // Not JSON after all: keep the text.
     }
   }
-  return new HTTPError({
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-    body,
-    method,
-    url,
-    lastEventId,
-  });
+  return new HTTPError({ status: response.status, statusText: response.statusText, headers: response.headers, body, method, url, lastEventId });
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   type StreamConfig,
   type StreamEvent,
 } from './event-stream.js';
-import { DEFAULTS, resolveReconnect, type BodyLike, type HeadersLike, type OpenInfo, type ReconnectInfo, type ReconnectOptions, type ResumeMode } from './options.js';
+import { DEFAULTS, resolveReconnect, stripUndefined, type BodyLike, type HeadersLike, type OpenInfo, type ReconnectInfo, type ReconnectOptions, type ResumeMode } from './options.js';
 
 /**
  * Options every event stream takes, from `connect()` or a resource method.
@@ -153,25 +153,22 @@ export function streamConfig(
   if (options.resume === 'resend' && body instanceof ReadableStream) {
     throw new TypeError("runstream: resume: 'resend' needs a body that can be sent twice, not a ReadableStream");
   }
-  const userFetch = options.fetch;
   return {
+    maxEventSize: DEFAULTS.maxEventSize,
+    idleTimeout,
+    resume: 'none',
+    lastEventId: '',
+    // Callbacks, signal, and the options above when given.
+    ...(stripUndefined(options) as StreamOptions),
     url,
     method: method.toUpperCase(),
     headers,
     body,
     // Called through a closure: browsers reject `fetch` invoked with another `this`.
-    fetch: userFetch ?? ((input, init) => globalThis.fetch(input, init)),
-    signal: options.signal,
-    lastEventId: options.lastEventId ?? '',
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     reconnect: resolveReconnect(options.reconnect),
-    maxEventSize: options.maxEventSize ?? DEFAULTS.maxEventSize,
     adapter,
-    onInvalidData: options.onInvalidData,
-    onReconnect: options.onReconnect,
-    onOpen: options.onOpen,
-    idleTimeout: options.idleTimeout ?? idleTimeout,
-    resume: options.resume ?? 'none',
-    dedupe: options.dedupe === true ? DEFAULTS.dedupeWindow : typeof options.dedupe === 'number' ? Math.max(0, options.dedupe) : 0,
+    dedupe: options.dedupe === true ? DEFAULTS.dedupeWindow : Math.max(0, +(options.dedupe ?? 0)),
   };
 }
 
