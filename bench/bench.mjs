@@ -55,6 +55,7 @@ const CLIENT_LABELS = {
   baseline: 'BASELINE fetch+TextDecoder+parser+JSON.parse',
   'runstream-iter': 'runstream for await',
   'runstream-listen': 'runstream addEventListener',
+  'iterator-floor': 'iterator floor: baseline + cheapest async iterator',
   'naive-generator': 'naive async generator (reference)',
   'eventsource-client': 'eventsource-client (for await)',
   eventsource: 'eventsource (EventSource API)',
