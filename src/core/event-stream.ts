@@ -145,6 +145,8 @@ type Pending<T> = [resolve: (value: T) => void, reject: (error: unknown) => void
  */
 export class EventStream<Events extends EventMap = DefaultEvents> implements AsyncIterable<EventOf<Events>> {
   #config: StreamConfig;
+  /** The adapter's known event names, read once: the per-event path avoids two lookups. */
+  #known: ReadonlySet<string> | undefined;
   #state: ReadyState = 'connecting';
   #lastEventId: string;
   /** Reconnection time from the server's `retry:` field, in ms; undefined until one arrives. */
@@ -181,6 +183,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   /** @internal Use `connect()` or a resource method. */
   constructor(config: StreamConfig) {
     this.#config = config;
+    this.#known = config.adapter.known;
     this.#lastEventId = config.lastEventId;
     this.#request = { url: config.url, method: config.method, body: config.body };
     if (config.dedupe > 0) this.#seen = new Set();
@@ -431,7 +434,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   }
 
   #dispatch(event: StreamEvent): void {
-    const registrations = this.#listeners.get(event.type);
+    // Most streams have no listeners: skip hashing the event name then.
+    const registrations = this.#listeners.size ? this.#listeners.get(event.type) : undefined;
     if (registrations) {
       for (const entry of registrations) {
         if (entry[1]) this.removeEventListener(event.type, entry[0]);
@@ -443,7 +447,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       }
     }
     if (!this.#iterating) return;
-    const known = this.#config.adapter.known;
+    const known = this.#known;
     if (known && !known.has(event.type)) return;
     const waiting = this.#waiting;
     this.#waiting = undefined;
