@@ -144,6 +144,23 @@ function iteratorFloor(url, fetchImpl, createParser) {
   };
 }
 
+/**
+ * The caller's side of every `for await` client: iterates events whose `data` is already
+ * decoded and does the same per-event work as the callback clients. Each child process runs one
+ * client, so this loop only ever sees that client's events.
+ */
+async function drain(events, check) {
+  let count = 0;
+  let sum = 0;
+  let lastId = '';
+  for await (const event of events) {
+    count++;
+    sum += check(event.data);
+    if (event.id !== undefined) lastId = event.id;
+  }
+  return { count, sum, lastId };
+}
+
 /** Names of the network clients, in table order. */
 export const NET_CLIENTS = [
   'fetch-read',
@@ -210,18 +227,9 @@ export async function loadNetClient(name) {
     case 'runstream-iter': {
       const { connect } = await loadRunstream();
       return async (url, ctx) => {
-        const check = ctx.check;
-        let count = 0;
-        let sum = 0;
-        let lastId = '';
         const options = { json: true, reconnect: false };
         if (ctx.fetch) options.fetch = ctx.fetch;
-        for await (const event of connect(url, options)) {
-          count++;
-          sum += check(event.data);
-          lastId = event.id;
-        }
-        return { count, sum, lastId };
+        return drain(connect(url, options), ctx.check);
       };
     }
 
@@ -250,18 +258,7 @@ export async function loadNetClient(name) {
     // (see iteratorFloor). Its ratio is the lowest any `for await` client can reach.
     case 'iterator-floor': {
       const { createParser } = await loadParser();
-      return async (url, ctx) => {
-        const check = ctx.check;
-        let count = 0;
-        let sum = 0;
-        let lastId = '';
-        for await (const event of iteratorFloor(url, ctx.fetch ?? fetch, createParser)) {
-          count++;
-          sum += check(event.data);
-          if (event.id !== undefined) lastId = event.id;
-        }
-        return { count, sum, lastId };
-      };
+      return (url, ctx) => drain(iteratorFloor(url, ctx.fetch ?? fetch, createParser), ctx.check);
     }
 
     // What most people write first: an async generator around eventsource-parser that yields
@@ -290,18 +287,7 @@ export async function loadNetClient(name) {
           reader.cancel().catch(() => {});
         }
       }
-      return async (url, ctx) => {
-        const check = ctx.check;
-        let count = 0;
-        let sum = 0;
-        let lastId = '';
-        for await (const event of events(url, ctx.fetch ?? fetch)) {
-          count++;
-          sum += check(event.data);
-          if (event.id !== undefined) lastId = event.id;
-        }
-        return { count, sum, lastId };
-      };
+      return (url, ctx) => drain(events(url, ctx.fetch ?? fetch), ctx.check);
     }
 
     // eventsource-client: async iterator. It reconnects when the body ends (EventSource
