@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Runstream } from '../../src/index.js';
-import { startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
-import { API_KEY, budget, collect, FAST_RECONNECT, watch } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { budget, collect, watch, useReferenceServer } from './support.js';
 
-let server: ReferenceServer;
-let client: Runstream;
-
-beforeAll(async () => {
-  // 20 ms between events: a 10-event run still has most of its events to send when a test
-  // stops reading after the second.
-  server = await startReferenceServer({ eventDelay: 20 });
-  client = new Runstream({ baseUrl: server.url, apiKey: API_KEY, reconnect: FAST_RECONNECT });
-});
-afterAll(() => server.close());
+// 20 ms between events: a 10-event run still has most of its events to send when a test
+// stops reading after the second.
+const ref = useReferenceServer({ eventDelay: 20 });
 
 /** Waits until the server has seen the client close the one stream `log` recorded. */
 async function serverSawClose(log: ReturnType<typeof watch>): Promise<void> {
@@ -21,9 +12,9 @@ async function serverSawClose(log: ReturnType<typeof watch>): Promise<void> {
 
 describe('stopping a stream over a real socket', () => {
   it('ends quietly when the AbortSignal aborts mid-stream, and the server sees the socket close', async () => {
-    const log = watch(server);
+    const log = watch(ref.server);
     const controller = new AbortController();
-    const stream = client.runs.stream('run_abc123', { signal: AbortSignal.any([controller.signal, budget()]) });
+    const stream = ref.client.runs.stream('run_abc123', { signal: AbortSignal.any([controller.signal, budget()]) });
     const seen: string[] = [];
 
     // No try/catch: an abort must not throw out of the loop.
@@ -42,8 +33,8 @@ describe('stopping a stream over a real socket', () => {
   });
 
   it('closes the connection when the loop is left with break', async () => {
-    const log = watch(server);
-    const stream = client.runs.stream('run_abc123', { signal: budget() });
+    const log = watch(ref.server);
+    const stream = ref.client.runs.stream('run_abc123', { signal: budget() });
     let count = 0;
     for await (const event of stream) {
       count++;
@@ -57,8 +48,8 @@ describe('stopping a stream over a real socket', () => {
   });
 
   it('ends quietly when close() is called from a listener', async () => {
-    const log = watch(server);
-    const stream = client.executions.stream('exec_xyz789', { signal: budget() });
+    const log = watch(ref.server);
+    const stream = ref.client.executions.stream('exec_xyz789', { signal: budget() });
     const seen: string[] = [];
     stream.addEventListener('node:started', (event) => {
       seen.push(event.data.nodeId ?? '');
@@ -71,10 +62,10 @@ describe('stopping a stream over a real socket', () => {
   });
 
   it('ends a POST stream quietly on abort, without sending it again', async () => {
-    const log = watch(server);
+    const log = watch(ref.server);
     const controller = new AbortController();
     const seen: string[] = [];
-    for await (const event of client.skills.stream('my.skill', { inputs: { text: 'stop me' } }, { signal: AbortSignal.any([controller.signal, budget()]) })) {
+    for await (const event of ref.client.skills.stream('my.skill', { inputs: { text: 'stop me' } }, { signal: AbortSignal.any([controller.signal, budget()]) })) {
       seen.push(event.type);
       if (seen.length === 1) controller.abort();
       if (seen.length > 10) break;
@@ -86,9 +77,9 @@ describe('stopping a stream over a real socket', () => {
   });
 
   it('stops the never-ending bus on abort', async () => {
-    const log = watch(server);
+    const log = watch(ref.server);
     const controller = new AbortController();
-    const bus = client.runner.stream({ signal: controller.signal });
+    const bus = ref.client.runner.stream({ signal: controller.signal });
     const collecting = collect(bus);
     await log.opened('/api/events', 1);
 
@@ -98,8 +89,8 @@ describe('stopping a stream over a real socket', () => {
   });
 
   it('ends at once when the signal is already aborted, without a request', async () => {
-    const log = watch(server);
-    const events = await collect(client.runs.stream('run_abc123', { signal: AbortSignal.abort() }));
+    const log = watch(ref.server);
+    const events = await collect(ref.client.runs.stream('run_abc123', { signal: AbortSignal.abort() }));
     expect(events).toEqual([]);
     expect(log.requests()).toHaveLength(0);
   });

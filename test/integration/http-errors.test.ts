@@ -1,15 +1,9 @@
 import { inspect } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HTTPError, Runstream, SDKError } from '../../src/index.js';
-import { startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
-import { API_KEY, budget, collect, FAST_RECONNECT, rejection, watch } from './support.js';
+import { API_KEY, budget, collect, FAST_RECONNECT, rejection, watch, useReferenceServer } from './support.js';
 
-let server: ReferenceServer;
-
-beforeAll(async () => {
-  server = await startReferenceServer();
-});
-afterAll(() => server.close());
+const ref = useReferenceServer();
 
 const WRONG_KEY = 'sk-live-WRONG-5f4e3d2c1b0a';
 
@@ -19,19 +13,19 @@ function renderings(error: unknown): string[] {
 }
 
 function wrongKeyClient(): Runstream {
-  return new Runstream({ baseUrl: server.url, apiKey: WRONG_KEY, reconnect: FAST_RECONNECT });
+  return new Runstream({ baseUrl: ref.server.url, apiKey: WRONG_KEY, reconnect: FAST_RECONNECT });
 }
 
 describe('HTTP errors over a real socket', () => {
   it('fails a Bearer stream with HTTPError 401, without the key anywhere in the error, and without retrying', async () => {
-    const log = watch(server);
+    const log = watch(ref.server);
     const error = await rejection(collect(wrongKeyClient().runs.stream('run_abc123', { signal: budget() })));
 
     expect(error).toBeInstanceOf(HTTPError);
     expect(error).toBeInstanceOf(SDKError);
     const httpError = error as HTTPError;
     expect(httpError).toMatchObject({ name: 'HTTPError', status: 401, method: 'GET', body: { error: { code: 'unauthorized' } } });
-    expect(httpError.url).toBe(`${server.url}/v1/runs/run_abc123/events`);
+    expect(httpError.url).toBe(`${ref.server.url}/v1/runs/run_abc123/events`);
     expect(httpError.headers.get('www-authenticate')).toBe('Bearer');
     const [request, ...retries] = log.requests();
     expect(retries).toHaveLength(0);
@@ -58,16 +52,16 @@ describe('HTTP errors over a real socket', () => {
   });
 
   it('answers 401 when no key is configured at all', async () => {
-    const log = watch(server);
-    const client = new Runstream({ baseUrl: server.url, reconnect: FAST_RECONNECT });
+    const log = watch(ref.server);
+    const client = new Runstream({ baseUrl: ref.server.url, reconnect: FAST_RECONNECT });
     const error = await rejection(collect(client.runs.stream('run_abc123', { signal: budget() })));
     expect(error).toMatchObject({ status: 401 });
     expect(log.requests()[0]!.headers.authorization).toBeUndefined();
   });
 
   it('fails with HTTPError 404 for an unknown run, with the parsed body and request id, without retrying', async () => {
-    const log = watch(server);
-    const client = new Runstream({ baseUrl: server.url, apiKey: API_KEY, reconnect: FAST_RECONNECT });
+    const log = watch(ref.server);
+    const client = new Runstream({ baseUrl: ref.server.url, apiKey: API_KEY, reconnect: FAST_RECONNECT });
     const error = await rejection(collect(client.runs.stream('run_missing', { signal: budget() })));
 
     expect(error).toBeInstanceOf(HTTPError);

@@ -1,26 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTPError, Runstream, StreamError, type JobCreateParams } from '../../src/index.js';
-import { startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
-import { budget, collect, collectUntilError, FAST_RECONNECT, idsOf, rejection, typesOf, watch } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { HTTPError, StreamError, type JobCreateParams } from '../../src/index.js';
+import { budget, collect, collectUntilError, FAST_RECONNECT, idsOf, rejection, typesOf, watch, useReferenceServer } from './support.js';
 
-let server: ReferenceServer;
-let client: Runstream;
-
-beforeAll(async () => {
-  // 20 ms per step: a job takes about 160 ms, long enough to cancel one or see it unfinished.
-  server = await startReferenceServer({ eventDelay: 20 });
-  // PraisonAI needs no key.
-  client = new Runstream({ baseUrl: server.url, reconnect: FAST_RECONNECT });
-});
-afterAll(() => server.close());
+// 20 ms per step: a job takes about 160 ms, long enough to cancel one or see it unfinished.
+// PraisonAI needs no key.
+const ref = useReferenceServer({ eventDelay: 20 }, { reconnect: FAST_RECONNECT });
 
 const DOCUMENTED = ['progress', 'log', 'progress', 'progress', 'log', 'progress', 'progress', 'complete'];
 const NAMED = ['status', 'progress', 'progress', 'progress', 'progress', 'progress', 'result'];
 
 describe('PraisonAI async jobs over a real socket', () => {
   it('streams the documented form: unnamed envelopes ending with complete (and [DONE])', async () => {
-    const log = watch(server);
-    const events = await collect(client.jobs.stream('run_abc123', { signal: budget() }));
+    const log = watch(ref.server);
+    const events = await collect(ref.client.jobs.stream('run_abc123', { signal: budget() }));
 
     expect(typesOf(events)).toEqual(DOCUMENTED);
     expect(events[0]!.data).toEqual({ percentage: 0, current_step: 'Initializing' });
@@ -32,8 +24,8 @@ describe('PraisonAI async jobs over a real socket', () => {
   });
 
   it('streams the server form: named events, CRLF, ids, heartbeat and ping left out', async () => {
-    const log = watch(server);
-    const events = await collect(client.jobs.stream('run_named', { signal: budget() }));
+    const log = watch(ref.server);
+    const events = await collect(ref.client.jobs.stream('run_named', { signal: budget() }));
 
     expect(typesOf(events)).toEqual(NAMED);
     expect(idsOf(events)).toEqual(['1', '2', '3', '4', '5', '6', '7']);
@@ -44,7 +36,7 @@ describe('PraisonAI async jobs over a real socket', () => {
   });
 
   it('fails the server form with StreamError server-error-event after delivering the error event', async () => {
-    const { items, error } = await collectUntilError(client.jobs.stream('run_named_error', { signal: budget() }));
+    const { items, error } = await collectUntilError(ref.client.jobs.stream('run_named_error', { signal: budget() }));
 
     expect(typesOf(items)).toEqual(['status', 'progress', 'progress', 'progress', 'error']);
     expect(items.at(-1)!.data).toMatchObject({ job_id: 'run_named_error', error: expect.stringContaining('503') });
@@ -53,14 +45,14 @@ describe('PraisonAI async jobs over a real socket', () => {
   });
 
   it('ends the server form quietly at cancelled', async () => {
-    const events = await collect(client.jobs.stream('run_named_cancelled', { signal: budget() }));
+    const events = await collect(ref.client.jobs.stream('run_named_cancelled', { signal: budget() }));
     expect(typesOf(events)).toEqual(['status', 'progress', 'progress', 'cancelled']);
     expect(events.at(-1)!.data).toEqual({ job_id: 'run_named_cancelled' });
   });
 
   it('creates a job, reports its state, refuses its result until it finishes, then returns it', async () => {
-    const log = watch(server);
-    const job = await client.jobs.create({ prompt: 'Summarize the Q3 report', framework: 'praisonai' });
+    const log = watch(ref.server);
+    const job = await ref.client.jobs.create({ prompt: 'Summarize the Q3 report', framework: 'praisonai' });
 
     expect(job).toMatchObject({ job_id: expect.stringMatching(/^run_[0-9a-f]{12}$/), status: 'queued' });
     expect(job.poll_url).toBe(`/api/v1/runs/${job.job_id}`);
@@ -71,27 +63,27 @@ describe('PraisonAI async jobs over a real socket', () => {
       headers: { 'content-type': 'application/json' },
     });
 
-    const state = await client.jobs.retrieve(job.job_id);
+    const state = await ref.client.jobs.retrieve(job.job_id);
     expect(state).toMatchObject({ job_id: job.job_id, status: expect.stringMatching(/^(queued|running)$/), retry_after: 2 });
 
-    const early = await rejection(client.jobs.result(job.job_id));
+    const early = await rejection(ref.client.jobs.result(job.job_id));
     expect(early).toBeInstanceOf(HTTPError);
     expect(early).toMatchObject({ status: 409, body: { detail: expect.stringContaining('not completed') } });
 
-    const events = await collect(client.jobs.stream(job.job_id, { signal: budget() }));
+    const events = await collect(ref.client.jobs.stream(job.job_id, { signal: budget() }));
     expect(typesOf(events)).toEqual(DOCUMENTED);
 
-    const done = await client.jobs.retrieve(job.job_id);
+    const done = await ref.client.jobs.retrieve(job.job_id);
     expect(done).toMatchObject({ status: 'succeeded', progress_percentage: 100 });
-    const result = await client.jobs.result(job.job_id);
+    const result = await ref.client.jobs.result(job.job_id);
     expect(result).toEqual({ job_id: job.job_id, status: 'succeeded', result: expect.stringContaining('Summarize the Q3 report') });
   });
 
   it('returns the same job for the same Idempotency-Key', async () => {
-    const log = watch(server);
-    const first = await client.jobs.create({ prompt: 'Draft a memo' }, { idempotencyKey: 'idem-42' });
-    const second = await client.jobs.create({ prompt: 'Draft a memo' }, { idempotencyKey: 'idem-42' });
-    const other = await client.jobs.create({ prompt: 'Draft a memo' }, { idempotencyKey: 'idem-43' });
+    const log = watch(ref.server);
+    const first = await ref.client.jobs.create({ prompt: 'Draft a memo' }, { idempotencyKey: 'idem-42' });
+    const second = await ref.client.jobs.create({ prompt: 'Draft a memo' }, { idempotencyKey: 'idem-42' });
+    const other = await ref.client.jobs.create({ prompt: 'Draft a memo' }, { idempotencyKey: 'idem-43' });
 
     expect(second.job_id).toBe(first.job_id);
     expect(other.job_id).not.toBe(first.job_id);
@@ -100,7 +92,7 @@ describe('PraisonAI async jobs over a real socket', () => {
 
   it('runs a job in one call with jobs.run(), reporting progress to onEvent and returning the result', async () => {
     const percentages: number[] = [];
-    const result = await client.jobs.run(
+    const result = await ref.client.jobs.run(
       { prompt: 'Analyze quarterly sales data' },
       {
         onEvent: (event) => {
@@ -114,9 +106,9 @@ describe('PraisonAI async jobs over a real socket', () => {
   });
 
   it('returns the result again from jobs.run() with the same Idempotency-Key, though the finished job has no stream', async () => {
-    const log = watch(server);
-    const first = await client.jobs.run({ prompt: 'Idempotent analysis' }, { idempotencyKey: 'idem-run-1', signal: budget() });
-    const second = await client.jobs.run({ prompt: 'Idempotent analysis' }, { idempotencyKey: 'idem-run-1', signal: budget() });
+    const log = watch(ref.server);
+    const first = await ref.client.jobs.run({ prompt: 'Idempotent analysis' }, { idempotencyKey: 'idem-run-1', signal: budget() });
+    const second = await ref.client.jobs.run({ prompt: 'Idempotent analysis' }, { idempotencyKey: 'idem-run-1', signal: budget() });
 
     expect(second).toBe(first);
     const streams = log.requests().filter((request) => request.path.endsWith('/stream'));
@@ -126,62 +118,62 @@ describe('PraisonAI async jobs over a real socket', () => {
 
   it('runs a server-form job with jobs.run()', async () => {
     const types: string[] = [];
-    const result = await client.jobs.run({ prompt: 'a named job' }, { onEvent: (event) => types.push(event.type), signal: budget() });
+    const result = await ref.client.jobs.run({ prompt: 'a named job' }, { onEvent: (event) => types.push(event.type), signal: budget() });
     expect(result).toContain('a named job');
     expect(types).toEqual(NAMED);
   });
 
   it('fails jobs.run() with StreamError when the job fails', async () => {
-    const error = await rejection(client.jobs.run({ prompt: 'a named job that will fail' }, { signal: budget() }));
+    const error = await rejection(ref.client.jobs.run({ prompt: 'a named job that will fail' }, { signal: budget() }));
     expect(error).toBeInstanceOf(StreamError);
     expect(error).toMatchObject({ code: 'server-error-event', message: expect.stringContaining('503') });
   });
 
   it('ends a failed documented-form stream quietly with complete {status: failed}; jobs.run() rejects', async () => {
-    const job = await client.jobs.create({ prompt: 'This one will fail' });
-    const events = await collect(client.jobs.stream(job.job_id, { signal: budget() }));
+    const job = await ref.client.jobs.create({ prompt: 'This one will fail' });
+    const events = await collect(ref.client.jobs.stream(job.job_id, { signal: budget() }));
     expect(typesOf(events)).toEqual(['progress', 'log', 'progress', 'progress', 'log', 'complete']);
     expect(events.at(-1)!.data).toMatchObject({ status: 'failed', job_id: job.job_id, error: expect.stringContaining('503') });
-    expect(await client.jobs.result(job.job_id)).toMatchObject({ status: 'failed', result: null });
+    expect(await ref.client.jobs.result(job.job_id)).toMatchObject({ status: 'failed', result: null });
 
-    const error = await rejection(client.jobs.run({ prompt: 'Another that will fail' }, { signal: budget() }));
+    const error = await rejection(ref.client.jobs.run({ prompt: 'Another that will fail' }, { signal: budget() }));
     expect(error).toBeInstanceOf(StreamError);
     expect(error).toMatchObject({ code: 'server-error-event', message: expect.stringContaining('"failed"') });
   });
 
   it('cancels a running job: its stream ends with complete {status: cancelled}', async () => {
-    const job = await client.jobs.create({ prompt: 'A long analysis' });
-    const cancelled = await client.jobs.cancel(job.job_id);
+    const job = await ref.client.jobs.create({ prompt: 'A long analysis' });
+    const cancelled = await ref.client.jobs.cancel(job.job_id);
     expect(cancelled).toMatchObject({ job_id: job.job_id, status: 'cancelled' });
 
-    const events = await collect(client.jobs.stream(job.job_id, { signal: budget() }));
+    const events = await collect(ref.client.jobs.stream(job.job_id, { signal: budget() }));
     expect(events.at(-1)).toMatchObject({ type: 'complete', data: { status: 'cancelled', job_id: job.job_id } });
-    const again = await rejection(client.jobs.cancel(job.job_id));
+    const again = await rejection(ref.client.jobs.cancel(job.job_id));
     expect(again).toMatchObject({ status: 409 });
   });
 
   it('answers 400 with the detail when a stream of the job already reached its end', async () => {
-    const job = await client.jobs.create({ prompt: 'Quick one' });
-    await collect(client.jobs.stream(job.job_id, { signal: budget() }));
-    const log = watch(server);
+    const job = await ref.client.jobs.create({ prompt: 'Quick one' });
+    await collect(ref.client.jobs.stream(job.job_id, { signal: budget() }));
+    const log = watch(ref.server);
 
-    const error = await rejection(collect(client.jobs.stream(job.job_id, { signal: budget() })));
+    const error = await rejection(collect(ref.client.jobs.stream(job.job_id, { signal: budget() })));
     expect(error).toBeInstanceOf(HTTPError);
     expect(error).toMatchObject({ status: 400, body: { detail: 'Job already completed (no stream available)' } });
     expect(log.requests()).toHaveLength(1);
   });
 
   it('maps 400 and 404 to HTTPError with status and parsed body', async () => {
-    const missing = await rejection(client.jobs.create({ agent_file: 'agents.yaml' } as unknown as JobCreateParams));
+    const missing = await rejection(ref.client.jobs.create({ agent_file: 'agents.yaml' } as unknown as JobCreateParams));
     expect(missing).toBeInstanceOf(HTTPError);
     expect(missing).toMatchObject({ status: 400, method: 'POST', body: { detail: 'prompt is required' } });
     expect((missing as HTTPError).message).toContain('prompt is required');
 
-    const unknown = await rejection(client.jobs.retrieve('run_does_not_exist'));
+    const unknown = await rejection(ref.client.jobs.retrieve('run_does_not_exist'));
     expect(unknown).toMatchObject({ status: 404, body: { detail: 'Job not found' } });
-    const unknownResult = await rejection(client.jobs.result('run_does_not_exist'));
+    const unknownResult = await rejection(ref.client.jobs.result('run_does_not_exist'));
     expect(unknownResult).toMatchObject({ status: 404 });
-    const unknownStream = await rejection(collect(client.jobs.stream('run_does_not_exist', { signal: budget() })));
+    const unknownStream = await rejection(collect(ref.client.jobs.stream('run_does_not_exist', { signal: budget() })));
     expect(unknownStream).toBeInstanceOf(HTTPError);
     expect(unknownStream).toMatchObject({ status: 404, body: { detail: 'Job not found' } });
   });

@@ -1,27 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionError, Runstream, StreamError, type ReconnectInfo } from '../../src/index.js';
-import { startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
-import { API_KEY, budget, collect, collectUntilError, FAST_RECONNECT, idsOf, typesOf, watch } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { ConnectionError, StreamError, type ReconnectInfo } from '../../src/index.js';
+import { budget, collect, collectUntilError, idsOf, typesOf, watch, useReferenceServer } from './support.js';
 
-let server: ReferenceServer;
-let client: Runstream;
-
-beforeAll(async () => {
-  server = await startReferenceServer();
-  client = new Runstream({ baseUrl: server.url, apiKey: API_KEY, reconnect: FAST_RECONNECT });
-});
-afterAll(() => server.close());
+const ref = useReferenceServer();
 
 const RUN_IDS = Array.from({ length: 10 }, (_, index) => `evt_${String(index + 1).padStart(3, '0')}`);
 
 describe('dropped connections over a real socket', () => {
   it('resumes a run dropped inside a multi-byte character with Last-Event-ID, losing and repeating nothing', async () => {
     const path = '/v1/runs/run_abc123/events';
-    const log = watch(server);
+    const log = watch(ref.server);
     const reconnects: ReconnectInfo[] = [];
-    server.dropNext(path, { afterEvents: 4, midEvent: true });
+    ref.server.dropNext(path, { afterEvents: 4, midEvent: true });
 
-    const events = await collect(client.runs.stream('run_abc123', { signal: budget(), onReconnect: (info) => reconnects.push(info) }));
+    const events = await collect(ref.client.runs.stream('run_abc123', { signal: budget(), onReconnect: (info) => reconnects.push(info) }));
 
     expect(idsOf(events)).toEqual(RUN_IDS);
     expect(events[4]!.data).toMatchObject({ output: expect.stringContaining('“Agentic AI in 2024”') });
@@ -37,22 +29,22 @@ describe('dropped connections over a real socket', () => {
 
   it('resumes a run dropped between two events', async () => {
     const path = '/v1/runs/run_abc123/events';
-    const log = watch(server);
-    server.dropNext(path, { afterEvents: 7 });
+    const log = watch(ref.server);
+    ref.server.dropNext(path, { afterEvents: 7 });
 
-    const events = await collect(client.runs.stream('run_abc123', { signal: budget() }));
+    const events = await collect(ref.client.runs.stream('run_abc123', { signal: budget() }));
 
     expect(idsOf(events)).toEqual(RUN_IDS);
     expect(log.requests(path).map((request) => request.headers['last-event-id'])).toEqual([undefined, 'evt_007']);
   });
 
   it('resumes the PraisonAI server form cut between CR and LF, with Last-Event-ID', async () => {
-    const job = await client.jobs.create({ prompt: 'A named report' });
+    const job = await ref.client.jobs.create({ prompt: 'A named report' });
     const path = `/api/v1/runs/${job.job_id}/stream`;
-    const log = watch(server);
-    server.dropNext(path, { afterEvents: 3, midEvent: true });
+    const log = watch(ref.server);
+    ref.server.dropNext(path, { afterEvents: 3, midEvent: true });
 
-    const events = await collect(client.jobs.stream(job.job_id, { signal: budget() }));
+    const events = await collect(ref.client.jobs.stream(job.job_id, { signal: budget() }));
 
     expect(typesOf(events)).toEqual(['status', 'progress', 'progress', 'progress', 'progress', 'progress', 'result']);
     expect(idsOf(events)).toEqual(['1', '2', '3', '4', '5', '6', '7']);
@@ -62,10 +54,10 @@ describe('dropped connections over a real socket', () => {
 
   it('never re-sends a POST stream: a dropped skills execution fails with its lastEventId', async () => {
     const path = '/v1/skills/my.skill/execute/stream';
-    const log = watch(server);
-    server.dropNext(path, { afterEvents: 2, midEvent: true });
+    const log = watch(ref.server);
+    ref.server.dropNext(path, { afterEvents: 2, midEvent: true });
 
-    const { items, error } = await collectUntilError(client.skills.stream('my.skill', { inputs: { text: 'naïve café' } }, { signal: budget() }));
+    const { items, error } = await collectUntilError(ref.client.skills.stream('my.skill', { inputs: { text: 'naïve café' } }, { signal: budget() }));
 
     expect(typesOf(items)).toEqual(['skill_start', 'step_start']);
     expect(error instanceof ConnectionError || error instanceof StreamError).toBe(true);
@@ -77,10 +69,10 @@ describe('dropped connections over a real socket', () => {
 
   it('gives up with StreamError retries-exhausted when every reconnect drops before a new event', async () => {
     const path = '/v1/runs/run_failed/events';
-    const log = watch(server);
-    for (let count = 0; count < 4; count++) server.dropNext(path, { afterEvents: 0 });
+    const log = watch(ref.server);
+    for (let count = 0; count < 4; count++) ref.server.dropNext(path, { afterEvents: 0 });
 
-    const { items, error } = await collectUntilError(client.runs.stream('run_failed', { signal: budget() }));
+    const { items, error } = await collectUntilError(ref.client.runs.stream('run_failed', { signal: budget() }));
 
     expect(items).toEqual([]);
     expect(error).toBeInstanceOf(StreamError);

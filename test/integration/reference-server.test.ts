@@ -1,16 +1,11 @@
 import { spawn } from 'node:child_process';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
-import { API_KEY, watch } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { startReferenceServer } from '../../src/testing/index.js';
+import { API_KEY, watch, useReferenceServer } from './support.js';
 
-let server: ReferenceServer;
-
-beforeAll(async () => {
-  server = await startReferenceServer();
-});
-afterAll(() => server.close());
+const ref = useReferenceServer();
 
 interface RawResponse {
   status: number;
@@ -82,12 +77,12 @@ const CORS = {
 
 describe('reference server', () => {
   it('listens on 127.0.0.1 on a random port by default', () => {
-    expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
-    expect(server.port).toBeGreaterThan(0);
+    expect(ref.server.url).toBe(`http://127.0.0.1:${ref.server.port}`);
+    expect(ref.server.port).toBeGreaterThan(0);
   });
 
   it('answers a CORS preflight with 204 and the CORS headers', async () => {
-    const response = await raw(`${server.url}/v1/runs/run_abc123/events`, {
+    const response = await raw(`${ref.server.url}/v1/runs/run_abc123/events`, {
       method: 'OPTIONS',
       headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization, last-event-id' },
     });
@@ -98,7 +93,7 @@ describe('reference server', () => {
   });
 
   it('sends SSE headers, CORS headers and a request id on a stream', async () => {
-    const response = await raw(`${server.url}/v1/runs/run_abc123/events`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    const response = await raw(`${ref.server.url}/v1/runs/run_abc123/events`, { headers: { authorization: `Bearer ${API_KEY}` } });
     expect(response.status).toBe(200);
     expect(response.headers).toMatchObject({ ...CORS, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     expect(response.headers['x-request-id']).toMatch(/^req_\d+$/);
@@ -120,7 +115,7 @@ describe('reference server', () => {
     ['GET', '/nowhere', {}, 404, { error: { code: 'not_found' } }],
     ['POST', '/api/events', {}, 405, { error: { code: 'method_not_allowed' } }],
   ] as const)('%s %s %o → %i JSON', async (method, path, headers, status, body) => {
-    const response = await raw(`${server.url}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: method === 'POST' ? '{}' : undefined });
+    const response = await raw(`${ref.server.url}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: method === 'POST' ? '{}' : undefined });
     expect(response.status).toBe(status);
     expect(response.headers['content-type']).toBe('application/json');
     expect(response.headers).toMatchObject(CORS);
@@ -130,24 +125,24 @@ describe('reference server', () => {
 
   it('replays a run after Last-Event-ID, and answers 204 when nothing is left', async () => {
     const headers = { authorization: `Bearer ${API_KEY}` };
-    const rest = await raw(`${server.url}/v1/runs/run_abc123/events`, { headers: { ...headers, 'last-event-id': 'evt_008' } });
+    const rest = await raw(`${ref.server.url}/v1/runs/run_abc123/events`, { headers: { ...headers, 'last-event-id': 'evt_008' } });
     expect(rest.body.toString('utf8').match(/^id: .*$/gm)).toEqual(['id: evt_009', 'id: evt_010']);
-    const filtered = await raw(`${server.url}/v1/runs/run_abc123/events?types=artifact`, { headers: { ...headers, 'last-event-id': 'evt_009' } });
+    const filtered = await raw(`${ref.server.url}/v1/runs/run_abc123/events?types=artifact`, { headers: { ...headers, 'last-event-id': 'evt_009' } });
     expect(filtered.status).toBe(204);
-    const done = await raw(`${server.url}/v1/runs/run_abc123/events`, { headers: { ...headers, 'last-event-id': 'evt_010' } });
+    const done = await raw(`${ref.server.url}/v1/runs/run_abc123/events`, { headers: { ...headers, 'last-event-id': 'evt_010' } });
     expect(done.status).toBe(204);
     expect(done.headers['x-request-id']).toMatch(/^req_\d+$/);
   });
 
   it('refuses a request body over 1 MiB with 413', async () => {
     const body = JSON.stringify({ prompt: 'x'.repeat(1024 * 1024) });
-    const response = await raw(`${server.url}/api/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const response = await raw(`${ref.server.url}/api/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(response.status).toBe(413);
     expect(json(response)).toMatchObject({ error: { code: 'payload_too_large' } });
   });
 
   it('answers POST /api/v1/runs with 202, Location and Retry-After', async () => {
-    const response = await raw(`${server.url}/api/v1/runs`, {
+    const response = await raw(`${ref.server.url}/api/v1/runs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ prompt: 'hello' }),
@@ -160,13 +155,13 @@ describe('reference server', () => {
   });
 
   it('logs requests with lower-case headers, secrets redacted, and parsed JSON bodies', async () => {
-    const log = watch(server);
-    await raw(`${server.url}/v1/skills/my.skill/execute`, {
+    const log = watch(ref.server);
+    await raw(`${ref.server.url}/v1/skills/my.skill/execute`, {
       method: 'POST',
       headers: { Authorization: 'Bearer secret-1', 'X-API-Key': 'secret-2', 'X-Trace': 'kept', 'Content-Type': 'application/json' },
       body: JSON.stringify({ inputs: { text: 'hi' } }),
     });
-    await raw(`${server.url}/api/v1/runs?x=1`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+    await raw(`${ref.server.url}/api/v1/runs?x=1`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
 
     const [first, second] = log.requests();
     expect(first).toMatchObject({
@@ -177,16 +172,16 @@ describe('reference server', () => {
       requestId: expect.stringMatching(/^req_\d+$/),
     });
     expect(second).toMatchObject({ path: '/api/v1/runs?x=1', body: undefined });
-    expect(JSON.stringify(server.requests)).not.toMatch(/secret-1|secret-2/);
+    expect(JSON.stringify(ref.server.requests)).not.toMatch(/secret-1|secret-2/);
   });
 
   it('cuts a CRLF stream between the CR and the LF that end an event, then drops the connection', async () => {
-    const create = await raw(`${server.url}/api/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"prompt":"named"}' });
+    const create = await raw(`${ref.server.url}/api/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"prompt":"named"}' });
     const { job_id: jobId } = json(create) as { job_id: string };
-    const log = watch(server);
-    server.dropNext(`/api/v1/runs/${jobId}/stream`, { afterEvents: 3, midEvent: true });
+    const log = watch(ref.server);
+    ref.server.dropNext(`/api/v1/runs/${jobId}/stream`, { afterEvents: 3, midEvent: true });
 
-    const response = await raw(`${server.url}/api/v1/runs/${jobId}/stream`);
+    const response = await raw(`${ref.server.url}/api/v1/runs/${jobId}/stream`);
 
     expect(response.error).toBeDefined();
     expect(response.headers['content-type']).toBe('text/event-stream; charset=utf-8');
@@ -199,8 +194,8 @@ describe('reference server', () => {
   });
 
   it('cuts an LF stream inside a multi-byte character, then drops the connection', async () => {
-    server.dropNext('/v1/runs/run_abc123/events', { afterEvents: 4, midEvent: true });
-    const response = await raw(`${server.url}/v1/runs/run_abc123/events`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    ref.server.dropNext('/v1/runs/run_abc123/events', { afterEvents: 4, midEvent: true });
+    const response = await raw(`${ref.server.url}/v1/runs/run_abc123/events`, { headers: { authorization: `Bearer ${API_KEY}` } });
 
     expect(response.error).toBeDefined();
     const fatal = new TextDecoder('utf-8', { fatal: true });
@@ -211,12 +206,12 @@ describe('reference server', () => {
   });
 
   it('drops between events without midEvent, and queues faults one per response', async () => {
-    server.dropNext(/\/run_failed\/events$/, { afterEvents: 1 });
-    server.dropNext(/\/run_failed\/events$/, { afterEvents: 2 });
+    ref.server.dropNext(/\/run_failed\/events$/, { afterEvents: 1 });
+    ref.server.dropNext(/\/run_failed\/events$/, { afterEvents: 2 });
     const headers = { authorization: `Bearer ${API_KEY}` };
-    const first = await raw(`${server.url}/v1/runs/run_failed/events`, { headers });
-    const second = await raw(`${server.url}/v1/runs/run_failed/events`, { headers });
-    const third = await raw(`${server.url}/v1/runs/run_failed/events`, { headers });
+    const first = await raw(`${ref.server.url}/v1/runs/run_failed/events`, { headers });
+    const second = await raw(`${ref.server.url}/v1/runs/run_failed/events`, { headers });
+    const third = await raw(`${ref.server.url}/v1/runs/run_failed/events`, { headers });
 
     expect(first.body.toString('utf8').match(/^id: /gm)).toHaveLength(1);
     expect(first.body.toString('utf8').endsWith('\n\n')).toBe(true);
@@ -224,7 +219,7 @@ describe('reference server', () => {
     expect(second.body.toString('utf8').match(/^id: /gm)).toHaveLength(2);
     expect(third.error).toBeUndefined();
     expect(third.body.toString('utf8').match(/^id: /gm)).toHaveLength(6);
-    expect(() => server.dropNext('/x', { afterEvents: -1 })).toThrow(RangeError);
+    expect(() => ref.server.dropNext('/x', { afterEvents: -1 })).toThrow(RangeError);
   });
 
   it('rejects a host that is not loopback and negative durations', async () => {
@@ -237,13 +232,13 @@ describe('reference server', () => {
     try {
       const created = await raw(`${other.url}/api/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"prompt":"p"}' });
       const { job_id: jobId } = json(created) as { job_id: string };
-      expect((await raw(`${server.url}/api/v1/runs/${jobId}`)).status).toBe(404);
+      expect((await raw(`${ref.server.url}/api/v1/runs/${jobId}`)).status).toBe(404);
       expect((await raw(`${other.url}/api/v1/runs/${jobId}`)).status).toBe(200);
       expect((await raw(`${other.url}/v1/runs/run_abc123/events`, { headers: { authorization: `Bearer ${API_KEY}` } })).status).toBe(401);
       expect(other.requests).toHaveLength(3);
       other.staxStartRun('same-id');
       expect(() => other.staxStartRun('same-id')).toThrow(/already running/);
-      expect(server.staxStartRun('same-id')).toBe('same-id');
+      expect(ref.server.staxStartRun('same-id')).toBe('same-id');
     } finally {
       await other.close();
     }

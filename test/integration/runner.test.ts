@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, Runstream, type EventOf, type RunnerEventMap } from '../../src/index.js';
-import { startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
-import { budget, collect, typesOf, watch } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { connect, type EventOf, type RunnerEventMap } from '../../src/index.js';
+import { budget, collect, typesOf, watch, useReferenceServer } from './support.js';
 
-let server: ReferenceServer;
-let client: Runstream;
-
-beforeAll(async () => {
-  // A ping every 3 ms: several land between the runs' events.
-  server = await startReferenceServer({ keepaliveInterval: 3 });
-  client = new Runstream({ baseUrl: server.url, reconnect: false });
-});
-afterAll(() => server.close());
+// A ping every 3 ms: several land between the runs' events.
+const ref = useReferenceServer({ keepaliveInterval: 3 }, { reconnect: false });
 
 /** One run's 14 events, in order. */
 const RUN = [
@@ -37,10 +29,10 @@ type RunnerEvent = EventOf<RunnerEventMap>;
 
 describe('stax runner bus over a real socket', () => {
   it('follows one run to its run.completed while another run interleaves on the bus', async () => {
-    const log = watch(server);
+    const log = watch(ref.server);
     const all: RunnerEvent[] = [];
-    const bus = client.runner.stream({ signal: budget() });
-    const followed = collect(client.runner.follow('run-a', { signal: budget() }));
+    const bus = ref.client.runner.stream({ signal: budget() });
+    const followed = collect(ref.client.runner.follow('run-a', { signal: budget() }));
     const watching = (async () => {
       const completed = new Set<string>();
       for await (const event of bus) {
@@ -51,8 +43,8 @@ describe('stax runner bus over a real socket', () => {
     })();
     await log.opened('/api/events', 2);
 
-    expect(server.staxStartRun('run-a')).toBe('run-a');
-    expect(server.staxStartRun('run-b')).toBe('run-b');
+    expect(ref.server.staxStartRun('run-a')).toBe('run-a');
+    expect(ref.server.staxStartRun('run-b')).toBe('run-b');
     const events = await followed;
     await watching;
 
@@ -75,8 +67,8 @@ describe('stax runner bus over a real socket', () => {
   });
 
   it('puts pings on the wire that runner.stream() does not deliver', async () => {
-    const log = watch(server);
-    const raw = connect(`${server.url}/api/events`, { reconnect: false, signal: budget() });
+    const log = watch(ref.server);
+    const raw = connect(`${ref.server.url}/api/events`, { reconnect: false, signal: budget() });
     const rawTypes: string[] = [];
     const listening = (async () => {
       for await (const event of raw) {
@@ -85,7 +77,7 @@ describe('stax runner bus over a real socket', () => {
       }
     })();
     const typed: string[] = [];
-    const bus = client.runner.stream({ signal: budget() });
+    const bus = ref.client.runner.stream({ signal: budget() });
     bus.addEventListener('ping', (event) => typed.push(event.type));
     const iterating = (async () => {
       for await (const event of bus) {
@@ -95,7 +87,7 @@ describe('stax runner bus over a real socket', () => {
     })();
     await log.opened('/api/events', 2);
 
-    const runId = server.staxStartRun();
+    const runId = ref.server.staxStartRun();
     expect(runId).toMatch(/^[0-9a-f]{8}$/);
     await Promise.all([listening, iterating]);
 
@@ -109,9 +101,9 @@ describe('stax runner bus over a real socket', () => {
     const open = new Promise<void>((resolve) => {
       opened = resolve;
     });
-    const events = collect(client.runner.follow('posted-run', { signal: budget(), onOpen: () => opened() }));
+    const events = collect(ref.client.runner.follow('posted-run', { signal: budget(), onOpen: () => opened() }));
     await open;
-    const response = await fetch(`${server.url}/api/runs`, {
+    const response = await fetch(`${ref.server.url}/api/runs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ runId: 'posted-run' }),

@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Runstream, StreamError } from '../../src/index.js';
-import { startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
-import { API_KEY, budget, collect, collectUntilError, FAST_RECONNECT, idsOf, typesOf, watch } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { StreamError } from '../../src/index.js';
+import { budget, collect, collectUntilError, idsOf, typesOf, watch, useReferenceServer } from './support.js';
 
-let server: ReferenceServer;
-let client: Runstream;
-
-beforeAll(async () => {
-  server = await startReferenceServer();
-  client = new Runstream({ baseUrl: server.url, apiKey: API_KEY, reconnect: FAST_RECONNECT });
-});
-afterAll(() => server.close());
+const ref = useReferenceServer();
 
 const STORY = [
   'run.started',
@@ -27,8 +19,8 @@ const STORY = [
 
 describe('Crewship runs over a real socket', () => {
   it('streams run_abc123 as named events with evt_ ids, ending after run.completed', async () => {
-    const log = watch(server);
-    const events = await collect(client.runs.stream('run_abc123', { signal: budget() }));
+    const log = watch(ref.server);
+    const events = await collect(ref.client.runs.stream('run_abc123', { signal: budget() }));
 
     expect(typesOf(events)).toEqual(STORY);
     expect(idsOf(events)).toEqual(STORY.map((_, index) => `evt_${String(index + 1).padStart(3, '0')}`));
@@ -51,7 +43,7 @@ describe('Crewship runs over a real socket', () => {
     const tools: string[] = [];
     const agents: string[] = [];
     let count = 0;
-    for await (const event of client.runs.stream('run_abc123', { signal: budget() })) {
+    for await (const event of ref.client.runs.stream('run_abc123', { signal: budget() })) {
       if (event.type === 'tool.called') tools.push(event.data.tool);
       else if (event.type === 'agent.completed') agents.push(event.data.agent);
       if (++count > 20) break;
@@ -61,7 +53,7 @@ describe('Crewship runs over a real socket', () => {
   });
 
   it('delivers the same events to typed listeners and resolves finished', async () => {
-    const stream = client.runs.stream('run_abc123', { signal: budget() });
+    const stream = ref.client.runs.stream('run_abc123', { signal: budget() });
     const started: string[] = [];
     let completed: unknown;
     stream.addEventListener('agent.started', (event) => started.push(event.data.agent));
@@ -76,8 +68,8 @@ describe('Crewship runs over a real socket', () => {
   });
 
   it('ends a failed run after agent.error and run.failed, without reconnecting', async () => {
-    const log = watch(server);
-    const events = await collect(client.runs.stream('run_failed', { signal: budget() }));
+    const log = watch(ref.server);
+    const events = await collect(ref.client.runs.stream('run_failed', { signal: budget() }));
     expect(typesOf(events)).toEqual(['run.started', 'agent.started', 'tool.called', 'tool.error', 'agent.error', 'run.failed']);
     expect(events.at(-1)).toMatchObject({
       data: { run_id: 'run_failed', error: expect.stringContaining('Researcher'), stack_trace: expect.stringContaining('Traceback') },
@@ -86,8 +78,8 @@ describe('Crewship runs over a real socket', () => {
   });
 
   it('reads the API reference variant: unnamed {type, data} envelopes, a heartbeat, a named complete', async () => {
-    const log = watch(server);
-    const events = await collect(client.runs.stream('run_envelope', { signal: budget() }));
+    const log = watch(ref.server);
+    const events = await collect(ref.client.runs.stream('run_envelope', { signal: budget() }));
     expect(typesOf(events)).toEqual(['run.started', 'agent.started', 'tool.called', 'tool.result', 'agent.completed', 'complete']);
     expect(idsOf(events)).toEqual(['evt_001', 'evt_002', 'evt_003', 'evt_004', 'evt_005', 'evt_006']);
     // The envelope's inner data is the event's data; raw keeps the whole envelope.
@@ -98,30 +90,30 @@ describe('Crewship runs over a real socket', () => {
   });
 
   it('sends ?types= and receives only those types, ending at a listed terminal event', async () => {
-    const log = watch(server);
+    const log = watch(ref.server);
     const types = ['agent.started', 'agent.completed', 'artifact', 'run.completed'] as const;
-    const events = await collect(client.runs.stream('run_abc123', { types, signal: budget() }));
+    const events = await collect(ref.client.runs.stream('run_abc123', { types, signal: budget() }));
 
     expect(typesOf(events)).toEqual(['agent.started', 'agent.completed', 'agent.started', 'agent.completed', 'artifact', 'run.completed']);
     // The server keeps each event's own id, so the ids have gaps where events were filtered out.
     expect(idsOf(events)).toEqual(['evt_003', 'evt_006', 'evt_007', 'evt_008', 'evt_009', 'evt_010']);
     const [request] = log.requests('/v1/runs/run_abc123/events');
-    expect(new URL(request!.path, server.url).searchParams.get('types')).toBe([...types, 'run.failed', 'run.canceled'].join(','));
+    expect(new URL(request!.path, ref.server.url).searchParams.get('types')).toBe([...types, 'run.failed', 'run.canceled'].join(','));
   });
 
   it('still ends a stream whose filter names no terminal event: the terminal run events are added to ?types=', async () => {
-    const log = watch(server);
-    const events = await collect(client.runs.stream('run_abc123', { types: ['artifact'], signal: budget() }));
+    const log = watch(ref.server);
+    const events = await collect(ref.client.runs.stream('run_abc123', { types: ['artifact'], signal: budget() }));
 
     expect(typesOf(events)).toEqual(['artifact', 'run.completed']);
     const requests = log.requests('/v1/runs/run_abc123/events');
     expect(requests).toHaveLength(1);
-    expect(new URL(requests[0]!.path, server.url).searchParams.get('types')).toBe('artifact,run.completed,run.failed,run.canceled');
+    expect(new URL(requests[0]!.path, ref.server.url).searchParams.get('types')).toBe('artifact,run.completed,run.failed,run.canceled');
   });
 
   it('delivers the events before an error event, then fails with StreamError server-error-event', async () => {
-    const log = watch(server);
-    const { items, error } = await collectUntilError(client.runs.stream('run_error', { signal: budget() }));
+    const log = watch(ref.server);
+    const { items, error } = await collectUntilError(ref.client.runs.stream('run_error', { signal: budget() }));
 
     expect(typesOf(items)).toEqual(['run.started', 'log', 'agent.started', 'error']);
     expect(items[3]!.data).toEqual({ message: 'Internal error: event store unavailable' });
@@ -138,8 +130,8 @@ describe('Crewship runs over a real socket', () => {
   });
 
   it('resumes from a stored id with the lastEventId option', async () => {
-    const log = watch(server);
-    const events = await collect(client.runs.stream('run_abc123', { lastEventId: 'evt_007', signal: budget() }));
+    const log = watch(ref.server);
+    const events = await collect(ref.client.runs.stream('run_abc123', { lastEventId: 'evt_007', signal: budget() }));
     expect(idsOf(events)).toEqual(['evt_008', 'evt_009', 'evt_010']);
     expect(log.requests('/v1/runs/run_abc123/events')[0]!.headers['last-event-id']).toBe('evt_007');
   });

@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTPError, Runstream, StreamError, type SkillExecuteParams } from '../../src/index.js';
-import { startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
-import { API_KEY, budget, collect, collectUntilError, rejection, typesOf, watch } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { HTTPError, StreamError, type SkillExecuteParams } from '../../src/index.js';
+import { API_KEY, budget, collect, collectUntilError, rejection, typesOf, watch, useReferenceServer } from './support.js';
 
-let server: ReferenceServer;
-let client: Runstream;
-
-beforeAll(async () => {
-  server = await startReferenceServer();
-  client = new Runstream({ baseUrl: server.url, apiKey: API_KEY });
-});
-afterAll(() => server.close());
+const ref = useReferenceServer({}, { apiKey: API_KEY });
 
 describe('skills engine over a real socket', () => {
   it('POSTs the inputs and streams engine events ending with done', async () => {
-    const log = watch(server);
-    const events = await collect(client.skills.stream('my.skill', { inputs: { text: 'Hello world' } }, { signal: budget() }));
+    const log = watch(ref.server);
+    const events = await collect(ref.client.skills.stream('my.skill', { inputs: { text: 'Hello world' } }, { signal: budget() }));
 
     expect(typesOf(events)).toEqual(['skill_start', 'step_start', 'step_completed', 'step_start', 'step_skipped', 'skill_completed', 'done']);
     const done = events.at(-1)!;
@@ -40,13 +32,13 @@ describe('skills engine over a real socket', () => {
   });
 
   it('returns the same result from execute()', async () => {
-    const result = await client.skills.execute('my.skill', { inputs: { text: 'Grüße 👋' } });
+    const result = await ref.client.skills.execute('my.skill', { inputs: { text: 'Grüße 👋' } });
     expect(result).toMatchObject({ skill_id: 'my.skill', status: 'completed', outputs: { length: 7 }, trace_id: expect.any(String) });
     expect(result.outputs!.result).toContain('Grüße 👋');
   });
 
   it('fails failing.skill with StreamError carrying the trace id, after step_failed and done', async () => {
-    const { items, error } = await collectUntilError(client.skills.stream('failing.skill', { inputs: {} }, { signal: budget() }));
+    const { items, error } = await collectUntilError(ref.client.skills.stream('failing.skill', { inputs: {} }, { signal: budget() }));
 
     expect(typesOf(items)).toEqual(['skill_start', 'step_start', 'step_failed', 'skill_completed', 'done']);
     const done = items.at(-1)!.data as { trace_id: string; error: { code: string } };
@@ -61,18 +53,18 @@ describe('skills engine over a real socket', () => {
   });
 
   it('fails execute() of failing.skill with StreamError carrying the trace id', async () => {
-    const error = await rejection(client.skills.execute('failing.skill', { inputs: {} }));
+    const error = await rejection(ref.client.skills.execute('failing.skill', { inputs: {} }));
     expect(error).toBeInstanceOf(StreamError);
     expect(error).toMatchObject({ code: 'server-error-event', traceId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
   });
 
   it('maps a missing inputs to HTTPError 400 and an unknown skill to 404', async () => {
-    const log = watch(server);
-    const bad = await rejection(collect(client.skills.stream('my.skill', {} as SkillExecuteParams, { signal: budget() })));
+    const log = watch(ref.server);
+    const bad = await rejection(collect(ref.client.skills.stream('my.skill', {} as SkillExecuteParams, { signal: budget() })));
     expect(bad).toBeInstanceOf(HTTPError);
     expect(bad).toMatchObject({ status: 400, method: 'POST', body: { error: { code: 'INVALID_REQUEST' } } });
 
-    const unknown = await rejection(client.skills.execute('no.such.skill', { inputs: {} }));
+    const unknown = await rejection(ref.client.skills.execute('no.such.skill', { inputs: {} }));
     expect(unknown).toBeInstanceOf(HTTPError);
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'SKILL_NOT_FOUND' } } });
     expect(log.requests()).toHaveLength(2);

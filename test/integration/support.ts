@@ -2,14 +2,45 @@
  * Helpers for the integration tests: bounded collection of streams and views of the reference
  * server's logs.
  */
-import { expect, vi } from 'vitest';
-import type { RecordedRequest, ReferenceServer, StreamRecord } from '../../src/testing/index.js';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
+import { Runstream, type ClientOptions } from '../../src/index.js';
+import {
+  startReferenceServer,
+  type RecordedRequest,
+  type ReferenceServer,
+  type ReferenceServerOptions,
+  type StreamRecord,
+} from '../../src/testing/index.js';
 export { rejection } from '../helpers/async.js';
 
 export const API_KEY = 'test-key';
 
 /** Fast reconnection for tests: 10 ms, few attempts. */
 export const FAST_RECONNECT = { initialDelay: 10, maxAttempts: 3 } as const;
+
+/** A test file's reference server (on 127.0.0.1) and a client for it. */
+export interface ReferenceSetup {
+  readonly server: ReferenceServer;
+  readonly client: Runstream;
+}
+
+/**
+ * Starts a reference server before the file's tests and closes it after them. The client
+ * talks to it with `clientOptions` (by default the test key and fast reconnection). Read
+ * `server` and `client` inside tests: they are set once `beforeAll` has run.
+ */
+export function useReferenceServer(
+  serverOptions: ReferenceServerOptions = {},
+  clientOptions: Omit<ClientOptions, 'baseUrl'> = { apiKey: API_KEY, reconnect: FAST_RECONNECT },
+): ReferenceSetup {
+  const setup = {} as { server: ReferenceServer; client: Runstream };
+  beforeAll(async () => {
+    setup.server = await startReferenceServer(serverOptions);
+    setup.client = new Runstream({ ...clientOptions, baseUrl: setup.server.url });
+  });
+  afterAll(() => setup.server?.close());
+  return setup;
+}
 
 /** Longest time any single stream in these tests may run, in ms. */
 const STREAM_BUDGET = 5_000;
