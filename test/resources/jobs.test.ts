@@ -19,6 +19,14 @@ function serve(list: readonly Frame[], eol: '\n' | '\r\n' = '\n'): RequestLog {
 }
 
 /** The documented envelope stream ("Stream Run API", Response example), ending in `[DONE]`. */
+/** The requests of a jobs.run() that had to ask for the job's status before reading its result. */
+const ASKED_STATUS_THEN_RESULT = [
+  'POST /api/v1/runs',
+  'GET /api/v1/runs/run_abc123/stream',
+  'GET /api/v1/runs/run_abc123',
+  'GET /api/v1/runs/run_abc123/result',
+];
+
 const documented: Frame[] = [
   { data: { event: 'progress', data: { percentage: 0, current_step: 'Initializing' } } },
   { data: { event: 'log', data: { message: 'Agent started processing' } } },
@@ -335,24 +343,14 @@ describe('jobs.run', () => {
     const log = job(() => sseResponse([frames([{ data: { event: 'log', data: { message: 'hi' } } }, { data: '[DONE]' }])]));
     const output = await client().jobs.run({ prompt: 'x' });
     expect(output).toEqual({ summary: 'sales up' });
-    expect(route(log)).toEqual([
-      'POST /api/v1/runs',
-      'GET /api/v1/runs/run_abc123/stream',
-      'GET /api/v1/runs/run_abc123',
-      'GET /api/v1/runs/run_abc123/result',
-    ]);
+    expect(route(log)).toEqual(ASKED_STATUS_THEN_RESULT);
   });
 
   it('returns the result of a job that finished before its stream opened (stream answers 400)', async () => {
     const log = job(() => HttpResponse.json({ detail: 'Job already completed' }, { status: 400 }));
     const output = await client().jobs.run({ prompt: 'x' });
     expect(output).toEqual({ summary: 'sales up' });
-    expect(route(log)).toEqual([
-      'POST /api/v1/runs',
-      'GET /api/v1/runs/run_abc123/stream',
-      'GET /api/v1/runs/run_abc123',
-      'GET /api/v1/runs/run_abc123/result',
-    ]);
+    expect(route(log)).toEqual(ASKED_STATUS_THEN_RESULT);
   });
 
   it('throws StreamError for a job that failed before its stream opened', async () => {
