@@ -365,6 +365,9 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     this.#started = true;
     // A microtask lets the caller attach every listener of this tick before the first event.
     queueMicrotask(() => {
+      // Closed in the same tick (React StrictMode mounts, unmounts and mounts again): a closed
+      // stream never sends a request.
+      if (this.#closed()) return;
       this.#run().catch((error: unknown) => this.#end(error instanceof Error ? error : new SDKError(String(error))));
     });
   }
@@ -607,7 +610,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
         cancel(stream);
         return this.#end();
       }
-      if (!response.ok) throw await httpErrorFrom(response, method, url, this.#lastEventId);
+      if (!response.ok) throw await httpErrorFrom(response, method, url, this.#lastEventId, connection.signal);
       const type = response.headers.get('content-type') ?? '';
       if (!/^\s*text\/event-stream\s*(;|$)/i.test(type) || !stream) {
         cancel(stream);

@@ -13,10 +13,21 @@ import { HTTPError, MAX_ERROR_BODY } from './errors.js';
  *
  * @internal
  */
-export async function httpErrorFrom(response: Response, method: string, url: string, lastEventId?: string): Promise<HTTPError> {
+export async function httpErrorFrom(
+  response: Response,
+  method: string,
+  url: string,
+  lastEventId?: string,
+  signal?: AbortSignal,
+): Promise<HTTPError> {
   let text = '';
   const reader = response.body?.getReader();
   if (reader) {
+    // A fetch that ignores its signal (a custom or mocked one) would keep this read, and the
+    // connection, open after the stream closed: cancel the body when the request is aborted.
+    const stop = () => void reader.cancel().catch(() => {});
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
     const decoder = new TextDecoder();
     try {
       for (;;) {
@@ -31,6 +42,7 @@ export async function httpErrorFrom(response: Response, method: string, url: str
     } catch {
       // A body that fails half-way keeps what arrived.
     }
+    signal?.removeEventListener('abort', stop);
     reader.cancel().catch(() => {});
   }
   let body: unknown = text || undefined;
