@@ -143,10 +143,16 @@ export class HTTPError extends SDKError {
   }
 }
 
-/** Picks a short human-readable reason out of an error body, for the message. */
+/**
+ * A short plain summary of an error body for the message: the first line of a JSON body's
+ * message (`error.message`, `error`, `message`, `detail`), or of a plain-text body; nothing for
+ * markup (an HTML error page belongs in `body`, not in a message). At most 160 characters.
+ */
 function describeBody(body: unknown): string {
-  const line = errorMessage(body, '').trim().replace(/\s+/g, ' ');
-  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+  const text = errorMessage(body, '');
+  if (/<[a-z!/?][^>]*>/i.test(text)) return '';
+  const line = (text.trim().split(/\r\n|\r|\n/, 1)[0] ?? '').replace(/\s+/g, ' ');
+  return line.length > 160 ? `${line.slice(0, 160)}…` : line;
 }
 
 /** A plain object (not an array). @internal */
@@ -193,21 +199,41 @@ export class ConnectionError extends SDKError {
 }
 
 /**
- * runstream's own deadline passed before the server answered (the `timeout` option of a JSON
- * call). Event streams never have a total deadline.
+ * A deadline passed before the work was done: the `timeout` option of a JSON call, or a
+ * `signal` aborted with a timeout reason (`AbortSignal.timeout(ms)`, whose `reason` is a
+ * `DOMException` named `'TimeoutError'`) on a JSON call or an event stream. Event streams have
+ * no deadline of their own; a plain `abort()` ends them quietly, never with this error.
  */
 export class TimeoutError extends SDKError {
   override name = 'TimeoutError' as const;
-  /** The deadline that passed, in milliseconds. */
-  declare readonly timeout: number;
+  /**
+   * The deadline that passed, in milliseconds: the `timeout` option; `undefined` when the
+   * deadline was a signal's (`AbortSignal.timeout(ms)` does not say how long it was).
+   */
+  declare readonly timeout: number | undefined;
   /** HTTP method of the request. */
   declare readonly method: string;
   /** URL of the request, with credentials redacted. */
   declare readonly url: string;
 
-  constructor(init: { method: string; url: string; timeout: number }) {
-    super(`${init.method} ${redactUrl(init.url)} timed out after ${init.timeout} ms; raise the \`timeout\` option if the server is slow`, init);
+  constructor(init: { method: string; url: string; timeout?: number | undefined; cause?: unknown; lastEventId?: string | undefined }) {
+    super(
+      init.timeout === undefined
+        ? `${init.method} ${redactUrl(init.url)} timed out: the signal's deadline passed (AbortSignal.timeout)`
+        : `${init.method} ${redactUrl(init.url)} timed out after ${init.timeout} ms; raise the \`timeout\` option if the server is slow`,
+      { timeout: undefined, ...init },
+    );
   }
+}
+
+/**
+ * True for an abort reason that means a deadline passed: the `DOMException` that
+ * `AbortSignal.timeout()` aborts with (name `'TimeoutError'`), or a runstream `TimeoutError`.
+ *
+ * @internal
+ */
+export function isTimeoutReason(reason: unknown): boolean {
+  return reason instanceof Error ? reason.name === 'TimeoutError' : (reason as { name?: unknown } | null)?.name === 'TimeoutError';
 }
 
 /**
@@ -245,6 +271,18 @@ export class StreamError extends SDKError {
   declare readonly data: string | undefined;
   /** A trace or correlation id the server gave with the failure (e.g. a skills `trace_id`). */
   declare readonly traceId: string | undefined;
+  /**
+   * For `'server-error-event'`: how the run ended, as the platform reported it: `'failed'` (a
+   * Crewship or PraisonAI `error` event, a skills `done` with `error`, a PraisonAI job whose
+   * status is `failed`) or `'cancelled'` (a PraisonAI job whose status is `cancelled`, from
+   * `jobs.run()`); `undefined` for every other code. Branch on this, never on the message.
+   */
+  declare readonly outcome: 'failed' | 'cancelled' | undefined;
+  /**
+   * The platform's own status word for that outcome, when it sent one: PraisonAI's job
+   * `status` (`'failed'`, `'cancelled'`), the skills engine's result `status`.
+   */
+  declare readonly status: string | undefined;
   /** The URL of the stream, with credentials redacted. */
   declare readonly url: string | undefined;
 
@@ -257,6 +295,8 @@ export class StreamError extends SDKError {
       event?: string | undefined;
       data?: string | undefined;
       traceId?: string | undefined;
+      outcome?: 'failed' | 'cancelled' | undefined;
+      status?: string | undefined;
       url?: string | undefined;
     } = {},
   ) {

@@ -5,7 +5,7 @@
  * @module
  */
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
-import { ConnectionError, HTTPError, SDKError, StreamError, invalidData, redactUrl, type StreamErrorCode } from './errors.js';
+import { ConnectionError, HTTPError, SDKError, StreamError, TimeoutError, invalidData, isTimeoutReason, redactUrl, type StreamErrorCode } from './errors.js';
 import type { BodyLike, OpenInfo, ReconnectInfo, ResolvedReconnect, ResumeMode } from './options.js';
 import { reconnectDelay } from './reconnect.js';
 import { httpErrorFrom, retryAfterDelay } from './http.js';
@@ -168,6 +168,12 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   #terminal = false;
   /** Count of delivered events; a connection that raised it resets the backoff. */
   #delivered = 0;
+  /**
+   * Set once the server was reached: a response of any status arrived, or a request went
+   * unanswered past the idle timeout (a socket was accepted). Until then a failure counts
+   * against `maxConnectAttempts`.
+   */
+  #reached = false;
   #failure: Error | undefined;
   /** Set once the iterator has thrown the failure; `finished` reports it independently. */
   #failureThrown = false;
@@ -205,8 +211,18 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       maxBufferSize: config.maxEventSize,
     });
     const signal = config.signal;
-    if (signal?.aborted) this.close();
-    else signal?.addEventListener('abort', () => this.close(), { once: true, signal: this.#controller.signal });
+    if (signal?.aborted) this.#aborted(signal.reason);
+    else signal?.addEventListener('abort', () => this.#aborted(signal.reason), { once: true, signal: this.#controller.signal });
+  }
+
+  /**
+   * The caller's signal aborted: a deadline (`AbortSignal.timeout(ms)`) ends the stream with a
+   * `TimeoutError`, since whoever set it wants to know it passed; any other reason ends it quietly.
+   */
+  #aborted(reason: unknown): void {
+    if (!isTimeoutReason(reason)) return this.close();
+    const { method, url } = this.#request;
+    this.#end(reason instanceof TimeoutError ? reason : new TimeoutError({ method, url, cause: reason, lastEventId: this.#lastEventId }));
   }
 
   /** The connection state; see {@link ReadyState}. */
@@ -499,9 +515,13 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
 
       const status = cause instanceof HTTPError ? cause.status : 0;
       if (cause && !(cause instanceof ConnectionError) && status < 500 && status !== 408 && status !== 429) return this.#end(cause);
+      // A stream that never reached its server (a typo in the host, nothing on the port) gives
+      // up after a short budget instead of the long backoff; see `maxConnectAttempts`.
+      const unreachable = cause instanceof ConnectionError && !this.#reached ? cause : undefined;
       if (!policy || !this.#mayReconnect(status)) {
         return this.#end(
-          cause ??
+          (unreachable && this.#unreachable(unreachable, attempt + 1)) ||
+            cause ||
             (config.adapter.isTerminal
               ? this.#fail('unexpected-end', `the server closed the stream before its final event${config.resumeHint ? `; ${config.resumeHint}` : ''}`)
               : undefined),
@@ -510,7 +530,12 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       this.#prepareResume();
 
       if (this.#delivered > deliveredBefore) attempt = 0;
-      if (++attempt > policy.maxAttempts) {
+      attempt++;
+      // `attempt` is now the number of requests that failed in a row.
+      if (unreachable && attempt >= Math.min(policy.maxConnectAttempts, policy.maxAttempts + 1)) {
+        return this.#end(this.#unreachable(unreachable, attempt));
+      }
+      if (attempt > policy.maxAttempts) {
         return this.#end(
           this.#fail(
             'retries-exhausted',
@@ -527,6 +552,25 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       await policy.sleep(delay, this.#controller.signal);
       if (this.#closed()) return;
     }
+  }
+
+  /** The `ConnectionError` of a stream whose `requests` requests all failed before any response. */
+  #unreachable(cause: ConnectionError, requests: number): ConnectionError {
+    const { method, url } = this.#request;
+    let where = redactUrl(url);
+    try {
+      const parsed = new URL(url);
+      where = `${parsed.hostname}:${parsed.port || (parsed.protocol === 'https:' ? '443' : '80')}`;
+    } catch {
+      // Unreachable for a URL that passed validation; the redacted URL names it anyway.
+    }
+    return new ConnectionError({
+      method,
+      url,
+      reason: `could not connect to ${where}: no connection was ever made (${requests} ${requests === 1 ? 'attempt' : 'attempts'}; last failure: ${describe(cause.cause ?? cause)}); check the host and port`,
+      cause,
+      lastEventId: this.#lastEventId,
+    });
   }
 
   /**
@@ -601,8 +645,10 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
         if (body instanceof ReadableStream) init.duplex = 'half';
         response = await config.fetch(url, init);
       } catch (error) {
+        if (idle) this.#reached = true;
         throw dropped(false, error);
       }
+      this.#reached = true;
       const stream = response.body;
       if (this.#closed()) return cancel(stream);
       // 204 No Content: the server asks the client to stop reconnecting.

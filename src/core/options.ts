@@ -45,7 +45,19 @@ export interface ReconnectOptions {
    * EventSource does.
    * @defaultValue 10
    */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
+  /**
+   * How many requests a stream that has never reached its server makes before it gives up: the
+   * first request and its retries, while every one failed before any response (connection
+   * refused, DNS failure, TLS error, a bad port). They wait the ordinary delays (1000 ms, then
+   * about 2000 ms), so with the defaults the stream fails within about 3 seconds with a
+   * `ConnectionError` that names the host and port and says no connection was ever made. Once
+   * any response has arrived, only {@link ReconnectOptions.maxAttempts} applies: a server that
+   * was there and went away is waited for with the long backoff. EventSource retries for ever;
+   * openai-node makes 3 attempts: a typo in a host should fail fast.
+   * @defaultValue 3
+   */
+  maxConnectAttempts?: number | undefined;
   /**
    * Waits `delay` milliseconds, or until `signal` aborts. Replace it to drive reconnection from
    * a test clock.
@@ -153,6 +165,7 @@ export const DEFAULTS = {
     factor: 2,
     jitter: 0.2,
     maxAttempts: 10,
+    maxConnectAttempts: 3,
     sleep: defaultSleep,
     random: Math.random,
   } satisfies ResolvedReconnect,

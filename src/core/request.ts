@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ConnectionError, SDKError, TimeoutError, redactUrl } from './errors.js';
+import { ConnectionError, SDKError, TimeoutError, isTimeoutReason, redactText } from './errors.js';
 import { EventStream, type EventMap, type StreamAdapter } from './event-stream.js';
 import { httpErrorFrom } from './http.js';
 import { DEFAULTS, stripUndefined, type AuthScheme, type ClientOptions, type HeadersLike, type RequestOptions } from './options.js';
@@ -47,7 +47,10 @@ export class Transport {
     if (options.apiKey && isBrowserPage() && !options.dangerouslyAllowBrowser) {
       throw new TypeError(
         'Runstream: an apiKey in a browser page can be read by anyone who can open the page and replayed against the platform. ' +
-          'Call the platform from your server instead, or pass a short-lived, narrowly scoped token with `dangerouslyAllowBrowser: true`.',
+          'Call the platform from your server instead, or pass a short-lived, narrowly scoped token with `dangerouslyAllowBrowser: true`. ' +
+          (simulatedDom()
+            ? `This looks like ${simulatedDom()}, a test runner's simulated page: pass \`dangerouslyAllowBrowser: true\` in the test's client (no real page can read it there), or run the test in the node environment.`
+            : "In a test runner's simulated page (vitest or jest with jsdom or happy-dom), pass `dangerouslyAllowBrowser: true` in the test's client, or run the test in the node environment."),
       );
     }
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -118,6 +121,14 @@ export class Transport {
       headers.set('content-type', 'application/json');
     }
     const timeout = options.timeout ?? this.#timeout;
+    const method = spec.method;
+    // The caller's own deadline (`AbortSignal.timeout(ms)`) is a timeout too, of unknown length.
+    const deadline = (error: unknown): unknown =>
+      timedOut
+        ? new TimeoutError({ method, url, timeout })
+        : options.signal?.aborted && isTimeoutReason(options.signal.reason)
+          ? new TimeoutError({ method, url, cause: options.signal.reason })
+          : error;
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -130,30 +141,30 @@ export class Transport {
     try {
       let response: Response;
       try {
-        response = await this.#fetch(url, { method: spec.method, headers, body, signal: controller.signal });
+        response = await this.#fetch(url, { method, headers, body, signal: controller.signal });
       } catch (error) {
-        if (timedOut) throw new TimeoutError({ method: spec.method, url, timeout });
-        if (options.signal?.aborted) throw error;
+        if (timedOut || options.signal?.aborted) throw deadline(error);
         throw new ConnectionError({
-          method: spec.method,
+          method,
           url,
           reason: `the request failed before a response (${error instanceof Error ? error.message : String(error)})`,
           cause: error,
         });
       }
-      if (!response.ok) throw await httpErrorFrom(response, spec.method, url);
+      if (!response.ok) throw await httpErrorFrom(response, method, url, undefined, controller.signal);
       let text: string;
       try {
         text = await untilAborted(response.text(), controller.signal);
       } catch (error) {
-        if (timedOut) throw new TimeoutError({ method: spec.method, url, timeout });
-        throw error;
+        throw deadline(error);
       }
       if (text === '') return undefined as T;
       try {
         return JSON.parse(text) as T;
       } catch (cause) {
-        throw new SDKError(`${spec.method} ${redactUrl(url)}: the response is not valid JSON (${text.slice(0, 80)})`, { cause });
+        // Every message goes through the redaction of the error classes: the body may quote the
+        // request URL (an error page echoing it), so the preview is redacted like the URL.
+        throw new SDKError(redactText(`${method} ${url}: the response is not valid JSON (${JSON.stringify(text.slice(0, 80))})`), { cause, url });
       }
     } finally {
       clearTimeout(timer);
@@ -211,6 +222,13 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 function isBrowserPage(): boolean {
   const scope = globalThis as { window?: { document?: unknown } };
   return typeof scope.window === 'object' && scope.window !== null && typeof scope.window.document === 'object';
+}
+
+/** The name of a test runner's simulated DOM (jsdom, happy-dom) when this is one, from its user agent. */
+function simulatedDom(): string | undefined {
+  const agent = (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent;
+  if (typeof agent !== 'string') return undefined;
+  return /\bjsdom\b/i.test(agent) ? 'jsdom' : /happy-?dom/i.test(agent) ? 'happy-dom' : undefined;
 }
 
 /** Encodes one path segment (an id from the caller). @internal */

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { invalidData, type StreamError } from './errors.js';
+import { invalidData, redactUrl, type StreamError } from './errors.js';
 import {
   EventStream,
   type DefaultEvents,
@@ -104,7 +104,14 @@ export interface ConnectOptions extends StreamOptions {
    * Decode each event's `data` with this function instead (it receives the text and the event
    * name); what it throws is treated like invalid JSON. Takes precedence over `json`.
    */
-  decode?: (data: string, type: string) => unknown;
+  decode?: ((data: string, type: string) => unknown) | undefined;
+  /**
+   * A `data:` value that ends the stream cleanly instead of being an event, e.g. `'[DONE]'`
+   * (OpenAI-style streams). It is compared with the whole `data` text before any decoding, so
+   * `json: true` never fails on it; the stream then closes without reconnecting.
+   * @defaultValue none
+   */
+  endMarker?: string | undefined;
 }
 
 /** True for values sent as JSON: plain objects and arrays. */
@@ -115,12 +122,16 @@ function isJsonBody(body: unknown): body is Record<string, unknown> | readonly u
   return proto === Object.prototype || proto === null;
 }
 
-/** A JSON-decoding adapter: `event:` names the type, `data:` is decoded by `decode`. @internal */
-export function plainAdapter(decode: ((data: string, type: string) => unknown) | undefined): StreamAdapter {
+/**
+ * A JSON-decoding adapter: `event:` names the type, `data:` is decoded by `decode`; a `data:`
+ * equal to `endMarker` ends the stream. @internal
+ */
+export function plainAdapter(decode: ((data: string, type: string) => unknown) | undefined, endMarker?: string): StreamAdapter {
   return {
-    toEvent(message, lastEventId): StreamEvent {
+    toEvent(message, lastEventId): StreamEvent | null {
       const type = message.event ?? 'message';
       const raw = message.data;
+      if (raw === endMarker) return null;
       if (!decode) return { type, data: raw, id: lastEventId, raw };
       let data: unknown;
       try {
@@ -131,6 +142,34 @@ export function plainAdapter(decode: ((data: string, type: string) => unknown) |
       return { type, data, id: lastEventId, raw };
     },
   };
+}
+
+/**
+ * The URL a stream requests: absolute http(s) URLs as given; in a page (or a worker), a
+ * relative URL resolved against its `location`, as `fetch` would. @internal
+ *
+ * @throws TypeError for anything else (a relative URL outside a page, `ftp:`, a typo), at once:
+ *   retrying cannot make such a URL work.
+ */
+export function streamUrl(url: string): string {
+  let parsed = parseUrl(url);
+  const absolute = !!parsed;
+  const base = (globalThis as { location?: { href?: unknown } }).location?.href;
+  if (!parsed && typeof base === 'string') parsed = parseUrl(url, base);
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw new TypeError(
+      `runstream: cannot stream from "${redactUrl(url)}": ${parsed ? `the scheme is ${parsed.protocol} (only http: and https: serve event streams)` : 'not an absolute http(s) URL (relative URLs work only in a page, against its location)'}`,
+    );
+  }
+  return absolute ? url : parsed.href;
+}
+
+function parseUrl(url: string, base?: string): URL | undefined {
+  try {
+    return new URL(url, base);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Resolves stream options into the configuration an `EventStream` runs on. @internal */
@@ -160,7 +199,7 @@ export function streamConfig(
     lastEventId: '',
     // Callbacks, signal, and the options above when given.
     ...(stripUndefined(options) as StreamOptions),
-    url,
+    url: streamUrl(url),
     method: method.toUpperCase(),
     headers,
     body,
@@ -202,7 +241,8 @@ export function streamConfig(
  * @param url - the endpoint (absolute in browsers too, or relative to the page).
  * @param options - see {@link ConnectOptions}.
  * @returns the stream; nothing is requested until it has a consumer.
- * @throws Nothing synchronously. The stream fails (iterator throws, `finished` rejects) with
+ * @throws TypeError synchronously when `url` is not an absolute http(s) URL (outside a page, a
+ *   relative URL such as `'/events'` is an error too). The stream fails (iterator throws, `finished` rejects) with
  *   `HTTPError` (non-2xx other than retried statuses), `ConnectionError` (network failure of a
  *   non-reconnecting stream), `StreamError` (`'invalid-content-type'`, `'invalid-data'`,
  *   `'max-buffer-size'`, `'retries-exhausted'`).
@@ -215,5 +255,5 @@ export function connect<Events extends EventMap = JsonEvents>(
 export function connect<Events extends EventMap = DefaultEvents>(url: string | URL, options?: ConnectOptions): EventStream<Events>;
 export function connect<Events extends EventMap>(url: string | URL, options: ConnectOptions = {}): EventStream<Events> {
   const decode = options.decode ?? (options.json ? (text: string) => JSON.parse(text) as unknown : undefined);
-  return new EventStream<Events>(streamConfig(String(url), options.method ?? 'GET', options, plainAdapter(decode)));
+  return new EventStream<Events>(streamConfig(String(url), options.method ?? 'GET', options, plainAdapter(decode, options.endMarker)));
 }

@@ -3,14 +3,17 @@
  * with a fetch that ignores its signal, and every message the JSON transport builds redacted.
  */
 import { HttpResponse, http } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Transport } from '../../src/core/request.js';
-import { connect, type EventStream } from '../../src/index.js';
+import { HTTPError, TimeoutError, connect, type EventStream } from '../../src/index.js';
 import { BASE, server, useMsw } from '../helpers/msw.js';
-import { frame } from '../helpers/sse.js';
-import { openResponse, rejection, route } from './support.js';
+import { collect, frame, frames, sseResponse } from '../helpers/sse.js';
+import { drain, instantReconnect, openResponse, rejection, route } from './support.js';
 
 useMsw();
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
 
 const URL_ = `${BASE}/events`;
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 20));
@@ -141,4 +144,135 @@ describe('the JSON transport redacts every message it builds', () => {
       }
     });
   }
+});
+
+describe('fail fast where waiting cannot help: URLs', () => {
+  const bad: Record<string, string> = {
+    'a relative URL outside a page': '/events',
+    'an ftp: URL': 'ftp://files.example/events',
+    'a typo in the scheme': 'http//api.example/events',
+    'an empty string': '',
+  };
+  for (const [name, url] of Object.entries(bad)) {
+    it(`throws a TypeError at once for ${name}, sending nothing`, () => {
+      let requests = 0;
+      const counting = (() => {
+        requests++;
+        return Promise.reject(new Error('must not be called'));
+      }) as typeof fetch;
+      expect(() => connect(url, { fetch: counting })).toThrow(TypeError);
+      expect(() => connect(url, { fetch: counting })).toThrow(/http/);
+      expect(requests).toBe(0);
+    });
+  }
+
+  it('keeps secrets of a rejected URL out of the TypeError', () => {
+    expect(() => connect('ftp://user:hunter2@files.example/x?token=hunter2')).toThrow(TypeError);
+    try {
+      connect('ftp://user:hunter2@files.example/x?token=hunter2');
+    } catch (error) {
+      expect(String(error)).not.toContain('hunter2');
+    }
+  });
+
+  it('resolves a relative URL against the page location where there is one', async () => {
+    vi.stubGlobal('location', { href: `${BASE}/app/page.html` });
+    const seen = route('get', '/app/events', [() => sseResponse([frame({ data: 'a' })])]);
+    const events = await collect(connect('events', { reconnect: false }));
+    expect(events.map((event) => event.data)).toEqual(['a']);
+    expect(seen[0]!.url).toBe(`${BASE}/app/events`);
+  });
+});
+
+describe('the long backoff', () => {
+  it('keeps the long backoff for a stream that was open once', async () => {
+    route('get', '/events', [
+      () => sseResponse([frame({ id: '1', data: 'a' })]),
+      ...Array.from({ length: 5 }, () => () => HttpResponse.error()),
+    ]);
+    const { reconnect, sleeps } = instantReconnect({ maxAttempts: 5 });
+    const error = await rejection(collect(connect(URL_, { reconnect })));
+    expect(error).toMatchObject({ name: 'StreamError', code: 'retries-exhausted' });
+    expect(sleeps).toHaveLength(5);
+  });
+});
+
+describe('a signal aborted with a timeout reason', () => {
+  it('ends the stream with TimeoutError after the events before it (AbortSignal.timeout)', async () => {
+    route('get', '/events', [() => openResponse([frame({ id: '7', data: 'a' })])]);
+    const stream = connect(URL_, { signal: AbortSignal.timeout(50) });
+    const { events, error } = await drain(stream);
+    expect(events.map((event) => event.data)).toEqual(['a']);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ timeout: undefined, lastEventId: '7', method: 'GET' });
+    expect((error as Error).message).toMatch(/timed out/);
+    await expect(stream.finished).rejects.toBeInstanceOf(TimeoutError);
+  });
+
+  it('fails at once when the signal timed out before the stream started', async () => {
+    const controller = new AbortController();
+    controller.abort(new DOMException('The operation timed out.', 'TimeoutError'));
+    const stream = connect(URL_, { signal: controller.signal });
+    await expect(collect(stream)).rejects.toBeInstanceOf(TimeoutError);
+  });
+
+  it('still ends quietly on a plain abort()', async () => {
+    route('get', '/events', [() => openResponse([frame({ data: 'a' })])]);
+    const controller = new AbortController();
+    const stream = connect(URL_, { signal: controller.signal });
+    const events: string[] = [];
+    for await (const event of stream) {
+      events.push(event.data);
+      controller.abort();
+    }
+    expect(events).toEqual(['a']);
+    await expect(stream.finished).resolves.toBeUndefined();
+  });
+
+  it('fails a JSON call with TimeoutError too', async () => {
+    server.use(http.get(`${BASE}/slow`, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return HttpResponse.json({});
+    }));
+    const transport = new Transport({ baseUrl: BASE });
+    const error = await rejection(transport.json({ method: 'GET', path: '/slow', auth: 'none' }, { signal: AbortSignal.timeout(30) }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ timeout: undefined });
+  });
+});
+
+describe('connect() end markers', () => {
+  it("ends an OpenAI-style stream at data: [DONE] with json: true, without reconnecting", async () => {
+    const seen = route('get', '/events', [() => openResponse([frames([{ data: { delta: 'Hel' } }, { data: { delta: 'lo' } }, { data: '[DONE]' }])])]);
+    const stream = connect(URL_, { json: true, endMarker: '[DONE]' });
+    const events = await collect(stream);
+    expect(events.map((event) => event.data)).toEqual([{ delta: 'Hel' }, { delta: 'lo' }]);
+    await expect(stream.finished).resolves.toBeUndefined();
+    expect(seen).toHaveLength(1);
+  });
+});
+
+describe('HTTPError messages a person can read', () => {
+  it('summarises an HTML error page without markup and keeps the page on body', async () => {
+    const page = '<!doctype html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>';
+    route('get', '/events', [() => new Response(page, { status: 404, statusText: 'Not Found', headers: { 'content-type': 'text/html' } })]);
+    const error = (await rejection(collect(connect(URL_)))) as HTTPError;
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(error.message).toBe(`GET ${URL_} failed with HTTP 404 Not Found`);
+    expect(error.body).toBe(page);
+  });
+
+  it("takes the first line of a JSON error.message", async () => {
+    route('get', '/events', [() => HttpResponse.json({ error: { message: 'Run not found\nat lookup (runs.py:12)' } }, { status: 404 })]);
+    const error = (await rejection(collect(connect(URL_)))) as HTTPError;
+    expect(error.message).toMatch(/HTTP 404 Not Found: Run not found$/);
+  });
+
+  it('bounds a long plain-text body in the message to one short line', async () => {
+    route('get', '/events', [() => new Response(`${'x'.repeat(5000)}\nsecond line`, { status: 400, headers: { 'content-type': 'text/plain' } })]);
+    const error = (await rejection(collect(connect(URL_)))) as HTTPError;
+    expect(error.message.length).toBeLessThan(300);
+    expect(error.message).not.toContain('second line');
+    expect(String(error.body)).toContain('second line');
+  });
 });
