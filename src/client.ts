@@ -12,15 +12,16 @@ import { Runs } from './resources/runs.js';
 import { Skills } from './resources/skills.js';
 
 /**
- * A client for one server: typed event streams and JSON calls for each platform runstream
- * knows. Real platforms live on different hosts, so make one client per platform; a server
- * that speaks several (like the bundled reference server) can share one.
+ * A client for a server that speaks several platforms' APIs (like the bundled reference
+ * server): typed event streams and JSON calls for all five. For one real platform, use its own
+ * client instead ({@link Crewship}, {@link FlowMaestro}, {@link PraisonAI}, {@link SkillsEngine},
+ * {@link Stax}): it offers only that platform's resource and knows its documented URL.
  *
  * @example
  * ```ts
  * import { Runstream } from 'runstream';
  *
- * const client = new Runstream({ baseUrl: 'https://api.crewship.dev', apiKey: process.env.CREWSHIP_API_KEY });
+ * const client = new Runstream({ baseUrl: 'http://127.0.0.1:4800', apiKey: 'test-key' });
  * for await (const event of client.runs.stream('run_abc123')) {
  *   console.log(event.type, event.data);
  * }
@@ -51,6 +52,172 @@ export class Runstream {
     this.executions = new Executions(transport);
     this.jobs = new Jobs(transport);
     this.skills = new Skills(transport);
+    this.runner = new Runner(transport);
+  }
+}
+
+/**
+ * Options of a platform client ({@link Crewship}, {@link FlowMaestro}, {@link PraisonAI},
+ * {@link SkillsEngine}, {@link Stax}): the {@link ClientOptions} of `Runstream`, with `baseUrl`
+ * optional. Without it, the client talks to the URL its platform's own docs give.
+ */
+export type PlatformClientOptions = Omit<ClientOptions, 'baseUrl'> & {
+  /** Root URL of the platform's API. @defaultValue the platform's documented URL (see each class) */
+  baseUrl?: string | undefined;
+};
+
+/** A transport for `options`, with the platform's documented URL when none is given. */
+function platformTransport(options: PlatformClientOptions, baseUrl: string): Transport {
+  return new Transport({ ...options, baseUrl: options.baseUrl ?? baseUrl });
+}
+
+/**
+ * A Crewship client: only {@link Runs}, `GET /v1/runs/{id}/events` with `Authorization: Bearer`.
+ *
+ * @example
+ * ```ts
+ * import { Crewship } from 'runstream';
+ *
+ * const crewship = new Crewship({ apiKey: process.env.CREWSHIP_API_KEY });
+ * for await (const event of crewship.runs.stream('run_abc123')) console.log(event.type);
+ * ```
+ */
+export class Crewship {
+  /** Crewship's public API, as its "Streaming" page calls it. */
+  static readonly baseUrl = 'https://api.crewship.dev';
+  /** Crewship runs: `GET /v1/runs/{id}/events`. */
+  readonly runs: Runs;
+  /** The base URL every path is joined to, without a trailing slash. */
+  readonly baseUrl: string;
+
+  /**
+   * @param options - see {@link PlatformClientOptions}. @defaultValue `baseUrl` {@link Crewship.baseUrl}
+   * @throws TypeError when `baseUrl` is not an absolute http(s) URL, or an `apiKey` is given in a
+   *   browser page without `dangerouslyAllowBrowser`.
+   */
+  constructor(options: PlatformClientOptions = {}) {
+    const transport = platformTransport(options, Crewship.baseUrl);
+    this.baseUrl = transport.baseUrl;
+    this.runs = new Runs(transport);
+  }
+}
+
+/**
+ * A FlowMaestro client: only {@link Executions}, `GET /v1/executions/{id}/events` with `X-API-Key`.
+ *
+ * @example
+ * ```ts
+ * import { FlowMaestro } from 'runstream';
+ *
+ * const flow = new FlowMaestro({ apiKey: process.env.FLOWMAESTRO_API_KEY });
+ * for await (const event of flow.executions.streamIterator('exec_xyz789')) console.log(event.type);
+ * ```
+ */
+export class FlowMaestro {
+  /** FlowMaestro's public API, as its curl example calls it (add `/api` if your server needs it). */
+  static readonly baseUrl = 'https://api.flowmaestro.ai';
+  /** FlowMaestro executions: `GET {baseUrl}/v1/executions/{id}/events`. */
+  readonly executions: Executions;
+  /** The base URL every path is joined to, without a trailing slash. */
+  readonly baseUrl: string;
+
+  /**
+   * @param options - see {@link PlatformClientOptions}. @defaultValue `baseUrl` {@link FlowMaestro.baseUrl}
+   * @throws TypeError as {@link Crewship}'s constructor.
+   */
+  constructor(options: PlatformClientOptions = {}) {
+    const transport = platformTransport(options, FlowMaestro.baseUrl);
+    this.baseUrl = transport.baseUrl;
+    this.executions = new Executions(transport);
+  }
+}
+
+/**
+ * A PraisonAI client: only {@link Jobs}, the async jobs API under `/api/v1/runs`.
+ *
+ * @example
+ * ```ts
+ * import { PraisonAI } from 'runstream';
+ *
+ * const praison = new PraisonAI(); // http://127.0.0.1:8005, PraisonAI's local server
+ * const output = await praison.jobs.run<string>({ prompt: 'Analyze quarterly sales data' });
+ * ```
+ */
+export class PraisonAI {
+  /** PraisonAI's local API server, as its "Stream Run API" page calls it (`API_URL`). */
+  static readonly baseUrl = 'http://127.0.0.1:8005';
+  /** PraisonAI async jobs: `/api/v1/runs…`. */
+  readonly jobs: Jobs;
+  /** The base URL every path is joined to, without a trailing slash. */
+  readonly baseUrl: string;
+
+  /**
+   * @param options - see {@link PlatformClientOptions}. @defaultValue `baseUrl` {@link PraisonAI.baseUrl}
+   * @throws TypeError as {@link Crewship}'s constructor.
+   */
+  constructor(options: PlatformClientOptions = {}) {
+    const transport = platformTransport(options, PraisonAI.baseUrl);
+    this.baseUrl = transport.baseUrl;
+    this.jobs = new Jobs(transport);
+  }
+}
+
+/**
+ * A skills engine client: only {@link Skills}, `POST /v1/skills/{id}/execute/stream` with `x-api-key`.
+ *
+ * @example
+ * ```ts
+ * import { SkillsEngine } from 'runstream';
+ *
+ * const engine = new SkillsEngine({ apiKey: process.env.SKILLS_API_KEY }); // http://localhost:8080
+ * const result = await engine.skills.execute('my.skill', { inputs: { text: 'Hello world' } });
+ * ```
+ */
+export class SkillsEngine {
+  /** The engine's local address, as its "Streaming SSE" page calls it. */
+  static readonly baseUrl = 'http://localhost:8080';
+  /** The skills engine: `POST /v1/skills/{id}/execute/stream`. */
+  readonly skills: Skills;
+  /** The base URL every path is joined to, without a trailing slash. */
+  readonly baseUrl: string;
+
+  /**
+   * @param options - see {@link PlatformClientOptions}. @defaultValue `baseUrl` {@link SkillsEngine.baseUrl}
+   * @throws TypeError as {@link Crewship}'s constructor.
+   */
+  constructor(options: PlatformClientOptions = {}) {
+    const transport = platformTransport(options, SkillsEngine.baseUrl);
+    this.baseUrl = transport.baseUrl;
+    this.skills = new Skills(transport);
+  }
+}
+
+/**
+ * A stax runner client: only {@link Runner}, the event bus `GET /api/events`.
+ *
+ * @example
+ * ```ts
+ * import { Stax } from 'runstream';
+ *
+ * const stax = new Stax(); // http://localhost:4800, the runner's default
+ * for await (const event of stax.runner.follow('a1b2c3d4')) console.log(event.type);
+ * ```
+ */
+export class Stax {
+  /** The runner's local address, as its "SSE Events" page calls it. */
+  static readonly baseUrl = 'http://localhost:4800';
+  /** The stax runner's event bus: `GET /api/events`. */
+  readonly runner: Runner;
+  /** The base URL every path is joined to, without a trailing slash. */
+  readonly baseUrl: string;
+
+  /**
+   * @param options - see {@link PlatformClientOptions}. @defaultValue `baseUrl` {@link Stax.baseUrl}
+   * @throws TypeError as {@link Crewship}'s constructor.
+   */
+  constructor(options: PlatformClientOptions = {}) {
+    const transport = platformTransport(options, Stax.baseUrl);
+    this.baseUrl = transport.baseUrl;
     this.runner = new Runner(transport);
   }
 }

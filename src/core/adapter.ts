@@ -12,18 +12,18 @@ export interface PlatformSpec {
   /** Every event name the platform documents (and the observed variants). */
   known: readonly string[];
   /** Events after which the platform sends nothing more. */
-  terminal?: readonly string[];
+  terminal?: readonly string[] | undefined;
   /** Named events that only keep the connection alive; never delivered. */
-  keepalive?: readonly string[];
+  keepalive?: readonly string[] | undefined;
   /**
    * Unnamed (`message`) events whose JSON data is an object with this string key are envelopes:
    * the key names the event and the first of `dataKeys` present holds its data.
    */
-  envelope?: { typeKey: string; dataKeys: readonly string[] };
+  envelope?: { typeKey: string; dataKeys: readonly string[] } | undefined;
   /** A `data:` value that ends the stream without being an event, e.g. `[DONE]`. */
-  endMarker?: string;
+  endMarker?: string | undefined;
   /** For events that report a failure inside the stream: the failure. */
-  errorOf?: StreamAdapter['errorOf'];
+  errorOf?: StreamAdapter['errorOf'] | undefined;
 }
 
 /** The adapter for `spec`. @internal */

@@ -290,7 +290,7 @@ export class StreamError extends SDKError {
     code: StreamErrorCode,
     message: string,
     init: {
-      cause?: unknown;
+      cause?: unknown | undefined;
       lastEventId?: string | undefined;
       event?: string | undefined;
       data?: string | undefined;

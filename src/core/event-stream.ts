@@ -70,9 +70,9 @@ export type ReadyState = 'connecting' | 'open' | 'closed';
 /** Options of {@link EventStream.addEventListener}. */
 export interface ListenerOptions {
   /** Remove the listener after its first call. @defaultValue false */
-  once?: boolean;
+  once?: boolean | undefined;
   /** Remove the listener when this signal aborts. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -89,11 +89,21 @@ export interface StreamAdapter {
    */
   toEvent(message: EventSourceMessage, lastEventId: string): StreamEvent | null | undefined;
   /** True for the platform's terminal events: the stream closes after delivering one. */
-  isTerminal?: (event: StreamEvent) => boolean;
+  isTerminal?: ((event: StreamEvent) => boolean) | undefined;
   /** For events that report a failure inside a 200 stream: the failure, raised after delivery. */
-  errorOf?: (event: StreamEvent) => { message: string; traceId?: string | undefined } | undefined;
+  errorOf?: ((event: StreamEvent) => EventFailure | undefined) | undefined;
   /** Event names the iterator yields; others reach listeners registered for their name only. */
-  known?: ReadonlySet<string>;
+  known?: ReadonlySet<string> | undefined;
+}
+
+/** A failure a platform reported inside its stream; see `StreamError`'s fields. @internal */
+export interface EventFailure {
+  message: string;
+  traceId?: string | undefined;
+  /** The platform's status word, when it sent one. */
+  status?: string | undefined;
+  /** @defaultValue `'failed'` */
+  outcome?: 'failed' | 'cancelled' | undefined;
 }
 
 /** Everything one stream needs, resolved. @internal */
@@ -118,7 +128,7 @@ export interface StreamConfig {
   /** How many recent event ids to remember for de-duplication; 0 disables. */
   dedupe: number;
   /** What to tell the user when a resumable stream ends before its terminal event. */
-  resumeHint?: string;
+  resumeHint?: string | undefined;
 }
 
 type AnyListener = (event: StreamEvent) => void;
@@ -389,7 +399,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   }
 
   /** A `StreamError` about the current request: its method, redacted URL and last event ID. */
-  #fail(code: StreamErrorCode, text: string, fields?: { cause?: unknown; event?: string; data?: string; traceId?: string | undefined }): StreamError {
+  #fail(code: StreamErrorCode, text: string, fields?: ConstructorParameters<typeof StreamError>[2]): StreamError {
     const { method, url } = this.#request;
     return new StreamError(code, `${method} ${redactUrl(url)}: ${text}`, { lastEventId: this.#lastEventId, url, ...fields });
   }
@@ -435,6 +445,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
           event: event.type,
           data: event.raw,
           traceId: failure.traceId,
+          status: failure.status,
+          outcome: failure.outcome ?? 'failed',
         }),
       );
     }
@@ -641,7 +653,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     try {
       let response: Response;
       try {
-        const init: RequestInit & { duplex?: 'half' } = { method, headers, body, signal: connection.signal };
+        const init: RequestInit & { duplex?: 'half' } = { method, headers, body: body ?? null, signal: connection.signal };
         if (body instanceof ReadableStream) init.duplex = 'half';
         response = await config.fetch(url, init);
       } catch (error) {

@@ -21,24 +21,24 @@ export interface ReconnectOptions {
    * Base delay before reconnecting, in milliseconds, until the server sends `retry:`.
    * @defaultValue 1000
    */
-  initialDelay?: number;
+  initialDelay?: number | undefined;
   /**
    * Upper bound of the backoff delay, in milliseconds. A server `retry:` above it is still
    * honoured as sent.
    * @defaultValue 30000
    */
-  maxDelay?: number;
+  maxDelay?: number | undefined;
   /**
    * Growth of the delay per consecutive failed attempt.
    * @defaultValue 2
    */
-  factor?: number;
+  factor?: number | undefined;
   /**
    * Largest share of a backoff delay (0 to 1) removed at random, so that many clients dropped
    * at once do not reconnect in step. Not applied to the first attempt.
    * @defaultValue 0.2
    */
-  jitter?: number;
+  jitter?: number | undefined;
   /**
    * How many consecutive attempts that deliver no new event are made before the stream fails
    * with a `StreamError` of code `'retries-exhausted'`. `Infinity` retries for ever, as
@@ -63,16 +63,16 @@ export interface ReconnectOptions {
    * a test clock.
    * @defaultValue a `setTimeout`-based wait
    */
-  sleep?: (delay: number, signal: AbortSignal) => Promise<void>;
+  sleep?: ((delay: number, signal: AbortSignal) => Promise<void>) | undefined;
   /**
    * Supplies randomness for the jitter, a number in [0, 1).
    * @defaultValue `Math.random`
    */
-  random?: () => number;
+  random?: (() => number) | undefined;
 }
 
 /** Reconnect options with every field filled. @internal */
-export type ResolvedReconnect = Required<ReconnectOptions>;
+export type ResolvedReconnect = { [Key in keyof ReconnectOptions]-?: NonNullable<ReconnectOptions[Key]> };
 
 /** What a resume URL function receives. */
 export interface ResumeContext {
@@ -192,13 +192,17 @@ export function resolveReconnect(options: ReconnectOptions | boolean | undefined
   return { ...DEFAULTS.reconnect, ...stripUndefined(options) };
 }
 
+/** `T` with `undefined` taken out of every property's type. @internal */
+export type Defined<T> = { [Key in keyof T]?: Exclude<T[Key], undefined> };
+
 /** `value` without its `undefined` properties, so spreading it keeps earlier defaults. @internal */
-export function stripUndefined<T extends object>(value: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const key of Object.keys(value) as (keyof T)[]) {
-    if (value[key] !== undefined) out[key] = value[key];
+export function stripUndefined<T extends object>(value: T): Defined<T> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const field = (value as Record<string, unknown>)[key];
+    if (field !== undefined) out[key] = field;
   }
-  return out;
+  return out as Defined<T>;
 }
 
 /**
@@ -223,15 +227,15 @@ export interface ClientOptions {
    * The platform API key, sent as {@link ClientOptions.auth} says. Never appears in errors,
    * `toString()` or `JSON.stringify(client)`.
    */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /**
    * How the key is sent to every resource. By default each resource uses its platform's
    * documented scheme: `runs` Bearer, `executions` and `skills` `X-API-Key`, `jobs` and
    * `runner` none (the key is not sent to them unless you set `auth`).
    */
-  auth?: AuthScheme;
+  auth?: AuthScheme | undefined;
   /** Headers added to every request. */
-  headers?: HeadersLike;
+  headers?: HeadersLike | undefined;
   /**
    * Allow an `apiKey` in a browser page. Off by default because a key in a page is readable by
    * anyone who can open it (devtools, extensions, an XSS) and can then be replayed against the
@@ -240,24 +244,24 @@ export interface ClientOptions {
    * your server and stream to the page from there.
    * @defaultValue false
    */
-  dangerouslyAllowBrowser?: boolean;
+  dangerouslyAllowBrowser?: boolean | undefined;
   /** The fetch to use. @defaultValue `globalThis.fetch` */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /**
    * Deadline of each JSON call (create, retrieve, result, execute), in milliseconds; a call
    * past it fails with `TimeoutError`. Streams have no total deadline.
    * @defaultValue 60000
    */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Default reconnection of GET streams; see {@link ReconnectOptions}. @defaultValue true */
-  reconnect?: boolean | ReconnectOptions;
+  reconnect?: boolean | ReconnectOptions | undefined;
   /** Default largest event, in characters. @defaultValue 16 Mi */
-  maxEventSize?: number;
+  maxEventSize?: number | undefined;
   /**
    * Idle timeout of every stream of this client, in milliseconds (0 disables); see
    * `StreamOptions.idleTimeout`. @defaultValue per platform, {@link DEFAULTS}`.idleTimeout`
    */
-  idleTimeout?: number;
+  idleTimeout?: number | undefined;
 }
 
 /**
@@ -265,9 +269,9 @@ export interface ClientOptions {
  */
 export interface RequestOptions {
   /** Aborting it rejects the call with the runtime's `AbortError`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Deadline of this call in milliseconds. @defaultValue the client's `timeout` */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Extra headers for this call. */
-  headers?: HeadersLike;
+  headers?: HeadersLike | undefined;
 }

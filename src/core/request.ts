@@ -18,8 +18,8 @@ export interface RequestSpec {
   method: 'GET' | 'POST' | 'DELETE';
   /** Path below the base URL, starting with `/`; path parameters already encoded. */
   path: string;
-  query?: Query;
-  body?: Record<string, unknown>;
+  query?: Query | undefined;
+  body?: Record<string, unknown> | undefined;
   /** The platform's documented auth scheme, used unless the client sets `auth`. */
   auth: AuthScheme;
 }
@@ -141,7 +141,7 @@ export class Transport {
     try {
       let response: Response;
       try {
-        response = await this.#fetch(url, { method, headers, body, signal: controller.signal });
+        response = await this.#fetch(url, { method, headers, body: body ?? null, signal: controller.signal });
       } catch (error) {
         if (timedOut || options.signal?.aborted) throw deadline(error);
         throw new ConnectionError({

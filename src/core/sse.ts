@@ -13,50 +13,50 @@ import {
   type StreamConfig,
   type StreamEvent,
 } from './event-stream.js';
-import { DEFAULTS, resolveReconnect, stripUndefined, type BodyLike, type HeadersLike, type OpenInfo, type ReconnectInfo, type ReconnectOptions, type ResumeMode } from './options.js';
+import { DEFAULTS, resolveReconnect, stripUndefined, type BodyLike, type Defined, type HeadersLike, type OpenInfo, type ReconnectInfo, type ReconnectOptions, type ResumeMode } from './options.js';
 
 /**
  * Options every event stream takes, from `connect()` or a resource method.
  */
 export interface StreamOptions {
   /** Extra request headers. `Accept: text/event-stream` is sent unless you set `Accept`. */
-  headers?: HeadersLike;
+  headers?: HeadersLike | undefined;
   /** Aborting it closes the stream quietly (no error), whatever stage it is in. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Sent as the `Last-Event-ID` header on the first request, to resume after an event you
    * already have (e.g. one stored from {@link EventStream.lastEventId}).
    * @defaultValue none
    */
-  lastEventId?: string;
+  lastEventId?: string | undefined;
   /**
    * Reconnection of GET streams: `false` turns it off, `true` or an object of
    * {@link ReconnectOptions} turns it on. POST streams never resend their body.
    * @defaultValue true (with {@link DEFAULTS}`.reconnect`)
    */
-  reconnect?: boolean | ReconnectOptions;
+  reconnect?: boolean | ReconnectOptions | undefined;
   /**
    * Largest event, in characters, that the stream buffers (the parser's `maxBufferSize`: a
    * partial line plus the event's data so far). Beyond it the stream fails with a
    * `StreamError` of code `'max-buffer-size'`.
    * @defaultValue 16 Mi characters ({@link DEFAULTS}`.maxEventSize`)
    */
-  maxEventSize?: number;
+  maxEventSize?: number | undefined;
   /**
    * Called with a `StreamError` of code `'invalid-data'` (raw text in `error.data`) when an
    * event's data cannot be decoded; the stream then goes on with the next event. Throw from it
    * to end the stream with that error instead. Without it, such an event ends the stream with
    * the error (after every earlier event was delivered).
    */
-  onInvalidData?: (error: StreamError) => void;
+  onInvalidData?: ((error: StreamError) => void) | undefined;
   /** Called before each reconnect wait with the attempt, the delay in ms, the cause and the id. */
-  onReconnect?: (info: ReconnectInfo) => void;
+  onReconnect?: ((info: ReconnectInfo) => void) | undefined;
   /**
    * Called each time a connection opens (first connect and every reconnect), once the response
    * is accepted as `text/event-stream` and before its first event: the moment to start work
    * that the stream must not miss.
    */
-  onOpen?: (info: OpenInfo) => void;
+  onOpen?: ((info: OpenInfo) => void) | undefined;
   /**
    * Silence, in milliseconds, after which the connection counts as dropped: any bytes reset
    * it (events, comments, keepalive events), a consumer that is still busy with earlier events
@@ -64,7 +64,7 @@ export interface StreamOptions {
    * limit on the stream's total length.
    * @defaultValue per platform, see {@link DEFAULTS}`.idleTimeout` (`connect()`: 0)
    */
-  idleTimeout?: number;
+  idleTimeout?: number | undefined;
   /**
    * How a stream whose request has a body continues after a drop: `'resend'` or
    * `{ url }` (a GET with `Last-Event-ID`); see {@link ResumeMode}. Without it a POST stream is
@@ -72,34 +72,34 @@ export interface StreamOptions {
    * the server said it did not take the request).
    * @defaultValue `'none'`
    */
-  resume?: ResumeMode;
+  resume?: ResumeMode | undefined;
   /**
    * Drop events whose `id:` was already delivered, for servers that replay after a reconnect:
    * `true` remembers the last {@link DEFAULTS}`.dedupeWindow` ids, a number sets how many.
    * Events without their own `id:` field are never dropped.
    * @defaultValue false
    */
-  dedupe?: boolean | number;
+  dedupe?: boolean | number | undefined;
 }
 
 /** Options of {@link connect}. */
 export interface ConnectOptions extends StreamOptions {
   /** HTTP method. @defaultValue `'GET'` */
-  method?: string;
+  method?: string | undefined;
   /**
    * Request body. A plain object or array is sent as JSON with `Content-Type:
    * application/json`; any other `BodyInit` (string, `FormData`, `Blob`, …) as is. A POST stream
    * is never sent twice: when it drops, the stream fails with the error and its `lastEventId`.
    */
-  body?: BodyLike | Record<string, unknown> | readonly unknown[] | null;
+  body?: BodyLike | Record<string, unknown> | readonly unknown[] | null | undefined;
   /** The fetch to use, e.g. one with a proxy agent. @defaultValue `globalThis.fetch` */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /**
    * Decode each event's `data` as JSON (`event.data` is then the parsed value; `event.raw`
    * keeps the text). Invalid JSON is handled as {@link StreamOptions.onInvalidData} says.
    * @defaultValue false
    */
-  json?: boolean;
+  json?: boolean | undefined;
   /**
    * Decode each event's `data` with this function instead (it receives the text and the event
    * name); what it throws is treated like invalid JSON. Takes precedence over `json`.
@@ -198,7 +198,7 @@ export function streamConfig(
     resume: 'none',
     lastEventId: '',
     // Callbacks, signal, and the options above when given.
-    ...(stripUndefined(options) as StreamOptions),
+    ...(stripUndefined(options) as Defined<StreamOptions>),
     url: streamUrl(url),
     method: method.toUpperCase(),
     headers,

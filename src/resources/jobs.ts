@@ -46,22 +46,22 @@ export interface JobCreateParams {
   /** The task for the agent. */
   prompt: string;
   /** Agent configuration file. */
-  agent_file?: string;
+  agent_file?: string | undefined;
   /** `praisonai`, `crewai`, `autogen`. */
-  framework?: string;
+  framework?: string | undefined;
   /** Execution limit, in seconds (PraisonAI's unit). */
-  timeout?: number;
+  timeout?: number | undefined;
   /** URL the server POSTs the result to when the job completes. */
-  webhook_url?: string;
+  webhook_url?: string | undefined;
   /** Groups related jobs. */
-  session_id?: string;
+  session_id?: string | undefined;
   [key: string]: unknown;
 }
 
 /** Options of {@link Jobs.create}. */
 export interface JobCreateOptions extends RequestOptions {
   /** Sent as `Idempotency-Key`: a retried submission with the same key returns the same job. */
-  idempotencyKey?: string;
+  idempotencyKey?: string | undefined;
 }
 
 /** Response of `POST /api/v1/runs` (202 Accepted). */
@@ -69,9 +69,9 @@ export interface Job {
   job_id: string;
   status: JobStatus;
   /** ISO 8601. */
-  created_at?: string;
-  poll_url?: string;
-  stream_url?: string;
+  created_at?: string | undefined;
+  poll_url?: string | undefined;
+  stream_url?: string | undefined;
   [key: string]: unknown;
 }
 
@@ -80,16 +80,21 @@ export interface JobState {
   job_id: string;
   status: JobStatus;
   /** Suggested wait before polling again, in seconds (PraisonAI's unit); `null` once finished. */
-  retry_after?: number | null;
+  retry_after?: number | null | undefined;
   [key: string]: unknown;
 }
 
-/** Response of `GET /api/v1/runs/{id}/result`. */
-export interface JobResult {
+/**
+ * Response of `GET /api/v1/runs/{id}/result`.
+ *
+ * @typeParam Result - the type of the agent's output, as your agent produces it (runstream does
+ *   not check it).
+ */
+export interface JobResult<Result = unknown> {
   job_id: string;
   status: JobStatus;
   /** The agent's output. */
-  result: unknown;
+  result: Result;
   [key: string]: unknown;
 }
 
@@ -103,9 +108,9 @@ export interface JobRunOptions extends JobCreateOptions {
    * Called with each stream event (progress, logs) while the job runs. The event is the
    * iterator's union: narrowing on `event.type` narrows `event.data`.
    */
-  onEvent?: (event: EventOf<JobEventMap>) => void;
+  onEvent?: ((event: EventOf<JobEventMap>) => void) | undefined;
   /** Stream options (reconnection, limits) for the progress stream; its `headers` add to `headers`. */
-  stream?: Omit<StreamOptions, 'signal'>;
+  stream?: Omit<StreamOptions, 'signal'> | undefined;
 }
 
 const adapter = /* @__PURE__ */ platformAdapter({
@@ -114,7 +119,7 @@ const adapter = /* @__PURE__ */ platformAdapter({
   keepalive: ['heartbeat'],
   envelope: { typeKey: 'event', dataKeys: ['data'] },
   endMarker: '[DONE]',
-  errorOf: (event) => (event.type === 'error' ? { message: errorMessage(event.data, 'job failed') } : undefined),
+  errorOf: (event) => (event.type === 'error' ? { message: errorMessage(event.data, 'job failed'), status: 'failed' } : undefined),
 });
 
 /** PraisonAI async jobs. Reach it as `client.jobs`. Auth: none by default. */
@@ -157,11 +162,13 @@ export class Jobs {
   /**
    * A finished job's result: `GET /api/v1/runs/{jobId}/result`.
    *
+   * @typeParam Result - the type of `result` (the agent's output), e.g.
+   *   `jobs.result<{ summary: string }>(id)`; not checked at run time.
    * @throws HTTPError 404 when the job does not exist, or the server's status when it has no
    *   result yet; TimeoutError; ConnectionError.
    */
-  result(jobId: string, options?: RequestOptions): Promise<JobResult> {
-    return this.#transport.json<JobResult>(
+  result<Result = unknown>(jobId: string, options?: RequestOptions): Promise<JobResult<Result>> {
+    return this.#transport.json<JobResult<Result>>(
       { method: 'GET', path: `/api/v1/runs/${segment(jobId)}/result`, auth: 'none' },
       options,
     );
@@ -217,11 +224,14 @@ export class Jobs {
    * });
    * ```
    *
+   * @typeParam Result - the type of the agent's output, e.g. `jobs.run<{ summary: string }>(…)`;
+   *   not checked at run time.
    * @returns the `result` field of `GET /api/v1/runs/{id}/result`.
-   * @throws StreamError `'server-error-event'` when the job ends failed or cancelled (message
-   *   names the status); HTTPError, TimeoutError, ConnectionError from the calls.
+   * @throws StreamError `'server-error-event'` when the job ends failed or cancelled: `outcome`
+   *   is `'failed'` or `'cancelled'` and `status` the job's status (branch on those, not on the
+   *   message); HTTPError, TimeoutError, ConnectionError from the calls.
    */
-  async run(params: JobCreateParams, options: JobRunOptions = {}): Promise<unknown> {
+  async run<Result = unknown>(params: JobCreateParams, options: JobRunOptions = {}): Promise<Result> {
     const { onEvent, stream: streamOptions, ...createOptions } = options;
     // Every request of the run carries the caller's headers (a proxy's auth, a tenant), not
     // only the create call.
@@ -253,10 +263,12 @@ export class Jobs {
         throw new StreamError('server-error-event', `job ${job.job_id} finished with status "${state}"`, {
           event: 'complete',
           lastEventId: events.lastEventId,
+          status: state,
+          outcome: state === 'cancelled' ? 'cancelled' : 'failed',
         });
       }
     }
-    const result = await this.result(job.job_id, call);
+    const result = await this.result<Result>(job.job_id, call);
     return result.result;
   }
 }

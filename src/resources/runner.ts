@@ -12,25 +12,25 @@ import type { StreamOptions } from '../core/sse.js';
 /** A stax run, as far as the runner's "SSE Events" page shows it. */
 export interface StaxRun {
   /** Present on `run.started`; the sample `run.completed` omits it (use the event's `runId`). */
-  id?: string;
-  status?: string;
-  conclusion?: string;
-  jobs?: unknown[];
+  id?: string | undefined;
+  status?: string | undefined;
+  conclusion?: string | undefined;
+  jobs?: unknown[] | undefined;
   [key: string]: unknown;
 }
 
 /** A stax job. */
 export interface StaxJob {
-  name?: string;
-  conclusion?: string;
-  steps?: unknown[];
+  name?: string | undefined;
+  conclusion?: string | undefined;
+  steps?: unknown[] | undefined;
   [key: string]: unknown;
 }
 
 /** A stax step. */
 export interface StaxStep {
-  name?: string;
-  conclusion?: string;
+  name?: string | undefined;
+  conclusion?: string | undefined;
   [key: string]: unknown;
 }
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { platformAdapter } from '../core/adapter.js';
+import { platformAdapter, type PlatformSpec } from '../core/adapter.js';
 import { errorMessage } from '../core/errors.js';
 import type { EventStream } from '../core/event-stream.js';
 import { DEFAULTS } from '../core/options.js';
@@ -52,14 +52,30 @@ export interface RunEventMap {
 /** A Crewship event name. */
 export type RunEventType = keyof RunEventMap;
 
-/** Options of {@link Runs.stream}. */
-export interface RunStreamOptions extends StreamOptions {
+/** The documented events after which a run sends nothing more; a `types` filter always has them. */
+export type RunTerminalType = 'run.completed' | 'run.failed' | 'run.canceled';
+
+/**
+ * The events of a run stream filtered to `Types`: all of {@link RunEventMap} without a filter,
+ * else the requested types and the terminal ones.
+ */
+export type RunEventsOf<Types extends RunEventType> = [RunEventType] extends [Types] ? RunEventMap : Pick<RunEventMap, Types | RunTerminalType>;
+
+/**
+ * Options of {@link Runs.stream}.
+ *
+ * @typeParam Types - the event names of `types`, inferred from it: the stream's events narrow
+ *   to them and {@link RunTerminalType}.
+ */
+export interface RunStreamOptions<Types extends RunEventType = RunEventType> extends StreamOptions {
   /**
    * Only these event types (sent as `?types=a,b`; Crewship "Filtering Events"). The terminal
    * events `run.completed`, `run.failed` and `run.canceled` are always added to the filter:
-   * without them a filtered stream could never end and would reconnect for ever.
+   * without them a filtered stream could never end and would reconnect for ever. The iterator
+   * yields these types and the terminal ones only, and the event union narrows to them.
+   * @defaultValue every type
    */
-  types?: readonly RunEventType[];
+  types?: readonly Types[] | undefined;
 }
 
 const RUN_EVENTS: readonly RunEventType[] = [
@@ -70,19 +86,20 @@ const RUN_EVENTS: readonly RunEventType[] = [
 ];
 
 /** The documented events after which a run sends nothing more. */
-const RUN_TERMINAL: readonly RunEventType[] = ['run.completed', 'run.failed', 'run.canceled'];
+const RUN_TERMINAL: readonly RunTerminalType[] = ['run.completed', 'run.failed', 'run.canceled'];
 
 /**
  * Crewship sends named events (`event: run.started`), and its API reference also unnamed
  * envelopes `data: {"type": …, "data": …}` (or `"payload"`), plus `heartbeat` keepalives.
  */
-const adapter = /* @__PURE__ */ platformAdapter({
+const SPEC: PlatformSpec = {
   known: RUN_EVENTS,
   terminal: ['run.completed', 'run.failed', 'run.canceled', 'complete', 'timeout'],
   keepalive: ['heartbeat'],
   envelope: { typeKey: 'type', dataKeys: ['data', 'payload'] },
   errorOf: (event) => (event.type === 'error' ? { message: errorMessage(event.data, 'error event') } : undefined),
-});
+};
+const adapter = /* @__PURE__ */ platformAdapter(SPEC);
 
 /** Crewship run events. Reach it as `client.runs`. */
 export class Runs {
@@ -110,21 +127,29 @@ export class Runs {
    * ```
    *
    * @param runId - the run id, e.g. `'run_abc123'`.
+   * @typeParam Types - inferred from `options.types`: `runs.stream(id, { types: ['agent.started'] })`
+   *   is an `EventStream` of `agent.started` and the three terminal events.
    * @param options - `types` filter, `lastEventId` to resume, and the stream options.
    * @throws TypeError synchronously when `runId` is empty. The stream fails with `HTTPError`
    *   (401, 404, …), `StreamError`, or `ConnectionError`; see `connect`.
    */
-  stream(runId: string, options: RunStreamOptions = {}): EventStream<RunEventMap> {
+  stream<Types extends RunEventType = RunEventType>(
+    runId: string,
+    options: RunStreamOptions<Types> = {},
+  ): EventStream<RunEventsOf<Types>> {
     const { types, ...rest } = options;
-    return this.#transport.stream<RunEventMap>(
+    const filter = types?.length ? [...new Set<RunEventType>([...types, ...RUN_TERMINAL])] : undefined;
+    return this.#transport.stream<RunEventsOf<Types>>(
       {
         method: 'GET',
         path: `/v1/runs/${segment(runId)}/events`,
-        query: { types: types?.length ? [...new Set([...types, ...RUN_TERMINAL])].join(',') : undefined },
+        query: { types: filter?.join(',') },
         auth: 'bearer',
         idleTimeout: DEFAULTS.idleTimeout.runs,
       },
-      adapter,
+      // A filtered stream yields what was asked for: the fallback events still end it (or fail
+      // it, for `error`), but the iterator's union holds only the requested and terminal types.
+      filter ? platformAdapter({ ...SPEC, known: filter }) : adapter,
       rest,
     );
   }

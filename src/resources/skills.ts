@@ -5,7 +5,7 @@
  */
 import { platformAdapter } from '../core/adapter.js';
 import { errorMessage, StreamError } from '../core/errors.js';
-import type { EventStream } from '../core/event-stream.js';
+import type { EventFailure, EventStream } from '../core/event-stream.js';
 import { DEFAULTS, type RequestOptions } from '../core/options.js';
 import type { Transport } from '../core/request.js';
 import { segment } from '../core/request.js';
@@ -25,7 +25,7 @@ export interface SkillEngineEvent<Type extends string, Data = unknown> {
   /** ISO 8601. */
   timestamp: string;
   /** The step, for step events. */
-  step_id?: string | null;
+  step_id?: string | null | undefined;
   /** Correlates every event and the result of one execution. */
   trace_id: string;
   data: Data;
@@ -33,8 +33,8 @@ export interface SkillEngineEvent<Type extends string, Data = unknown> {
 
 /** The error a failed execution reports in its result. */
 export interface SkillError {
-  code?: string;
-  message?: string;
+  code?: string | undefined;
+  message?: string | undefined;
   [key: string]: unknown;
 }
 
@@ -43,10 +43,10 @@ export interface SkillResult {
   skill_id: string;
   /** e.g. `'completed'`, `'failed'`. */
   status: string;
-  outputs?: Record<string, unknown>;
-  trace_id?: string;
+  outputs?: Record<string, unknown> | undefined;
+  trace_id?: string | undefined;
   /** Present when the execution failed. */
-  error?: SkillError | string;
+  error?: SkillError | string | undefined;
   [key: string]: unknown;
 }
 
@@ -81,10 +81,15 @@ export interface SkillExecuteParams {
 }
 
 /** A result is a failure when it carries `error`, or says `status: 'failed'` without one. */
-function failureOf(result: SkillResult): { message: string; traceId: string | undefined } | undefined {
+function failureOf(result: SkillResult): EventFailure | undefined {
   const hasError = result.error !== undefined && result.error !== null;
   if (!hasError && result.status !== 'failed') return undefined;
-  return { message: errorMessage(result, `the skill ended with status "${result.status}"`), traceId: result.trace_id };
+  return {
+    message: errorMessage(result, `the skill ended with status "${result.status}"`),
+    traceId: result.trace_id,
+    status: result.status,
+    outcome: 'failed',
+  };
 }
 
 const adapter = /* @__PURE__ */ platformAdapter({
@@ -158,6 +163,8 @@ export class Skills {
         event: 'done',
         data: JSON.stringify(result),
         traceId: failure.traceId,
+        status: failure.status,
+        outcome: 'failed',
       });
     }
     return result;

@@ -23,31 +23,31 @@ export interface ReferenceServerOptions {
    * TCP port to listen on; `0` picks a free one (read it from {@link ReferenceServer.port}).
    * @defaultValue 0
    */
-  port?: number;
+  port?: number | undefined;
   /**
    * Interface to listen on. Only loopback addresses are accepted (`127.0.0.1` or any
    * `127.x.y.z`, `::1`, `localhost`): the server has fixed keys and no rate limits.
    * @defaultValue '127.0.0.1'
    */
-  host?: string;
+  host?: string | undefined;
   /**
    * The API key the server accepts: as `Authorization: Bearer <apiKey>` on Crewship routes and
    * `X-API-Key: <apiKey>` on FlowMaestro and skills routes. PraisonAI and stax routes need none.
    * @defaultValue 'test-key'
    */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /**
    * Wait between two scripted events of a stream or a run, in milliseconds. Comments follow the
    * event before them at once.
    * @defaultValue 5
    */
-  eventDelay?: number;
+  eventDelay?: number | undefined;
   /**
    * Interval of periodic keepalives, in milliseconds: stax `event: ping`, FlowMaestro
    * `: keepalive` and PraisonAI `: ping` comments. Tests pass small values to see them.
    * @defaultValue 30000
    */
-  keepaliveInterval?: number;
+  keepaliveInterval?: number | undefined;
 }
 
 /** One request the server received, as {@link ReferenceServer.requests} logs it. */
@@ -78,7 +78,7 @@ export interface DropOptions {
    * its middle byte). Without it, the socket is destroyed between two events.
    * @defaultValue false
    */
-  midEvent?: boolean;
+  midEvent?: boolean | undefined;
 }
 
 /**

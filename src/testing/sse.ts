@@ -14,15 +14,15 @@ import type { ServerResponse } from 'node:http';
  */
 export interface SseEntry {
   /** The `event:` field; left out for unnamed (`message`) events. */
-  event?: string;
+  event?: string | undefined;
   /** The `id:` field; left out when the platform sends no ids. */
-  id?: string;
+  id?: string | undefined;
   /** The `data:` field: a string is sent as is (one `data:` line per line), anything else as JSON. */
-  data?: unknown;
+  data?: unknown | undefined;
   /** A comment line (`: text`), written before any field of the block. */
-  comment?: string;
+  comment?: string | undefined;
   /** A keepalive (`ping`, `heartbeat`): not counted by `dropNext`. */
-  keepalive?: boolean;
+  keepalive?: boolean | undefined;
 }
 
 /** Line ending of a platform's stream. @internal */
@@ -31,13 +31,13 @@ export type LineEnding = '\n' | '\r\n';
 /** How a platform writes its blocks. @internal */
 export interface WireFormat {
   /** Line ending. @defaultValue `'\n'` */
-  eol?: LineEnding;
+  eol?: LineEnding | undefined;
   /**
    * Write `id:` before `event:` and `data:` (sse-starlette's order) instead of after them (the
    * order Crewship documents).
    * @defaultValue false
    */
-  idFirst?: boolean;
+  idFirst?: boolean | undefined;
 }
 
 /** True when `entry` is an event a client dispatches (it has data), not a bare comment. @internal */

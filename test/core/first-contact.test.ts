@@ -276,3 +276,11 @@ describe('HTTPError messages a person can read', () => {
     expect(String(error.body)).toContain('second line');
   });
 });
+
+describe('the browser API-key guard in a jsdom page', () => {
+  it("names jsdom, as its user agent says, in the guard's error", () => {
+    vi.stubGlobal('window', { document: {} });
+    vi.stubGlobal('navigator', { userAgent: 'Mozilla/5.0 (linux) AppleWebKit/537.36 (KHTML, like Gecko) jsdom/26.1.0' });
+    expect(() => new Transport({ baseUrl: BASE, apiKey: 'sk-test' })).toThrow(/looks like jsdom, a test runner's simulated page/);
+  });
+});

@@ -3,12 +3,12 @@
  * (a field value cannot contain a line break), as Hono's `writeSSE` does.
  */
 export interface Frame {
-  event?: string;
-  id?: string;
+  event?: string | undefined;
+  id?: string | undefined;
   /** Text, or any value to JSON-encode. Multi-line text becomes several `data:` lines. */
   data?: unknown;
-  retry?: number;
-  comment?: string;
+  retry?: number | undefined;
+  comment?: string | undefined;
 }
 
 export type LineEnding = '\n' | '\r\n' | '\r';

@@ -17,7 +17,7 @@ interface RawResponse {
 }
 
 /** One request over a fresh connection with node:http, reading the whole body (bounded in time). */
-function raw(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+function raw(url: string, init: { method?: string | undefined; headers?: Record<string, string> | undefined; body?: string | undefined } = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: init.method ?? 'GET', headers: init.headers, agent: false, timeout: 5_000 }, (res) => {
       const chunks: Buffer[] = [];

@@ -10,9 +10,9 @@ import type { SseEntry } from '../sse.js';
 interface ScriptEvent {
   event: string;
   data: Record<string, unknown>;
-  wire?: 'named' | 'envelope';
-  noId?: boolean;
-  keepalive?: boolean;
+  wire?: 'named' | 'envelope' | undefined;
+  noId?: boolean | undefined;
+  keepalive?: boolean | undefined;
 }
 
 interface RunScript {

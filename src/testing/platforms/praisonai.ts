@@ -21,11 +21,11 @@ type Form = 'documented' | 'named';
 interface Step {
   entry: SseEntry;
   /** The job's status once this step has happened. */
-  status?: JobStatus;
+  status?: JobStatus | undefined;
   /** The job's progress, in percent, once this step has happened. */
-  progress?: number;
+  progress?: number | undefined;
   /** The step that ends the job; a stream that wrote it has "reached its end". */
-  terminal?: boolean;
+  terminal?: boolean | undefined;
 }
 
 interface Job {
