@@ -5,9 +5,11 @@
  * that nothing in this entry imports a `node:` module.
  *
  * @packageDocumentation
+ * @module runstream
  */
 
-export { Runstream } from './client.js';
+export { Crewship, FlowMaestro, PraisonAI, Runstream, SkillsEngine, Stax } from './client.js';
+export type { PlatformClientOptions } from './client.js';
 export { connect } from './core/sse.js';
 export type { ConnectOptions, StreamOptions } from './core/sse.js';
 export { EventStream } from './core/event-stream.js';
@@ -30,7 +32,7 @@ export type { StreamErrorCode } from './core/errors.js';
 /** The raw parsed SSE message, as eventsource-parser reports it. */
 export type { EventSourceMessage } from 'eventsource-parser';
 
-export type { Runs, RunEventMap, RunEventType, RunStreamOptions } from './resources/runs.js';
+export type { Runs, RunEventMap, RunEventType, RunEventsOf, RunStreamOptions, RunTerminalType } from './resources/runs.js';
 export type { Executions, ExecutionEventMap, ExecutionEventType } from './resources/executions.js';
 export type {
   Jobs,
