@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 
 const require = createRequire(import.meta.url);
-const expected = ['ConnectionError', 'EventStream', 'HTTPError', 'Runstream', 'SDKError', 'StreamError', 'TimeoutError', 'connect'];
+const expected = ['ConnectionError', 'Crewship', 'EventStream', 'FlowMaestro', 'HTTPError', 'PraisonAI', 'Runstream', 'SDKError', 'SkillsEngine', 'Stax', 'StreamError', 'TimeoutError', 'connect'];
 
 const esm = await import('runstream');
 const cjs = require('runstream');

@@ -158,7 +158,7 @@ export function streamUrl(url: string): string {
   if (!parsed && typeof base === 'string') parsed = parseUrl(url, base);
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
     throw new TypeError(
-      `runstream: cannot stream from "${redactUrl(url)}": ${parsed ? `the scheme is ${parsed.protocol} (only http: and https: serve event streams)` : 'not an absolute http(s) URL (relative URLs work only in a page, against its location)'}`,
+      `runstream: the stream URL "${redactUrl(url)}" ${parsed ? `has the scheme ${parsed.protocol}; only http: and https: serve event streams` : 'is not an absolute http(s) URL (relative URLs work only in a page, against its location)'}`,
     );
   }
   return absolute ? url : parsed.href;
