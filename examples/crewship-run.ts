@@ -1,9 +1,9 @@
 /** Stream a Crewship run with a typed `for await` loop. `npx tsx --tsconfig examples/tsconfig.json examples/crewship-run.ts` */
-import { Runstream } from 'runstream';
+import { Crewship } from 'runstream';
 import { target } from './_setup.js';
 
 const { baseUrl, apiKey, server } = await target();
-const client = new Runstream({ baseUrl, apiKey });
+const client = new Crewship({ baseUrl, apiKey });
 
 for await (const event of client.runs.stream('run_abc123')) {
   if (event.type === 'tool.called') console.log('tool', event.data.tool, event.data.input);

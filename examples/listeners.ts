@@ -1,9 +1,9 @@
 /** Typed listeners instead of a loop, and `finished` for the outcome. */
-import { Runstream } from 'runstream';
+import { Crewship } from 'runstream';
 import { target } from './_setup.js';
 
 const { baseUrl, apiKey, server } = await target();
-const client = new Runstream({ baseUrl, apiKey });
+const client = new Crewship({ baseUrl, apiKey });
 
 const stream = client.runs.stream('run_abc123');
 stream.addEventListener('agent.started', (event) => console.log(`${event.data.agent} → ${event.data.task}`));

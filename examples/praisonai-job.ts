@@ -1,9 +1,9 @@
 /** Submit a PraisonAI job, stream its progress, and get the result in one call. */
-import { Runstream } from 'runstream';
+import { PraisonAI } from 'runstream';
 import { target } from './_setup.js';
 
 const { baseUrl, server } = await target();
-const client = new Runstream({ baseUrl });
+const client = new PraisonAI({ baseUrl });
 
 const result = await client.jobs.run(
   { prompt: 'Analyze quarterly sales data' },

@@ -1,9 +1,9 @@
 /** Resume later from a stored Last-Event-ID: persist `event.id`, pass it back as `lastEventId`. */
-import { Runstream } from 'runstream';
+import { Crewship } from 'runstream';
 import { target } from './_setup.js';
 
 const { baseUrl, apiKey, server } = await target();
-const client = new Runstream({ baseUrl, apiKey });
+const client = new Crewship({ baseUrl, apiKey });
 
 let stored = '';
 for await (const event of client.runs.stream('run_abc123')) {

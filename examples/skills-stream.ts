@@ -1,9 +1,9 @@
 /** POST-body streaming: run a skill and stream its steps; a failed `done` becomes a typed error. */
-import { Runstream, StreamError } from 'runstream';
+import { SkillsEngine, StreamError } from 'runstream';
 import { target } from './_setup.js';
 
 const { baseUrl, apiKey, server } = await target();
-const client = new Runstream({ baseUrl, apiKey });
+const client = new SkillsEngine({ baseUrl, apiKey });
 
 try {
   for await (const event of client.skills.stream('my.skill', { inputs: { text: 'Hello world' } })) {

@@ -1,9 +1,9 @@
 /** Tail one stax run from the runner's never-ending event bus. */
-import { Runstream } from 'runstream';
+import { Stax } from 'runstream';
 import { target } from './_setup.js';
 
 const { baseUrl, server } = await target();
-const client = new Runstream({ baseUrl });
+const client = new Stax({ baseUrl });
 
 const runId = process.argv[2] ?? 'a1b2c3d4';
 // The reference server starts the run once we are subscribed (the bus does not replay).

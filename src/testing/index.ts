@@ -6,7 +6,11 @@
  * send, with a request log and fault injection. Node only (it uses `node:http`); the root entry
  * `runstream` never imports it.
  *
+ * Every scripted id and prompt, what each plays, and the fault hooks:
+ * [docs/reference-server.md](../../docs/reference-server.md).
+ *
  * @packageDocumentation
+ * @module runstream/testing
  */
 
 export { startReferenceServer } from './server.js';

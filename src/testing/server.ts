@@ -112,7 +112,7 @@ export interface DropOptions {
  *   and `failing.skill` (`done` carries `error` `STEP_FAILED`); no ids.
  * - stax runner (no auth): `GET /api/events`, never ending, `event: ping` on connect and every
  *   `keepaliveInterval`, every run's events to every subscriber; `POST /api/runs` `{runId?}` →
- *   202 `{runId}` starts a scripted run (one job `build`, three steps, 14 events).
+ *   202 `{runId}` starts a scripted run (one job `build`, three steps, 16 events).
  */
 export interface ReferenceServer {
   /** Origin of the server, e.g. `'http://127.0.0.1:54321'` (no trailing slash). */
