@@ -8,7 +8,8 @@ import { createParser, type EventSourceMessage, type EventSourceParser } from 'e
 import { ConnectionError, HTTPError, SDKError, StreamError, TimeoutError, invalidData, isTimeoutReason, redactUrl, type StreamErrorCode } from './errors.js';
 import type { BodyLike, OpenInfo, ReconnectInfo, ResolvedReconnect, ResumeMode } from './options.js';
 import { reconnectDelay } from './reconnect.js';
-import { httpErrorFrom, retryAfterDelay } from './http.js';
+import { Connection, describe } from './connection.js';
+import { retryAfterDelay } from './http.js';
 
 /**
  * One delivered event: the same object reaches iterators and listeners.
@@ -162,9 +163,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   /** Reconnection time from the server's `retry:` field, in ms; undefined until one arrives. */
   #retry: number | undefined;
   #controller = new AbortController();
-  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  /** Aborts the current HTTP request only (idle timeout), or with the stream (`#end`). */
-  #connection: AbortController | undefined;
+  /** The current HTTP connection, aborted with the stream (`#end`). */
+  #connection: Connection | undefined;
   /** The request the next connection sends: a POST resumed by GET switches to the resume URL. */
   #request: { url: string; method: string; body: BodyLike | undefined };
   /** Headers of the last accepted response, for a resume URL function. */
@@ -493,7 +493,6 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     this.#failure = failure;
     this.#controller.abort();
     this.#connection?.abort();
-    cancel(this.#reader);
     this.#release();
     const waiting = this.#waiting;
     this.#waiting = undefined;
@@ -609,8 +608,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   }
 
   /**
-   * One HTTP request and its body. Returns when the body ended or the stream closed; throws a
-   * typed error when the connection fails (`ConnectionError`, `HTTPError`).
+   * One HTTP request and its body (see `connection.ts`). Returns when the body ended or the
+   * stream closed; throws a typed error when the connection fails.
    */
   async #connectOnce(): Promise<void> {
     const config = this.#config;
@@ -620,122 +619,44 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     if (this.#lastEventId) headers.set('last-event-id', utf8Bytes(this.#lastEventId));
     if (body === undefined) headers.delete('content-type');
     this.#state = 'connecting';
-    const connection = (this.#connection = new AbortController());
-    // Idle timeout: silence (no bytes at all, comments and keepalives count as data) for
-    // `timeout` ms drops the connection. One timer per connection, re-armed only when it runs
-    // out, so the per-chunk cost is one clock read. A slow consumer is not a silent server, so
-    // the timer also waits while the read loop is paused for backpressure.
-    const timeout = config.idleTimeout;
-    let last = Date.now();
-    let paused = false;
-    let idle = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const arm = (delay: number): void => {
-      timer = setTimeout(() => {
-        const silent = Date.now() - last;
-        if (paused || silent < timeout) return arm(paused ? timeout : timeout - silent);
-        idle = true;
-        connection.abort();
-        cancel(this.#reader);
-      }, delay);
-    };
-    if (timeout > 0) arm(timeout);
-    const dropped = (reading: boolean, error?: unknown): ConnectionError =>
-      new ConnectionError({
-        method,
-        url,
-        reason:
-          `${idle ? `no data for ${timeout} ms` : 'the connection failed'} ${reading ? 'while reading the stream' : 'before a response'}` +
-          (idle ? ' (idle timeout)' : ` (${describe(error)})`),
-        cause: error,
-        lastEventId: this.#lastEventId,
-      });
-    try {
-      let response: Response;
-      try {
-        const init: RequestInit & { duplex?: 'half' } = { method, headers, body: body ?? null, signal: connection.signal };
-        if (body instanceof ReadableStream) init.duplex = 'half';
-        response = await config.fetch(url, init);
-      } catch (error) {
-        if (idle) this.#reached = true;
-        throw dropped(false, error);
-      }
-      this.#reached = true;
-      const stream = response.body;
-      if (this.#closed()) return cancel(stream);
-      // 204 No Content: the server asks the client to stop reconnecting.
-      if (response.status === 204) {
-        cancel(stream);
-        return this.#end();
-      }
-      if (!response.ok) throw await httpErrorFrom(response, method, url, this.#lastEventId, connection.signal);
-      const type = response.headers.get('content-type') ?? '';
-      if (!/^\s*text\/event-stream\s*(;|$)/i.test(type) || !stream) {
-        cancel(stream);
-        return this.#end(
-          this.#fail(
-            'invalid-content-type',
-            `expected a text/event-stream response, got ${type ? `"${type}"` : 'no content type'}${stream ? '' : ' and no body'}; check the URL points at the event stream`,
-          ),
-        );
-      }
-
-      this.#state = 'open';
-      this.#responseHeaders = response.headers;
-      config.onOpen?.({ status: response.status, headers: response.headers, lastEventId: this.#lastEventId });
-      const reader = (this.#reader = stream.getReader());
-      // The decoder strips the one leading BOM the spec allows. The parser would strip one more,
-      // and also the decoded text U+00EF U+00BB U+00BF (its check for an undecoded BOM): a blank
-      // line fed right after reset() ends its BOM check and dispatches nothing.
-      const decoder = new TextDecoder();
-      const parser = this.#parser;
-      parser.reset();
-      parser.feed('\n');
-      try {
-        for (;;) {
-          let chunk: ReadableStreamReadResult<Uint8Array>;
-          try {
-            chunk = await reader.read();
-          } catch (error) {
-            // Only a failed read is a dropped connection; an exception while parsing below is a
-            // bug to surface as it is, not a drop to retry.
-            throw dropped(true, error);
-          }
-          if (chunk.done) break;
-          last = Date.now();
-          parser.feed(decoder.decode(chunk.value, { stream: true }));
-          if (this.#terminal || !this.#open()) break;
-          // Backpressure: with an iterator attached, read on only once it has caught up.
-          if (this.#head < this.#queue.length) {
-            paused = true;
-            await new Promise<void>((resolve) => {
+    const parser = this.#parser;
+    const connection = (this.#connection = new Connection({
+      url,
+      method,
+      body,
+      headers,
+      fetch: config.fetch,
+      idleTimeout: config.idleTimeout,
+      lastEventId: () => this.#lastEventId,
+      alive: () => !this.#closed(),
+      opened: (response) => {
+        this.#state = 'open';
+        this.#responseHeaders = response.headers;
+        config.onOpen?.({ status: response.status, headers: response.headers, lastEventId: this.#lastEventId });
+        // The parser would strip a BOM after the decoder's, and also the decoded text U+00EF
+        // U+00BB U+00BF (its check for an undecoded BOM): a blank line fed right after reset()
+        // ends its BOM check and dispatches nothing.
+        parser.reset();
+        parser.feed('\n');
+      },
+      feed: (text) => {
+        parser.feed(text);
+        return !this.#terminal && this.#open();
+      },
+      backlog: () =>
+        this.#head < this.#queue.length
+          ? new Promise<void>((resolve) => {
               this.#drained = resolve;
-            });
-            paused = false;
-            last = Date.now();
-            if (!this.#open()) break;
-          }
-        }
-      } finally {
-        this.#reader = undefined;
-        // Cancel rather than wait: a reader whose fetch was aborted can stay pending for ever.
-        cancel(reader);
-      }
-      // A cancelled reader reports a clean end: an idle timeout is still a drop.
-      if (idle) throw dropped(true);
+            })
+          : undefined,
+    }));
+    try {
+      if ((await connection.run()) === 'no-content') this.#end();
     } finally {
-      clearTimeout(timer);
-      // Done with this request, whatever ended it: tear it down (a terminal event leaves the
-      // server's side open).
-      connection.abort();
+      if (connection.reached) this.#reached = true;
       this.#connection = undefined;
     }
   }
-}
-
-/** Cancels a body or a reader without waiting, ignoring the outcome. */
-function cancel(stream: { cancel(): Promise<void> } | null | undefined): void {
-  stream?.cancel().catch(() => {});
 }
 
 /** `text` as a byte string of its UTF-8 encoding (one char per byte), for a header value. */
@@ -743,14 +664,6 @@ function utf8Bytes(text: string): string {
   let out = '';
   for (const byte of new TextEncoder().encode(text)) out += String.fromCharCode(byte);
   return out;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return `${error.message}${cause}`;
-  }
-  return String(error);
 }
 
 /** Reports a listener's exception without interrupting dispatch, as `EventTarget` does. */
