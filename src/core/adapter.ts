@@ -24,6 +24,14 @@ export interface PlatformSpec {
   endMarker?: string | undefined;
   /** For events that report a failure inside the stream: the failure. */
   errorOf?: StreamAdapter['errorOf'] | undefined;
+  /** For terminal events: the outcome they report (`'completed'` when this is absent or says nothing). */
+  outcomeOf?: StreamAdapter['outcomeOf'] | undefined;
+}
+
+/** A field of a decoded event's data when it is a string. @internal */
+export function field(data: unknown, key: string): string | undefined {
+  const value = isRecord(data) ? data[key] : undefined;
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** The adapter for `spec`. @internal */
@@ -55,5 +63,6 @@ export function platformAdapter(spec: PlatformSpec): StreamAdapter {
   };
   if (terminal.size) adapter.isTerminal = (event) => terminal.has(event.type);
   if (spec.errorOf) adapter.errorOf = spec.errorOf;
+  if (spec.outcomeOf) adapter.outcomeOf = spec.outcomeOf;
   return adapter;
 }

@@ -279,10 +279,16 @@ export class StreamError extends SDKError {
    */
   declare readonly outcome: 'failed' | 'cancelled' | undefined;
   /**
-   * The platform's own status word for that outcome, when it sent one: PraisonAI's job
-   * `status` (`'failed'`, `'cancelled'`), the skills engine's result `status`.
+   * The platform's own status for that outcome, when it sent one: PraisonAI's job `status`
+   * (`'failed'`, `'cancelled'`), the skills engine's `error.status` (an HTTP-style number such as
+   * `404`) or its result `status`.
    */
-  declare readonly status: string | undefined;
+  declare readonly status: string | number | undefined;
+  /**
+   * The platform's own error code, when it sent one (the skills engine's `error.code`, e.g.
+   * `'STEP_FAILED'`). Not runstream's {@link StreamError.code}.
+   */
+  declare readonly serverCode: string | undefined;
   /** The URL of the stream, with credentials redacted. */
   declare readonly url: string | undefined;
 
@@ -296,7 +302,8 @@ export class StreamError extends SDKError {
       data?: string | undefined;
       traceId?: string | undefined;
       outcome?: 'failed' | 'cancelled' | undefined;
-      status?: string | undefined;
+      status?: string | number | undefined;
+      serverCode?: string | undefined;
       url?: string | undefined;
     } = {},
   ) {

@@ -93,6 +93,8 @@ export interface StreamAdapter {
   isTerminal?: ((event: StreamEvent) => boolean) | undefined;
   /** For events that report a failure inside a 200 stream: the failure, raised after delivery. */
   errorOf?: ((event: StreamEvent) => EventFailure | undefined) | undefined;
+  /** For terminal events: how the run ended, as the event says. @defaultValue `'completed'` */
+  outcomeOf?: ((event: StreamEvent) => OutcomeInfo | undefined) | undefined;
   /** Event names the iterator yields; others reach listeners registered for their name only. */
   known?: ReadonlySet<string> | undefined;
 }
@@ -101,10 +103,80 @@ export interface StreamAdapter {
 export interface EventFailure {
   message: string;
   traceId?: string | undefined;
-  /** The platform's status word, when it sent one. */
-  status?: string | undefined;
+  /** The platform's status, when it sent one. */
+  status?: string | number | undefined;
+  /** The platform's own error code, when it sent one. */
+  serverCode?: string | undefined;
   /** @defaultValue `'failed'` */
   outcome?: 'failed' | 'cancelled' | undefined;
+}
+
+/**
+ * How a stream ended: {@link EventStream.outcome}, and what {@link EventStream.finished}
+ * resolves with. Read `type` first:
+ *
+ * - `'completed'`, `'failed'`, `'cancelled'`: the platform said how the run ended, in its
+ *   terminal event (`run.completed`, `execution:failed`, a PraisonAI `complete` with
+ *   `status: 'cancelled'`, a skills `done`, a stax `run.completed` with `run.status`), or in the
+ *   state its REST API reported after a gap (`event` is then the `resync` event). A `connect()`
+ *   stream that reached its `endMarker` is `'completed'`.
+ * - `'closed'`: you closed it (`close()`, your `signal`, leaving a `for await` loop) before it
+ *   ended by itself.
+ * - `'ended'`: the server ended a stream that has no terminal event (`connect()` with
+ *   `reconnect: false`, a `204 No Content`), or a Crewship `timeout` fallback event: there is no
+ *   outcome to report.
+ * - `'error'`: the stream was cut off or unusable; `error` is the typed error the iterator threw
+ *   and `finished` rejected with (`ConnectionError`, `HTTPError`, `StreamError`, `TimeoutError`).
+ *
+ * A `'failed'` outcome that runstream also raises as an error (a skills `done` with `error`, a
+ * Crewship or PraisonAI `error` event) has that `StreamError` in `error`; `finished` rejects with
+ * it, as the iterator throws it.
+ */
+export interface StreamOutcome {
+  readonly type: 'completed' | 'failed' | 'cancelled' | 'closed' | 'ended' | 'error';
+  /** The event that ended the stream (its terminal event, or the `resync` event), when one did. */
+  readonly event?: StreamEvent | undefined;
+  /**
+   * The platform's own status, when it gave one: `run.status` (stax), the job `status`
+   * (PraisonAI), the execution `status` (FlowMaestro), the result `status` or `error.status`
+   * (skills engine).
+   */
+  readonly status?: string | number | undefined;
+  /** The platform's failure message (e.g. `run.failed`'s `error`), for `'failed'`. */
+  readonly message?: string | undefined;
+  /** The platform's own error code (skills `error.code`), for `'failed'`. */
+  readonly serverCode?: string | undefined;
+  /** The trace id the platform gave (skills `trace_id`, from earlier events when `done` has none). */
+  readonly traceId?: string | undefined;
+  /** For `'error'`: the typed error; for `'failed'`: the `StreamError` raised for it, if any. */
+  readonly error?: Error | undefined;
+}
+
+/** What a platform says of a finished run: a {@link StreamOutcome} without `event` and `error`. @internal */
+export type OutcomeInfo = Omit<StreamOutcome, 'event' | 'error' | 'type'> & { type: 'completed' | 'failed' | 'cancelled' | 'ended' };
+
+/**
+ * Why a resource is asked to resynchronise: its first connection opened (`'subscribed'`: what
+ * happened before is not on the wire), a later one opened without `Last-Event-ID` after events
+ * were delivered (`'reconnected'`: what happened in between is lost), or a request failed with
+ * an `HTTPError` that may mean the run already finished (`'http-error'`). @internal
+ */
+export interface ResyncContext {
+  reason: 'subscribed' | 'reconnected' | 'http-error';
+  /** For `'http-error'`: the error. */
+  error?: HTTPError | undefined;
+  /** Aborts when the stream closes. */
+  signal: AbortSignal;
+}
+
+/**
+ * What a resource learnt when resynchronising: `data` is delivered as a `resync` event; then
+ * `outcome` ends the stream (the run finished meanwhile), or `error` fails it. @internal
+ */
+export interface ResyncResult {
+  data?: unknown;
+  outcome?: OutcomeInfo | undefined;
+  error?: Error | undefined;
 }
 
 /** Everything one stream needs, resolved. @internal */
@@ -130,6 +202,8 @@ export interface StreamConfig {
   dedupe: number;
   /** What to tell the user when a resumable stream ends before its terminal event. */
   resumeHint?: string | undefined;
+  /** Asks the platform's REST API what the wire cannot tell; see {@link ResyncContext}. */
+  resync?: ((context: ResyncContext) => Promise<ResyncResult | undefined>) | undefined;
 }
 
 type AnyListener = (event: StreamEvent) => void;
@@ -193,8 +267,11 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   #head = 0;
   #waiting: Pending<IteratorResultOf<Events>> | undefined;
   #drained: (() => void) | undefined;
-  #finished: Promise<void> | undefined;
-  #settle: Pending<void> | undefined;
+  #finished: Promise<StreamOutcome> | undefined;
+  #settle: Pending<StreamOutcome> | undefined;
+  #outcome: StreamOutcome | undefined;
+  /** Set once a connection opened: every later one is a reconnect. */
+  #openedBefore = false;
 
   /** @internal Use `connect()` or a resource method. */
   constructor(config: StreamConfig) {
@@ -250,20 +327,30 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   }
 
   /**
-   * Settles when the stream ends: resolves on a normal end (terminal event, `close()`, abort,
-   * a server that closed a non-reconnecting stream) and rejects with the typed error otherwise
-   * (`HTTPError`, `ConnectionError`, `StreamError`). Reading it starts the stream. With only
-   * listeners attached, await or catch it: a failure nobody observes surfaces as an unhandled
-   * rejection rather than vanish.
+   * How the stream ended, once it has (`readyState` `'closed'`); `undefined` before. See
+   * {@link StreamOutcome}: completed, failed or cancelled as the platform reported it, closed by
+   * you, ended by the server, or an error.
    */
-  get finished(): Promise<void> {
+  get outcome(): StreamOutcome | undefined {
+    return this.#outcome;
+  }
+
+  /**
+   * Settles when the stream ends: resolves with the {@link StreamOutcome} on a normal end (a
+   * terminal event, whatever outcome it reports; `close()`, abort; a server that closed a
+   * non-reconnecting stream) and rejects with the typed error otherwise (`HTTPError`,
+   * `ConnectionError`, `StreamError`, `TimeoutError`), exactly when the iterator throws. Reading
+   * it starts the stream. With only listeners attached, await or catch it: a failure nobody
+   * observes surfaces as an unhandled rejection rather than vanish.
+   */
+  get finished(): Promise<StreamOutcome> {
     // A stream closed before it started (a signal aborted early, `close()` first) never runs,
     // so nothing would settle a pending promise: answer from the state now.
     this.#finished ??= this.#closed()
       ? this.#failure
         ? Promise.reject(this.#failure)
-        : Promise.resolve()
-      : new Promise<void>((resolve, reject) => {
+        : Promise.resolve(this.#outcome!)
+      : new Promise<StreamOutcome>((resolve, reject) => {
           this.#settle = [resolve, reject];
           this.#start();
         });
@@ -319,6 +406,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
    */
   close(): void {
     if (this.#closed()) return;
+    this.#outcome = { type: 'closed' };
     // Iteration ends now, as EventSource's close() stops dispatch: events that arrived in the
     // same chunk but were not yet taken by the iterator are dropped, as they are for listeners.
     this.#queue = [];
@@ -437,19 +525,50 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     }
     this.#delivered++;
     this.#dispatch(event);
-    if (adapter.isTerminal?.(event)) this.#terminal = true;
+    if (adapter.isTerminal?.(event)) {
+      this.#terminal = true;
+      this.#outcome ??= { type: 'completed', ...adapter.outcomeOf?.(event), event };
+    }
     const failure = adapter.errorOf?.(event);
     if (failure) {
-      this.#end(
-        this.#fail('server-error-event', `the server reported an error in the stream: ${failure.message}`, {
-          event: event.type,
-          data: event.raw,
-          traceId: failure.traceId,
-          status: failure.status,
-          outcome: failure.outcome ?? 'failed',
-        }),
-      );
+      const { message, traceId, status, serverCode } = failure;
+      const outcome = failure.outcome ?? 'failed';
+      const error = this.#fail('server-error-event', `the server reported an error in the stream: ${message}`, {
+        event: event.type,
+        data: event.raw,
+        traceId,
+        status,
+        serverCode,
+        outcome,
+      });
+      this.#outcome = { type: outcome, event, status, message, serverCode, traceId, error };
+      this.#end(error);
     }
+  }
+
+  /**
+   * Asks the resource what the wire could not tell (see {@link ResyncContext}) and acts on the
+   * answer: a `resync` event, then the outcome or the error it reports. Resolves true when the
+   * stream ended.
+   */
+  async #resync(context: Omit<ResyncContext, 'signal'>): Promise<boolean> {
+    const result = await this.#config.resync?.({ ...context, signal: this.#controller.signal });
+    if (this.#closed() || !result) return this.#closed();
+    if (result.error) {
+      this.#end(result.error);
+      return true;
+    }
+    let event: StreamEvent | undefined;
+    if (result.data !== undefined) {
+      event = { type: 'resync', data: result.data, id: this.#lastEventId, raw: JSON.stringify(result.data) };
+      this.#delivered++;
+      this.#dispatch(event);
+    }
+    if (!result.outcome || this.#closed()) return this.#closed();
+    this.#terminal = true;
+    this.#outcome = { ...result.outcome, event };
+    this.#end();
+    return true;
   }
 
   #invalidData(error: unknown, message: EventSourceMessage): void {
@@ -491,6 +610,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     if (this.#closed()) return;
     this.#state = 'closed';
     this.#failure = failure;
+    // A terminal event or close() named the outcome already; else the end says it.
+    const outcome = (this.#outcome ??= failure ? { type: 'error', error: failure } : { type: this.#terminal ? 'completed' : 'ended' });
     this.#controller.abort();
     this.#connection?.abort();
     this.#release();
@@ -504,7 +625,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       else if (!this.#iterating && this.#started) this.#finished ??= Promise.reject(failure);
     } else {
       waiting?.[0]({ done: true, value: undefined });
-      this.#settle?.[0]();
+      this.#settle?.[0](outcome);
     }
   }
 
@@ -525,7 +646,11 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       if (this.#terminal) return this.#end();
 
       const status = cause instanceof HTTPError ? cause.status : 0;
-      if (cause && !(cause instanceof ConnectionError) && status < 500 && status !== 408 && status !== 429) return this.#end(cause);
+      if (cause && !(cause instanceof ConnectionError) && status < 500 && status !== 408 && status !== 429) {
+        // A refusal may mean the run already finished (PraisonAI's 400): the resource may know.
+        if (cause instanceof HTTPError && config.resync && (await this.#resync({ reason: 'http-error', error: cause }))) return;
+        return this.#end(cause);
+      }
       // A stream that never reached its server (a typo in the host, nothing on the port) gives
       // up after a short budget instead of the long backoff; see `maxConnectAttempts`.
       const unreachable = cause instanceof ConnectionError && !this.#reached ? cause : undefined;
@@ -632,12 +757,19 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       opened: (response) => {
         this.#state = 'open';
         this.#responseHeaders = response.headers;
+        const reconnected = this.#openedBefore;
+        this.#openedBefore = true;
         config.onOpen?.({ status: response.status, headers: response.headers, lastEventId: this.#lastEventId });
         // The parser would strip a BOM after the decoder's, and also the decoded text U+00EF
         // U+00BB U+00BF (its check for an undecoded BOM): a blank line fed right after reset()
         // ends its BOM check and dispatches nothing.
         parser.reset();
         parser.feed('\n');
+        // Without an id to resume from, what happened before this connection is not on the wire:
+        // the resource may recover it (its bytes wait in the socket meanwhile).
+        if (config.resync && !(reconnected && this.#lastEventId)) {
+          return this.#resync({ reason: reconnected ? 'reconnected' : 'subscribed' }).then(() => {});
+        }
       },
       feed: (text) => {
         parser.feed(text);

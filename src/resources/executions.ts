@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { platformAdapter } from '../core/adapter.js';
+import { field, platformAdapter } from '../core/adapter.js';
 import type { EventStream } from '../core/event-stream.js';
 import { DEFAULTS } from '../core/options.js';
 import type { Transport } from '../core/request.js';
@@ -54,6 +54,11 @@ const adapter = /* @__PURE__ */ platformAdapter({
     'execution:cancelled',
   ],
   terminal: ['execution:completed', 'execution:failed', 'execution:cancelled'],
+  outcomeOf: (event) => ({
+    type: event.type === 'execution:failed' ? 'failed' : event.type === 'execution:cancelled' ? 'cancelled' : 'completed',
+    status: field(event.data, 'status'),
+    message: field(event.data, 'error'),
+  }),
 });
 
 /** FlowMaestro execution events. Reach it as `client.executions`. */

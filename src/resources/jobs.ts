@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { platformAdapter } from '../core/adapter.js';
+import { field, platformAdapter } from '../core/adapter.js';
 import { errorMessage, HTTPError, StreamError } from '../core/errors.js';
-import type { EventOf, EventStream } from '../core/event-stream.js';
+import type { EventOf, EventStream, OutcomeInfo } from '../core/event-stream.js';
 import { DEFAULTS, type RequestOptions } from '../core/options.js';
 import type { Transport } from '../core/request.js';
 import { segment } from '../core/request.js';
@@ -120,7 +120,13 @@ const adapter = /* @__PURE__ */ platformAdapter({
   envelope: { typeKey: 'event', dataKeys: ['data'] },
   endMarker: '[DONE]',
   errorOf: (event) => (event.type === 'error' ? { message: errorMessage(event.data, 'job failed'), status: 'failed' } : undefined),
+  outcomeOf: (event) => jobOutcome(event.type === 'cancelled' ? 'cancelled' : (field(event.data, 'status') ?? 'succeeded')),
 });
+
+/** The outcome of a job in `status` (PraisonAI's word): succeeded, failed or cancelled. */
+function jobOutcome(status: string): OutcomeInfo {
+  return { type: status === 'failed' ? 'failed' : status === 'cancelled' ? 'cancelled' : 'completed', status };
+}
 
 /** PraisonAI async jobs. Reach it as `client.jobs`. Auth: none by default. */
 export class Jobs {

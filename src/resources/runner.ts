@@ -4,7 +4,7 @@
  * @module
  */
 import { platformAdapter, type PlatformSpec } from '../core/adapter.js';
-import type { EventStream } from '../core/event-stream.js';
+import type { EventStream, OutcomeInfo, StreamEvent } from '../core/event-stream.js';
 import { DEFAULTS } from '../core/options.js';
 import type { Transport } from '../core/request.js';
 import type { StreamOptions } from '../core/sse.js';
@@ -61,6 +61,18 @@ const SPEC: PlatformSpec = {
   keepalive: ['ping'],
 };
 const busAdapter = /* @__PURE__ */ platformAdapter(SPEC);
+
+/**
+ * The outcome of a finished stax run, from its `status` (`completed`, `failed`, `cancelled`) and
+ * `conclusion` (`success`, `failure`, `cancelled`, `skipped`).
+ */
+function runOutcome(run: StaxRun | undefined): OutcomeInfo {
+  const status = run?.status;
+  const conclusion = run?.conclusion;
+  const type =
+    status === 'failed' || conclusion === 'failure' ? 'failed' : status === 'cancelled' || conclusion === 'cancelled' ? 'cancelled' : 'completed';
+  return { type, status };
+}
 
 /** The bus route. */
 function bus() {
@@ -123,6 +135,7 @@ export class Runner {
         return (event.data as { runId?: unknown } | null)?.runId === runId ? event : undefined;
       }) satisfies typeof base.toEvent,
       isTerminal: (event: { type: string }) => event.type === 'run.completed',
+      outcomeOf: (event: StreamEvent) => runOutcome((event.data as { run?: StaxRun } | null)?.run),
     };
     return this.#transport.stream<RunnerEventMap>(bus(), adapter, options);
   }

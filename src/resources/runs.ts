@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { platformAdapter, type PlatformSpec } from '../core/adapter.js';
+import { field, platformAdapter, type PlatformSpec } from '../core/adapter.js';
 import { errorMessage } from '../core/errors.js';
 import type { EventStream } from '../core/event-stream.js';
 import { DEFAULTS } from '../core/options.js';
@@ -98,6 +98,14 @@ const SPEC: PlatformSpec = {
   keepalive: ['heartbeat'],
   envelope: { typeKey: 'type', dataKeys: ['data', 'payload'] },
   errorOf: (event) => (event.type === 'error' ? { message: errorMessage(event.data, 'error event') } : undefined),
+  outcomeOf: (event) =>
+    event.type === 'run.failed'
+      ? { type: 'failed', message: field(event.data, 'error') }
+      : event.type === 'run.canceled'
+        ? { type: 'cancelled' }
+        : event.type === 'timeout'
+          ? { type: 'ended' }
+          : undefined,
 };
 const adapter = /* @__PURE__ */ platformAdapter(SPEC);
 

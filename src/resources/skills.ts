@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { platformAdapter } from '../core/adapter.js';
+import { field, platformAdapter } from '../core/adapter.js';
 import { errorMessage, StreamError } from '../core/errors.js';
 import type { EventFailure, EventStream } from '../core/event-stream.js';
 import { DEFAULTS, type RequestOptions } from '../core/options.js';
@@ -96,6 +96,7 @@ const adapter = /* @__PURE__ */ platformAdapter({
   known: ['skill_start', 'step_start', 'step_completed', 'step_skipped', 'step_degraded', 'step_failed', 'skill_completed', 'done'],
   terminal: ['done'],
   errorOf: (event) => (event.type === 'done' ? failureOf(event.data as SkillResult) : undefined),
+  outcomeOf: (event) => ({ type: 'completed', status: field(event.data, 'status'), traceId: field(event.data, 'trace_id') }),
 });
 
 /** Skills engine executions. Reach it as `client.skills`. Auth: `X-API-Key`. */

@@ -115,7 +115,7 @@ describe('HTTP status and content type', () => {
     const { stream } = open('/gone');
     const { events, failure } = await within(5000, drain(stream));
     expect([events, failure]).toEqual([[], undefined]);
-    await expect(stream.finished).resolves.toBeUndefined();
+    await expect(stream.finished).resolves.toMatchObject({ type: 'ended' });
     expect(stream.readyState).toBe('closed');
     expect(loopback.requests).toHaveLength(1);
   });

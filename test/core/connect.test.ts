@@ -128,7 +128,7 @@ describe('connect: decoding', () => {
     expect(events.map((e) => e.data)).toEqual([{ a: 1 }, { a: 3 }]);
     expect(invalid).toHaveLength(1);
     expect(invalid[0]).toMatchObject({ code: 'invalid-data', data: '{not json', lastEventId: '2' });
-    await expect(stream.finished).resolves.toBeUndefined();
+    await expect(stream.finished).resolves.toMatchObject({ type: 'ended' });
   });
 
   it('ends with the error onInvalidData throws', async () => {
@@ -213,7 +213,7 @@ describe('connect: reconnection', () => {
     const seen = route('post', '/events', [() => sseResponse([frame({ data: 'a' })])]);
     const stream = connect(URL_, { method: 'POST', body: 'x' });
     expect((await collect(stream)).map((e) => e.data)).toEqual(['a']);
-    await expect(stream.finished).resolves.toBeUndefined();
+    await expect(stream.finished).resolves.toMatchObject({ type: 'ended' });
     expect(seen).toHaveLength(1);
   });
 
@@ -261,7 +261,7 @@ describe('connect: reconnection', () => {
     const seen = route('get', '/events', [() => sseResponse([frame({ id: '1', data: 'a' })])]);
     const stream = connect(URL_, { reconnect: false });
     expect((await collect(stream)).map((e) => e.data)).toEqual(['a']);
-    await expect(stream.finished).resolves.toBeUndefined();
+    await expect(stream.finished).resolves.toMatchObject({ type: 'ended' });
     expect(seen).toHaveLength(1);
   });
 
@@ -282,7 +282,7 @@ describe('connect: reconnection', () => {
     const seen = route('get', '/events', [noContent]);
     const stream = connect(URL_, { reconnect, onReconnect });
     expect(await collect(stream)).toEqual([]);
-    await expect(stream.finished).resolves.toBeUndefined();
+    await expect(stream.finished).resolves.toMatchObject({ type: 'ended' });
     expect(seen).toHaveLength(1);
     expect(reconnects).toEqual([]);
     expect(stream.readyState).toBe('closed');

@@ -49,7 +49,7 @@ describe('EventStream: iteration', () => {
     }
     expect(stream.readyState).toBe('closed');
     await vi.waitFor(() => expect(seen[0]!.signal.aborted).toBe(true));
-    await expect(stream.finished).resolves.toBeUndefined();
+    await expect(stream.finished).resolves.toMatchObject({ type: 'closed' });
     expect(seen).toHaveLength(1);
   });
 
@@ -75,7 +75,7 @@ describe('EventStream: iteration', () => {
       stream.close();
       stream.close();
     });
-    await expect(stream.finished).resolves.toBeUndefined();
+    await expect(stream.finished).resolves.toMatchObject({ type: 'closed' });
     stream.close();
     expect(received).toEqual(['a']);
     expect(stream.readyState).toBe('closed');
@@ -99,7 +99,7 @@ describe('EventStream: iteration', () => {
     );
     expect(error).toBeUndefined();
     expect(received).toEqual(['a']);
-    await expect(stream.finished).resolves.toBeUndefined();
+    await expect(stream.finished).resolves.toMatchObject({ type: 'closed' });
     expect(stream.readyState).toBe('closed');
     await vi.waitFor(() => expect(seen[0]!.signal.aborted).toBe(true));
   });
@@ -121,7 +121,7 @@ describe('EventStream: iteration', () => {
     await requested;
     controller.abort();
     expect(await result).toEqual({ events: [], error: undefined });
-    await expect(stream.finished).resolves.toBeUndefined();
+    await expect(stream.finished).resolves.toMatchObject({ type: 'closed' });
     expect(seen).toHaveLength(1);
   });
 
@@ -132,10 +132,10 @@ describe('EventStream: iteration', () => {
     const stream = connect(URL_, { signal: controller.signal });
     expect(stream.readyState).toBe('closed');
     expect(await collect(stream)).toEqual([]);
-    await expect(stream.finished).resolves.toBeUndefined();
+    await expect(stream.finished).resolves.toMatchObject({ type: 'closed' });
     const late = connect(URL_);
     late.close();
-    await expect(late.finished).resolves.toBeUndefined();
+    await expect(late.finished).resolves.toMatchObject({ type: 'closed' });
     await tick();
     expect(seen).toEqual([]);
   });
@@ -459,7 +459,7 @@ describe('EventStream: platform adapters', () => {
     const stream = platformStream('GET', { reconnect, onReconnect });
     const events = await collect(stream);
     expect(events.map((e) => e.data)).toEqual([{ n: 1 }]);
-    await expect(stream.finished).resolves.toBeUndefined();
+    await expect(stream.finished).resolves.toMatchObject({ type: 'completed' });
     expect(seen).toHaveLength(1);
     expect(reconnects).toEqual([]);
     await vi.waitFor(() => expect(seen[0]!.signal.aborted).toBe(true));
@@ -480,7 +480,7 @@ describe('EventStream: platform adapters', () => {
     const stream = platformStream('GET', { reconnect, onReconnect });
     const events = await collect(stream);
     expect(events.map((e) => e.type)).toEqual(['run.output', 'run.completed']);
-    await expect(stream.finished).resolves.toBeUndefined();
+    await expect(stream.finished).resolves.toMatchObject({ type: 'completed', event: { type: 'run.completed' } });
     expect(seen).toHaveLength(1);
     expect(reconnects).toEqual([]);
   });

@@ -83,7 +83,7 @@ describe('reconnection policy over a real socket', () => {
     server.script(noContent);
     const stream = connect(server.url('/events'), options);
     expect(await collect(stream)).toEqual([]);
-    await expect(stream.finished).resolves.toBeUndefined();
+    await expect(stream.finished).resolves.toMatchObject({ type: 'ended' });
     expect(server.requests).toHaveLength(1);
     expect(reconnects).toEqual([]);
   });

@@ -33,7 +33,7 @@ describe('a stream closed in the tick of its first consumer (React StrictMode mo
       await settle();
       expect(seen).toHaveLength(0);
       expect(stream.readyState).toBe('closed');
-      await expect(stream.finished).resolves.toBeUndefined();
+      await expect(stream.finished).resolves.toMatchObject({ type: 'closed' });
     });
   }
 });
@@ -101,7 +101,7 @@ describe('close() with a fetch that does not honour its signal', () => {
     stream.close();
     await settle();
     expect(cancelled).toBe(true);
-    await expect(stream.finished).resolves.toBeUndefined();
+    await expect(stream.finished).resolves.toMatchObject({ type: 'closed' });
   });
 
   it('cancels a body that arrives after close()', async () => {
@@ -226,7 +226,7 @@ describe('a signal aborted with a timeout reason', () => {
       controller.abort();
     }
     expect(events).toEqual(['a']);
-    await expect(stream.finished).resolves.toBeUndefined();
+    await expect(stream.finished).resolves.toMatchObject({ type: 'closed' });
   });
 
   it('fails a JSON call with TimeoutError too', async () => {
@@ -247,7 +247,7 @@ describe('connect() end markers', () => {
     const stream = connect(URL_, { json: true, endMarker: '[DONE]' });
     const events = await collect(stream);
     expect(events.map((event) => event.data)).toEqual([{ delta: 'Hel' }, { delta: 'lo' }]);
-    await expect(stream.finished).resolves.toBeUndefined();
+    await expect(stream.finished).resolves.toMatchObject({ type: 'completed' });
     expect(seen).toHaveLength(1);
   });
 });

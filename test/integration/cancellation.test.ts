@@ -26,7 +26,7 @@ describe('stopping a stream over a real socket', () => {
 
     expect(seen).toEqual(['run.started', 'log']);
     expect(stream.readyState).toBe('closed');
-    await expect(stream.finished).resolves.toBeUndefined();
+    await expect(stream.finished).resolves.toMatchObject({ type: 'closed' });
     await serverSawClose(log);
     expect(log.streams()[0]!.events).toBeLessThan(10);
     expect(log.requests()).toHaveLength(1);

@@ -147,7 +147,11 @@ describe('executions.stream events', () => {
     const events = await collect(stream);
     expect(events.map((event) => event.type)).toEqual(['execution:started', type]);
     expect(log.count).toBe(1);
-    await expect(stream.finished).resolves.toBeUndefined();
+    await expect(stream.finished).resolves.toMatchObject({
+      type: { 'execution:completed': 'completed', 'execution:failed': 'failed', 'execution:cancelled': 'cancelled' }[type],
+      status: data.status,
+      event: { type },
+    });
   });
 
   it('delivers execution:failed to its listener (not as an error)', async () => {

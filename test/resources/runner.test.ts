@@ -165,7 +165,7 @@ describe('runner.follow', () => {
     expect(events.every((event) => runIdOf(event) === 'a1b2c3d4')).toBe(true);
     expect(events.at(-1)!.data).toEqual({ runId: 'a1b2c3d4', run: { status: 'completed', conclusion: 'success' } });
     expect(log.count).toBe(1);
-    await expect(stream.finished).resolves.toBeUndefined();
+    await expect(stream.finished).resolves.toMatchObject({ type: 'completed', status: 'completed', event: { type: 'run.completed' } });
   });
 
   it("gives listeners only the run's events", async () => {

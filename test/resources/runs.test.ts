@@ -159,7 +159,9 @@ describe('runs.stream events', () => {
       expect(events.map((event) => event.type)).toEqual(['run.started', type]);
       expect(log.count).toBe(1);
       expect(stream.readyState).toBe('closed');
-      await expect(stream.finished).resolves.toBeUndefined();
+      const outcome = { 'run.completed': 'completed', 'run.failed': 'failed', 'run.canceled': 'cancelled', complete: 'completed', timeout: 'ended' }[type as string];
+      await expect(stream.finished).resolves.toMatchObject({ type: outcome, event: { type } });
+      expect(stream.outcome).toMatchObject({ type: outcome });
     },
   );
 

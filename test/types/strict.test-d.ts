@@ -53,7 +53,7 @@ describe('jobs take the result type', () => {
 describe('failed and cancelled are fields', () => {
   test('StreamError.outcome and status', () => {
     expectTypeOf<StreamError['outcome']>().toEqualTypeOf<'failed' | 'cancelled' | undefined>();
-    expectTypeOf<StreamError['status']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<StreamError['status']>().toEqualTypeOf<string | number | undefined>();
   });
 });
 
