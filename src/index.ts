@@ -13,7 +13,7 @@ export type { PlatformClientOptions } from './client.js';
 export { connect } from './core/sse.js';
 export type { ConnectOptions, StreamOptions } from './core/sse.js';
 export { EventStream } from './core/event-stream.js';
-export type { DefaultEvents, JsonEvents, EventMap, EventOf, ListenerOptions, ReadyState, StreamEvent } from './core/event-stream.js';
+export type { DefaultEvents, GapMarker, JsonEvents, EventMap, EventOf, ListenerOptions, ReadyState, StreamEvent, StreamOutcome } from './core/event-stream.js';
 export { DEFAULTS } from './core/options.js';
 export type {
   AuthScheme,
@@ -42,17 +42,32 @@ export type {
   JobEventMap,
   JobEventType,
   JobResult,
+  JobResync,
   JobRunOptions,
   JobState,
   JobStatus,
 } from './resources/jobs.js';
+export { parseSkillTimestamp } from './resources/skills.js';
 export type {
   Skills,
   SkillEngineEvent,
   SkillError,
+  SkillErrorDone,
   SkillEventMap,
   SkillEventType,
   SkillExecuteParams,
   SkillResult,
 } from './resources/skills.js';
-export type { Runner, RunnerEventMap, RunnerEventType, StaxJob, StaxRun, StaxStep } from './resources/runner.js';
+export type {
+  Runner,
+  RunnerBusEventMap,
+  RunnerEventMap,
+  RunnerEventType,
+  RunnerResync,
+  StaxConclusion,
+  StaxJob,
+  StaxRun,
+  StaxRunCreateParams,
+  StaxRunStatus,
+  StaxStep,
+} from './resources/runner.js';

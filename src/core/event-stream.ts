@@ -152,6 +152,25 @@ export interface StreamOutcome {
   readonly error?: Error | undefined;
 }
 
+/**
+ * The `resync` event of a stream whose platform sends no ids and has no REST API to ask: after a
+ * reconnect that could not send `Last-Event-ID`, runstream delivers it before the next event, so
+ * the gap is never silent. Events sent while disconnected are lost (or, from a server that
+ * replays, delivered again).
+ */
+export interface GapMarker {
+  /** Always `'reconnected'`. */
+  reason: 'reconnected';
+  /** Always `false`: nothing could be recovered. */
+  recovered: false;
+}
+
+/** The resync of a platform that cannot recover a gap: the marker alone. @internal */
+export function markGap({ reason, delivered }: ResyncContext): Promise<ResyncResult | undefined> {
+  // Before any event, a server that replays from the start loses nothing.
+  return Promise.resolve(reason === 'reconnected' && delivered ? { data: { reason, recovered: false } satisfies GapMarker } : undefined);
+}
+
 /** What a platform says of a finished run: a {@link StreamOutcome} without `event` and `error`. @internal */
 export type OutcomeInfo = Omit<StreamOutcome, 'event' | 'error' | 'type'> & { type: 'completed' | 'failed' | 'cancelled' | 'ended' };
 
@@ -165,6 +184,8 @@ export interface ResyncContext {
   reason: 'subscribed' | 'reconnected' | 'http-error';
   /** For `'http-error'`: the error. */
   error?: HTTPError | undefined;
+  /** How many events the stream delivered before. */
+  delivered: number;
   /** Aborts when the stream closes. */
   signal: AbortSignal;
 }
@@ -204,6 +225,14 @@ export interface StreamConfig {
   resumeHint?: string | undefined;
   /** Asks the platform's REST API what the wire cannot tell; see {@link ResyncContext}. */
   resync?: ((context: ResyncContext) => Promise<ResyncResult | undefined>) | undefined;
+  /** In a page: close the connection while the page is hidden, resume when visible. */
+  pauseWhenHidden?: boolean | undefined;
+}
+
+/** The page's window and document, when this runs in one. */
+interface Page {
+  window: EventTarget;
+  document: EventTarget & { visibilityState?: string };
 }
 
 type AnyListener = (event: StreamEvent) => void;
@@ -272,6 +301,13 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   #outcome: StreamOutcome | undefined;
   /** Set once a connection opened: every later one is a reconnect. */
   #openedBefore = false;
+  /** Ends the current reconnect wait early (the page came back online, or from the cache). */
+  #wake: AbortController | undefined;
+  /** Set while the page is hidden and `pauseWhenHidden` holds the stream; resolves on show. */
+  #hidden: Promise<void> | undefined;
+  #show: (() => void) | undefined;
+  /** Set when the page asked for a prompt reconnect (a back/forward cache restore). */
+  #prompt = false;
 
   /** @internal Use `connect()` or a resource method. */
   constructor(config: StreamConfig) {
@@ -482,8 +518,50 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       // Closed in the same tick (React StrictMode mounts, unmounts and mounts again): a closed
       // stream never sends a request.
       if (this.#closed()) return;
+      this.#watchPage();
       this.#run().catch((error: unknown) => this.#end(error instanceof Error ? error : new SDKError(String(error))));
     });
+  }
+
+  /**
+   * In a page, follows what browsers do to connections: back `online`, reconnect now instead of
+   * after the backoff; restored from the back/forward cache (`pageshow` with `persisted`), the
+   * old connection is dead, so reconnect at once; with `pauseWhenHidden`, close the connection
+   * while the page is hidden and resume with `Last-Event-ID` when it is visible. Outside a page
+   * none of this runs. The listeners go with the stream.
+   */
+  #watchPage(): void {
+    const page = pageOf();
+    if (!page || !this.#config.reconnect) return;
+    const options = { signal: this.#controller.signal };
+    page.window.addEventListener('online', () => this.#wake?.abort(), options);
+    page.window.addEventListener(
+      'pageshow',
+      (event) => {
+        if (!(event as Event & { persisted?: boolean }).persisted) return;
+        this.#prompt = true;
+        this.#connection?.abort();
+        this.#wake?.abort();
+      },
+      options,
+    );
+    // A POST is not resumed by a pause: closing it would lose the work it started.
+    if (!this.#config.pauseWhenHidden || this.#request.method !== 'GET') return;
+    const visibility = () => {
+      if (page.document.visibilityState === 'hidden') {
+        if (this.#hidden) return;
+        this.#hidden = new Promise((resolve) => {
+          this.#show = resolve;
+        });
+        this.#connection?.abort();
+        this.#wake?.abort();
+      } else {
+        this.#show?.();
+        this.#hidden = this.#show = undefined;
+      }
+    };
+    page.document.addEventListener('visibilitychange', visibility, options);
+    visibility();
   }
 
   /** A `StreamError` about the current request: its method, redacted URL and last event ID. */
@@ -551,8 +629,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
    * answer: a `resync` event, then the outcome or the error it reports. Resolves true when the
    * stream ended.
    */
-  async #resync(context: Omit<ResyncContext, 'signal'>): Promise<boolean> {
-    const result = await this.#config.resync?.({ ...context, signal: this.#controller.signal });
+  async #resync(context: Pick<ResyncContext, 'reason' | 'error'>): Promise<boolean> {
+    const result = await this.#config.resync?.({ ...context, signal: this.#controller.signal, delivered: this.#delivered });
     if (this.#closed() || !result) return this.#closed();
     if (result.error) {
       this.#end(result.error);
@@ -614,6 +692,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     const outcome = (this.#outcome ??= failure ? { type: 'error', error: failure } : { type: this.#terminal ? 'completed' : 'ended' });
     this.#controller.abort();
     this.#connection?.abort();
+    this.#wake?.abort();
+    this.#show?.();
     this.#release();
     const waiting = this.#waiting;
     this.#waiting = undefined;
@@ -634,6 +714,12 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     const policy = config.reconnect;
     let attempt = 0;
     for (;;) {
+      // A hidden page with `pauseWhenHidden` holds the stream here until it is visible.
+      if (this.#hidden) {
+        this.#state = 'connecting';
+        await this.#hidden;
+        if (this.#closed()) return;
+      }
       const deliveredBefore = this.#delivered;
       let cause: Error | undefined;
       try {
@@ -644,6 +730,14 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       // Closed: by the user, a 204, a failure, or a response that is not an event stream.
       if (this.#closed()) return;
       if (this.#terminal) return this.#end();
+      // The page closed the connection (hidden, or restored from the cache): not a failure.
+      if (this.#hidden || this.#prompt) {
+        this.#prompt = false;
+        attempt = 0;
+        this.#state = 'connecting';
+        config.onReconnect?.({ attempt: 1, delay: 0, cause: undefined, lastEventId: this.#lastEventId });
+        continue;
+      }
 
       const status = cause instanceof HTTPError ? cause.status : 0;
       if (cause && !(cause instanceof ConnectionError) && status < 500 && status !== 408 && status !== 429) {
@@ -685,7 +779,9 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
         reconnectDelay(attempt, this.#retry ?? policy.initialDelay, policy);
       this.#state = 'connecting';
       config.onReconnect?.({ attempt, delay, cause, lastEventId: this.#lastEventId });
-      await policy.sleep(delay, this.#controller.signal);
+      this.#wake = new AbortController();
+      await policy.sleep(delay, this.#wake.signal);
+      this.#wake = undefined;
       if (this.#closed()) return;
     }
   }
@@ -789,6 +885,14 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       this.#connection = undefined;
     }
   }
+}
+
+/** The page this runs in: a window with a document (not a worker, not Node, Deno or Bun). */
+function pageOf(): Page | undefined {
+  const scope = globalThis as { window?: unknown; document?: unknown };
+  const { window, document } = scope;
+  const isTarget = (value: unknown): value is EventTarget => typeof (value as EventTarget | undefined)?.addEventListener === 'function';
+  return isTarget(window) && isTarget(document) ? { window, document } : undefined;
 }
 
 /** `text` as a byte string of its UTF-8 encoding (one char per byte), for a header value. */

@@ -5,7 +5,7 @@
  * @module
  */
 import { ConnectionError, SDKError, TimeoutError, isTimeoutReason, redactText } from './errors.js';
-import { EventStream, type EventMap, type StreamAdapter } from './event-stream.js';
+import { EventStream, type EventMap, type StreamAdapter, type StreamConfig } from './event-stream.js';
 import { httpErrorFrom } from './http.js';
 import { DEFAULTS, stripUndefined, type AuthScheme, type ClientOptions, type HeadersLike, type RequestOptions } from './options.js';
 import { streamConfig, type StreamOptions } from './sse.js';
@@ -172,12 +172,15 @@ export class Transport {
     }
   }
 
-  /** Opens an event stream with the client's defaults under the call's options. */
+  /**
+   * Opens an event stream with the client's defaults under the call's options; `extra` carries
+   * what only the resource knows (its resume hint, its resync).
+   */
   stream<Events extends EventMap>(
     spec: RequestSpec & { idleTimeout?: number },
     adapter: StreamAdapter,
     options: StreamOptions = {},
-    resumeHint?: string,
+    extra: Pick<StreamConfig, 'resumeHint' | 'resync'> = {},
   ): EventStream<Events> {
     const config = streamConfig(
       this.url(spec.path, spec.query),
@@ -194,8 +197,7 @@ export class Transport {
       adapter,
       spec.idleTimeout,
     );
-    if (resumeHint) config.resumeHint = resumeHint;
-    return new EventStream<Events>(config);
+    return new EventStream<Events>({ ...config, ...extra });
   }
 
   /** Shown by `console.log` and `util.inspect`: the base URL, never the key. */

@@ -80,6 +80,15 @@ export interface StreamOptions {
    * @defaultValue false
    */
   dedupe?: boolean | number | undefined;
+  /**
+   * In a browser page only: close the connection while the page is hidden (a background tab)
+   * and reconnect with `Last-Event-ID` when it is visible again, so hidden tabs hold no
+   * connection. GET streams only; a POST is never paused. Outside a page it does nothing.
+   * Whatever this says, a page stream reconnects at once when the browser comes back `online`
+   * and when the page is restored from the back/forward cache (its old connection is dead).
+   * @defaultValue false
+   */
+  pauseWhenHidden?: boolean | undefined;
 }
 
 /** Options of {@link connect}. */

@@ -4,7 +4,7 @@
  * @module
  */
 import { field, platformAdapter } from '../core/adapter.js';
-import type { EventStream } from '../core/event-stream.js';
+import { markGap, type EventStream, type GapMarker } from '../core/event-stream.js';
 import { DEFAULTS } from '../core/options.js';
 import type { Transport } from '../core/request.js';
 import { segment } from '../core/request.js';
@@ -34,6 +34,8 @@ export interface ExecutionEventMap {
   'execution:completed': { executionId?: string; execution_id?: string; status?: string; outputs?: Record<string, unknown> };
   /** The execution failed. Terminal. */
   'execution:failed': { executionId?: string; execution_id?: string; status?: string; error?: string };
+  /** runstream's marker of a gap after a reconnect (FlowMaestro sends no ids); see {@link GapMarker}. */
+  resync: GapMarker;
   /** The execution was cancelled. Terminal. */
   'execution:cancelled': { executionId?: string; execution_id?: string; status?: string };
 }
@@ -52,6 +54,7 @@ const adapter = /* @__PURE__ */ platformAdapter({
     'execution:completed',
     'execution:failed',
     'execution:cancelled',
+    'resync',
   ],
   terminal: ['execution:completed', 'execution:failed', 'execution:cancelled'],
   outcomeOf: (event) => ({
@@ -78,9 +81,11 @@ export class Executions {
    * `https://api.flowmaestro.ai/v1/executions/…`: the `/api` prefix belongs in `baseUrl` when
    * your server needs it (`'https://host/api'`). Keepalive comments (`: keepalive`) are not
    * events. Ends after `execution:completed`, `execution:failed` or `execution:cancelled`.
-   * A dropped connection reconnects by GET; FlowMaestro sends no `id:` fields, so the request
-   * cannot say where it left off, and a server that replays the execution from the start
-   * delivers those events again.
+   * What a drop costs: FlowMaestro sends no `id:` fields and documents no route to ask about an
+   * execution, so a reconnect cannot say where it left off: events sent while disconnected are
+   * lost, and a server that replays the execution from the start delivers those events again
+   * (`dedupe` cannot tell them apart without ids). runstream marks the gap with a `resync`
+   * event (`recovered: false`) before the next event, so it is never silent.
    *
    * @param executionId - e.g. `'exec_xyz789'`.
    * @param options - `lastEventId` to resume, and the stream options.
@@ -92,6 +97,7 @@ export class Executions {
       { method: 'GET', path: `/v1/executions/${segment(executionId)}/events`, auth: 'x-api-key', idleTimeout: DEFAULTS.idleTimeout.executions },
       adapter,
       options,
+      { resync: markGap },
     );
   }
 

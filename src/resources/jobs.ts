@@ -5,8 +5,8 @@
  * @module
  */
 import { field, platformAdapter } from '../core/adapter.js';
-import { errorMessage, HTTPError, StreamError } from '../core/errors.js';
-import type { EventOf, EventStream, OutcomeInfo } from '../core/event-stream.js';
+import { errorMessage, StreamError } from '../core/errors.js';
+import type { EventOf, EventStream, OutcomeInfo, ResyncContext, ResyncResult } from '../core/event-stream.js';
 import { DEFAULTS, type RequestOptions } from '../core/options.js';
 import type { Transport } from '../core/request.js';
 import { segment } from '../core/request.js';
@@ -35,7 +35,27 @@ export interface JobEventMap {
   /** Server form: the job failed; the stream then fails with `StreamError` `'server-error-event'`. Terminal. */
   error: { error?: string; message?: string; job_id?: string; [key: string]: unknown };
   /** Server form: the job was cancelled. Terminal. */
-  cancelled: { job_id?: string; status?: JobStatus; [key: string]: unknown };
+  cancelled: { job_id?: string | undefined; status?: JobStatus | undefined; [key: string]: unknown };
+  /** runstream's marker of a gap, with the job's state; see {@link JobResync}. */
+  resync: JobResync;
+}
+
+/**
+ * The `resync` event of a job stream. The documented form sends no ids, so after a dropped
+ * connection the stream cannot say where it left off; and the server answers `400` once the job
+ * finished. In both cases runstream asks `GET /api/v1/runs/{id}` (and `/result` when the job
+ * succeeded) and delivers what it learnt here; a finished job then ends the stream with its
+ * outcome.
+ */
+export interface JobResync {
+  /** `'reconnected'`: the stream came back without `Last-Event-ID`; `'http-error'`: it answered 400 (job finished). */
+  reason: 'reconnected' | 'http-error';
+  /** The job's state (`GET /api/v1/runs/{id}`); `undefined` when it could not be fetched. */
+  state: JobState | undefined;
+  /** The job's result (`GET /api/v1/runs/{id}/result`), when it succeeded. */
+  result?: JobResult | undefined;
+  /** Whether the state could be fetched; `false`: what happened in the gap is unknown. */
+  recovered: boolean;
 }
 
 /** A job stream event name. */
@@ -114,7 +134,7 @@ export interface JobRunOptions extends JobCreateOptions {
 }
 
 const adapter = /* @__PURE__ */ platformAdapter({
-  known: ['progress', 'log', 'complete', 'status', 'result', 'error', 'cancelled'],
+  known: ['progress', 'log', 'complete', 'status', 'result', 'error', 'cancelled', 'resync'],
   terminal: ['complete', 'result', 'error', 'cancelled'],
   keepalive: ['heartbeat'],
   envelope: { typeKey: 'event', dataKeys: ['data'] },
@@ -122,6 +142,9 @@ const adapter = /* @__PURE__ */ platformAdapter({
   errorOf: (event) => (event.type === 'error' ? { message: errorMessage(event.data, 'job failed'), status: 'failed' } : undefined),
   outcomeOf: (event) => jobOutcome(event.type === 'cancelled' ? 'cancelled' : (field(event.data, 'status') ?? 'succeeded')),
 });
+
+/** The statuses of a finished job. */
+const FINISHED: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled']);
 
 /** The outcome of a job in `status` (PraisonAI's word): succeeded, failed or cancelled. */
 function jobOutcome(status: string): OutcomeInfo {
@@ -200,12 +223,18 @@ export class Jobs {
    * `complete`, `result` or `cancelled`; an `error` event is delivered, then the stream fails
    * with `StreamError` `'server-error-event'`. A documented-form `complete` whose `status` is
    * `'failed'` or `'cancelled'` is an outcome, not an error: the stream ends normally, so check
-   * `event.data.status` (or use {@link Jobs.run}, which throws for it). A dropped connection is
-   * resumed by GET with `Last-Event-ID` when the server sent ids (the server form does; the
-   * documented form has none, so a replaying server repeats events).
+   * `event.data.status` or `stream.outcome` (or use {@link Jobs.run}, which throws for it).
+   *
+   * What a drop costs: the server form sends ids, so the stream resumes with `Last-Event-ID` and
+   * loses nothing. The documented form sends none: the reconnect cannot say where it left off, a
+   * replaying server repeats events, and what happened while disconnected is not on the wire.
+   * runstream then asks `GET /api/v1/runs/{id}` and delivers a `resync` event with the job's
+   * state (and its result when it succeeded); a job that finished meanwhile ends the stream with
+   * its outcome. A job that finished before the stream opened (the server answers `400`, "Job
+   * already completed") is settled the same way, without a stream.
    *
    * @throws TypeError synchronously when `jobId` is empty. The stream fails with `HTTPError`
-   *   404 (unknown job) or 400 (job already finished: use {@link Jobs.result}), `StreamError`,
+   *   404 (unknown job) or 400 (when the job has not finished after all), `StreamError`,
    *   `ConnectionError`.
    */
   stream(jobId: string, options: StreamOptions = {}): EventStream<JobEventMap> {
@@ -213,7 +242,24 @@ export class Jobs {
       { method: 'GET', path: `/api/v1/runs/${segment(jobId)}/stream`, auth: 'none', idleTimeout: DEFAULTS.idleTimeout.jobs },
       adapter,
       options,
+      { resync: (context) => this.#resync(jobId, context, options) },
     );
+  }
+
+  /** What the REST API says of a job after a gap or a `400`: a `resync` event, and its outcome if it finished. */
+  async #resync(jobId: string, { reason, error, signal }: ResyncContext, options: StreamOptions): Promise<ResyncResult | undefined> {
+    if (reason === 'subscribed' || (reason === 'http-error' && error?.status !== 400)) return undefined;
+    const call = { signal, headers: options.headers };
+    let state: JobState;
+    try {
+      state = await this.retrieve(jobId, call);
+    } catch {
+      // A 400 stays the error it was; a gap stays marked, unrecovered.
+      return reason === 'http-error' ? undefined : { data: { reason, state: undefined, recovered: false } };
+    }
+    if (!FINISHED.has(state.status)) return reason === 'http-error' ? undefined : { data: { reason, state, recovered: true } };
+    const result = state.status === 'succeeded' ? await this.result(jobId, call).catch(() => undefined) : undefined;
+    return { data: { reason, state, result, recovered: true }, outcome: jobOutcome(state.status) };
   }
 
   /**
@@ -245,36 +291,21 @@ export class Jobs {
     const streamHeaders = new Headers(options.headers);
     new Headers(streamOptions?.headers).forEach((value, name) => streamHeaders.set(name, value));
     const job = await this.create(params, createOptions);
-    let status: string | undefined;
     const events = this.stream(job.job_id, { ...streamOptions, headers: streamHeaders, signal: options.signal });
-    try {
-      for await (const event of events) {
-        onEvent?.(event);
-        if (event.type === 'complete' || event.type === 'status') status = event.data.status;
-        else if (event.type === 'result') status = event.data.status ?? 'succeeded';
-        else if (event.type === 'cancelled') status = 'cancelled';
-      }
-    } catch (error) {
-      // PraisonAI answers 400 when a job has already finished ("no stream available"); a fast
-      // job can finish between create and stream, so its status decides, not the 400.
-      if (!(error instanceof HTTPError && error.status === 400)) throw error;
-      const state = (await this.retrieve(job.job_id, call)).status;
-      if (state !== 'succeeded' && state !== 'failed' && state !== 'cancelled') throw error;
-      status = state;
-    }
+    for await (const event of events) onEvent?.(event);
     if (options.signal?.aborted) throw options.signal.reason;
+    const outcome = events.outcome;
+    // `[DONE]` without a `complete` names no status: the REST API does.
+    const status = typeof outcome?.status === 'string' ? outcome.status : (await this.retrieve(job.job_id, call)).status;
     if (status !== 'succeeded') {
-      const state = status ?? (await this.retrieve(job.job_id, call)).status;
-      if (state !== 'succeeded') {
-        throw new StreamError('server-error-event', `job ${job.job_id} finished with status "${state}"`, {
-          event: 'complete',
-          lastEventId: events.lastEventId,
-          status: state,
-          outcome: state === 'cancelled' ? 'cancelled' : 'failed',
-        });
-      }
+      throw new StreamError('server-error-event', `job ${job.job_id} finished with status "${status}"`, {
+        event: outcome?.event?.type,
+        lastEventId: events.lastEventId,
+        status,
+        outcome: status === 'cancelled' ? 'cancelled' : 'failed',
+      });
     }
-    const result = await this.result<Result>(job.job_id, call);
-    return result.result;
+    const resynced = outcome?.event?.type === 'resync' ? (outcome.event.data as JobResync).result : undefined;
+    return (resynced ?? (await this.result<Result>(job.job_id, call))).result as Result;
   }
 }

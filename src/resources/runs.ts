@@ -5,7 +5,7 @@
  */
 import { field, platformAdapter, type PlatformSpec } from '../core/adapter.js';
 import { errorMessage } from '../core/errors.js';
-import type { EventStream } from '../core/event-stream.js';
+import { markGap, type EventStream, type GapMarker } from '../core/event-stream.js';
 import { DEFAULTS } from '../core/options.js';
 import type { Transport } from '../core/request.js';
 import { segment } from '../core/request.js';
@@ -47,6 +47,8 @@ export interface RunEventMap {
   error: { error?: string; message?: string; [key: string]: unknown };
   /** Fallback: the server stopped streaming the run. Terminal. */
   timeout: Record<string, unknown>;
+  /** runstream's marker of a gap, should a server send no ids; see {@link GapMarker}. */
+  resync: GapMarker;
 }
 
 /** A Crewship event name. */
@@ -59,7 +61,7 @@ export type RunTerminalType = 'run.completed' | 'run.failed' | 'run.canceled';
  * The events of a run stream filtered to `Types`: all of {@link RunEventMap} without a filter,
  * else the requested types and the terminal ones.
  */
-export type RunEventsOf<Types extends RunEventType> = [RunEventType] extends [Types] ? RunEventMap : Pick<RunEventMap, Types | RunTerminalType>;
+export type RunEventsOf<Types extends RunEventType> = [RunEventType] extends [Types] ? RunEventMap : Pick<RunEventMap, Types | RunTerminalType | 'resync'>;
 
 /**
  * Options of {@link Runs.stream}.
@@ -82,7 +84,7 @@ const RUN_EVENTS: readonly RunEventType[] = [
   'run.started', 'run.completed', 'run.failed', 'run.canceled',
   'agent.started', 'agent.completed', 'agent.error',
   'tool.called', 'tool.result', 'tool.error',
-  'log', 'artifact', 'complete', 'error', 'timeout',
+  'log', 'artifact', 'complete', 'error', 'timeout', 'resync',
 ];
 
 /** The documented events after which a run sends nothing more. */
@@ -124,8 +126,12 @@ export class Runs {
    * Accepts named events and unnamed `{"type", "data"|"payload"}` envelopes alike; `heartbeat`
    * is a keepalive, not an event. Ends after `run.completed`, `run.failed`, `run.canceled`,
    * `complete` or `timeout`; an `error` event is delivered, then the stream fails with
-   * `StreamError` `'server-error-event'`. Resumes a dropped connection by GET with
-   * `Last-Event-ID` (Crewship "Reconnection").
+   * `StreamError` `'server-error-event'`.
+   *
+   * What a drop costs: nothing. Crewship sends ids and honours `Last-Event-ID` ("Reconnection"),
+   * so the stream resumes after the last event it delivered. Should a server send no ids, the
+   * reconnect cannot say where it left off, and runstream marks the gap with a `resync` event
+   * (`recovered: false`).
    *
    * @example
    * ```ts
@@ -147,6 +153,7 @@ export class Runs {
   ): EventStream<RunEventsOf<Types>> {
     const { types, ...rest } = options;
     const filter = types?.length ? [...new Set<RunEventType>([...types, ...RUN_TERMINAL])] : undefined;
+    const known = filter && [...filter, 'resync' as const];
     return this.#transport.stream<RunEventsOf<Types>>(
       {
         method: 'GET',
@@ -157,8 +164,9 @@ export class Runs {
       },
       // A filtered stream yields what was asked for: the fallback events still end it (or fail
       // it, for `error`), but the iterator's union holds only the requested and terminal types.
-      filter ? platformAdapter({ ...SPEC, known: filter }) : adapter,
+      known ? platformAdapter({ ...SPEC, known }) : adapter,
       rest,
+      { resync: markGap },
     );
   }
 }

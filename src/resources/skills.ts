@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { field, platformAdapter } from '../core/adapter.js';
-import { errorMessage, StreamError } from '../core/errors.js';
-import type { EventFailure, EventStream } from '../core/event-stream.js';
+import { field, platformAdapter, type PlatformSpec } from '../core/adapter.js';
+import { errorMessage, isRecord, StreamError } from '../core/errors.js';
+import type { EventFailure, EventStream, StreamAdapter } from '../core/event-stream.js';
 import { DEFAULTS, type RequestOptions } from '../core/options.js';
 import type { Transport } from '../core/request.js';
 import { segment } from '../core/request.js';
@@ -22,7 +22,11 @@ export interface SkillEngineEvent<Type extends string, Data = unknown> {
   type: Type;
   /** Human-readable text, e.g. `"Starting step 'analyze'."`. */
   message: string;
-  /** ISO 8601. */
+  /**
+   * When it happened, as the engine writes it: ISO 8601 with microseconds, an offset and a `Z`
+   * (`2026-11-21T09:32:41.880357+00:00Z`), which `new Date()` rejects; read it with
+   * {@link parseSkillTimestamp}.
+   */
   timestamp: string;
   /** The step, for step events. */
   step_id?: string | null | undefined;
@@ -31,10 +35,15 @@ export interface SkillEngineEvent<Type extends string, Data = unknown> {
   data: Data;
 }
 
-/** The error a failed execution reports in its result. */
+/** The error a failed execution reports: in an error `done`, or in a result. */
 export interface SkillError {
+  /** The engine's error code, e.g. `'STEP_FAILED'`, `'SKILL_NOT_FOUND'`. */
   code?: string | undefined;
   message?: string | undefined;
+  /** The engine's error type, e.g. `'not_found'`. */
+  type?: string | undefined;
+  /** An HTTP-style status, e.g. `404` for an unknown skill (sent inside a `200` stream). */
+  status?: number | undefined;
   [key: string]: unknown;
 }
 
@@ -44,10 +53,23 @@ export interface SkillResult {
   /** e.g. `'completed'`, `'failed'`. */
   status: string;
   outputs?: Record<string, unknown> | undefined;
-  trace_id?: string | undefined;
+  trace_id?: string | null | undefined;
   /** Present when the execution failed. */
   error?: SkillError | string | undefined;
   [key: string]: unknown;
+}
+
+/**
+ * The `done` of a failed execution as the engine really sends it: only `error` and a `trace_id`
+ * that is `null` (although every earlier event carried the execution's trace id). An unknown
+ * skill is a `200` stream with only this `done` (`error.status: 404`).
+ */
+export interface SkillErrorDone {
+  error: SkillError;
+  trace_id: string | null;
+  skill_id?: undefined;
+  status?: undefined;
+  outputs?: undefined;
 }
 
 /** Payloads of the skills engine's stream events, by event name ("Event Types"). */
@@ -66,8 +88,11 @@ export interface SkillEventMap {
   step_failed: SkillEngineEvent<'step_failed'>;
   /** Skill execution finished. */
   skill_completed: SkillEngineEvent<'skill_completed'>;
-  /** The final result. Terminal; with `error`, the stream then fails with `StreamError` `'server-error-event'`. */
-  done: SkillResult;
+  /**
+   * The final result. Terminal; with `error` (a {@link SkillErrorDone}, or a result with
+   * `error`), the stream then fails with `StreamError` `'server-error-event'`.
+   */
+  done: SkillResult | SkillErrorDone;
 }
 
 /** A skills engine event name. */
@@ -80,24 +105,69 @@ export interface SkillExecuteParams {
   [key: string]: unknown;
 }
 
-/** A result is a failure when it carries `error`, or says `status: 'failed'` without one. */
-function failureOf(result: SkillResult): EventFailure | undefined {
+/**
+ * A result is a failure when it carries `error`, or says `status: 'failed'` without one. Its
+ * trace id is the result's, else `earlierTrace`: the error `done` sends `trace_id: null`.
+ */
+function failureOf(result: SkillResult | SkillErrorDone, earlierTrace?: string): EventFailure | undefined {
   const hasError = result.error !== undefined && result.error !== null;
   if (!hasError && result.status !== 'failed') return undefined;
+  const error = isRecord(result.error) ? (result.error as SkillError) : undefined;
   return {
     message: errorMessage(result, `the skill ended with status "${result.status}"`),
-    traceId: result.trace_id,
-    status: result.status,
+    traceId: result.trace_id ?? earlierTrace,
+    status: error?.status ?? result.status,
+    serverCode: error?.code,
     outcome: 'failed',
   };
 }
 
-const adapter = /* @__PURE__ */ platformAdapter({
+/**
+ * Parses a skills engine timestamp (`2026-11-21T09:32:41.880357+00:00Z`: microseconds, an
+ * offset and a `Z`, which `new Date()` rejects) into a `Date`, to the millisecond. Plain ISO
+ * 8601 (`2026-03-25T12:00:00Z`) works too.
+ *
+ * @example
+ * ```ts
+ * import { parseSkillTimestamp } from 'runstream';
+ *
+ * parseSkillTimestamp('2026-11-21T09:32:41.880357+00:00Z')?.toISOString(); // '2026-11-21T09:32:41.880Z'
+ * ```
+ *
+ * @param timestamp - the `timestamp` of a {@link SkillEngineEvent}.
+ * @returns the instant, or `undefined` when the text is not a timestamp.
+ */
+export function parseSkillTimestamp(timestamp: string): Date | undefined {
+  // An offset already says the zone: the trailing `Z` is redundant; more than 3 fractional
+  // digits are cut to milliseconds, all a Date holds.
+  const text = String(timestamp)
+    .trim()
+    .replace(/([+-]\d\d:?\d\d)Z$/i, '$1')
+    .replace(/(\.\d{3})\d+/, '$1');
+  const time = Date.parse(text);
+  return Number.isNaN(time) ? undefined : new Date(time);
+}
+
+const spec: PlatformSpec = {
   known: ['skill_start', 'step_start', 'step_completed', 'step_skipped', 'step_degraded', 'step_failed', 'skill_completed', 'done'],
   terminal: ['done'],
-  errorOf: (event) => (event.type === 'done' ? failureOf(event.data as SkillResult) : undefined),
   outcomeOf: (event) => ({ type: 'completed', status: field(event.data, 'status'), traceId: field(event.data, 'trace_id') }),
-});
+};
+const base = /* @__PURE__ */ platformAdapter(spec);
+
+/** The adapter of one execution: it remembers the trace id of earlier events for an error `done`. */
+function executionAdapter(): StreamAdapter {
+  let trace: string | undefined;
+  return {
+    ...base,
+    toEvent(message, lastEventId) {
+      const event = base.toEvent(message, lastEventId);
+      if (event && event.type !== 'done') trace = field(event.data, 'trace_id') ?? trace;
+      return event;
+    },
+    errorOf: (event) => (event.type === 'done' ? failureOf(event.data as SkillResult, trace) : undefined),
+  };
+}
 
 /** Skills engine executions. Reach it as `client.skills`. Auth: `X-API-Key`. */
 export class Skills {
@@ -133,16 +203,18 @@ export class Skills {
    *
    * @param skillId - e.g. `'my.skill'`.
    * @param params - the request body.
-   * @param options - stream options (`reconnect` does not apply: POST is never re-sent).
+   * @param options - stream options. `reconnect` governs only the retry of a `408`, `429` or
+   *   `503` answered before any event (the engine did not take the request); a POST that may
+   *   have been accepted is never re-sent unless `resume: 'resend'`.
    * @throws TypeError synchronously when `skillId` is empty. The stream fails with `HTTPError`,
    *   `StreamError`, `ConnectionError`.
    */
   stream(skillId: string, params: SkillExecuteParams, options: StreamOptions = {}): EventStream<SkillEventMap> {
     return this.#transport.stream<SkillEventMap>(
       { method: 'POST', path: `/v1/skills/${segment(skillId)}/execute/stream`, body: params, auth: 'x-api-key', idleTimeout: DEFAULTS.idleTimeout.skills },
-      adapter,
+      executionAdapter(),
       options,
-      'the skills engine cannot resume an execution: run it again only if it is safe to repeat',
+      { resumeHint: 'the skills engine cannot resume an execution: run it again only if it is safe to repeat' },
     );
   }
 
@@ -160,13 +232,8 @@ export class Skills {
     );
     const failure = failureOf(result);
     if (failure) {
-      throw new StreamError('server-error-event', `skill ${skillId} failed: ${failure.message}`, {
-        event: 'done',
-        data: JSON.stringify(result),
-        traceId: failure.traceId,
-        status: failure.status,
-        outcome: 'failed',
-      });
+      const { message, ...fields } = failure;
+      throw new StreamError('server-error-event', `skill ${skillId} failed: ${message}`, { event: 'done', data: JSON.stringify(result), ...fields });
     }
     return result;
   }

@@ -18,7 +18,9 @@ afterAll(() => loopback.close());
 const shape = ({ type, data, id }: StreamEvent): Delivered => ({ type, data, id });
 
 async function run(table: PlatformTable, vector: PlatformVector, chunks: Uint8Array[]) {
-  loopback.script({ steps: chunks }, { status: 204, steps: [] });
+  const rest = vector.rest;
+  const restReply = rest && { headers: { 'content-type': 'application/json' }, steps: [JSON.stringify(rest.body)] };
+  loopback.script({ steps: chunks }, ...(restReply ? [restReply] : []), { status: 204, steps: [] });
   const client = new Runstream({
     baseUrl: loopback.url(''),
     apiKey: 'sk-conformance',
@@ -41,7 +43,10 @@ async function run(table: PlatformTable, vector: PlatformVector, chunks: Uint8Ar
       }
     })(),
   );
-  return { events, failure, heard, skipped, lastEventId: stream.lastEventId, requests: [...loopback.requests] };
+  const restRequests = loopback.requests.filter((request) => request.path === rest?.path);
+  if (rest) expect(restRequests.map((request) => request.method)).toEqual(['GET']);
+  const requests = loopback.requests.filter((request) => request.path !== rest?.path);
+  return { events, failure, heard, skipped, lastEventId: stream.lastEventId, requests };
 }
 
 const total = tables.reduce((sum, table) => sum + table.vectors.length, 0);

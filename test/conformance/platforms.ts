@@ -33,6 +33,12 @@ export interface PlatformVector {
   skipped?: string[];
   /** Opens the stream, when not the table's default. */
   open?: Open;
+  /**
+   * The JSON answer of the platform's REST API, for a stream that asks it once subscribed
+   * (`runner.follow` asks `GET /api/runs/{id}`); served to the request after the stream's own.
+   * Such requests are not counted in `requests`.
+   */
+  rest?: { path: string; body: unknown };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each resource has its own event map
@@ -452,7 +458,14 @@ const runner: PlatformTable = {
         { event: 'run.completed', data: runCompleted('a') },
         { event: 'run.started', data: runStarted('c') },
       ]),
-      events: [d('run.started', runStarted('a')), d('step.log', stepLog('a')), d('run.completed', runCompleted('a'))],
+      // Subscribed, follow() asks the runner what happened before: the run's state comes first.
+      rest: { path: '/api/runs/a', body: { id: 'a', workflow: 'build', status: 'in_progress' } },
+      events: [
+        d('resync', { reason: 'subscribed', runId: 'a', run: { id: 'a', workflow: 'build', status: 'in_progress' }, recovered: true }),
+        d('run.started', runStarted('a')),
+        d('step.log', stepLog('a')),
+        d('run.completed', runCompleted('a')),
+      ],
       outcome: 'ends',
       requests: 1,
       heard: { type: 'step.log', events: [d('step.log', stepLog('a'))] },

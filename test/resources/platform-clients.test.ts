@@ -73,9 +73,10 @@ describe('platform clients', () => {
       'http://localhost:4800/api/events',
       frames([{ event: 'ping', data: {} }, { event: 'run.completed', data: { runId: 'a1', run: { status: 'completed' } } }]),
     );
+    server.use(http.get('http://localhost:4800/api/runs/a1', () => HttpResponse.json({ id: 'a1', status: 'in_progress' })));
     const stax = new Stax();
     expect(Object.keys(stax).sort()).toEqual(['baseUrl', 'runner']);
-    expect((await collect(stax.runner.follow('a1'))).map((event) => event.type)).toEqual(['run.completed']);
+    expect((await collect(stax.runner.follow('a1'))).map((event) => event.type)).toEqual(['resync', 'run.completed']);
   });
 
   it('takes another baseUrl, and rejects a bad one as Runstream does', () => {

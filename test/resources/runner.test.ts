@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HTTPError, Runstream, type ClientOptions, StreamError, type StreamEvent } from '../../src/index.js';
 import { BASE, server, useMsw } from '../helpers/msw.js';
 import { collect, frames, sseResponse, type Frame } from '../helpers/sse.js';
+import { openResponse } from '../core/support.js';
 import { RequestLog, serveOnce, testClient } from './support.js';
 
 useMsw();
@@ -102,12 +103,14 @@ describe('runner.stream', () => {
       }),
     );
     const stream = client().runner.stream();
-    const types: string[] = [];
+    const events: StreamEvent[] = [];
     for await (const event of stream) {
-      types.push(event.type);
-      if (types.length === 2) break;
+      events.push(event);
+      if (events.length === 3) break;
     }
-    expect(types).toEqual(['run.completed', 'run.completed']);
+    // The bus does not replay: the gap between the two connections is marked, never silent.
+    expect(events.map((event) => event.type)).toEqual(['run.completed', 'resync', 'run.completed']);
+    expect(events[1]!.data).toEqual({ reason: 'reconnected', recovered: false });
     expect(log.count).toBe(2);
     expect(stream.readyState).toBe('closed');
   });
@@ -148,12 +151,26 @@ describe('runner.stream', () => {
   });
 });
 
+/** Answers `GET /api/runs/{id}` with `run` (or a 404), and records the requests. */
+function serveRun(runId: string, run: Record<string, unknown> | 404): RequestLog {
+  const log = new RequestLog();
+  server.use(
+    http.get(`${BASE}/api/runs/${runId}`, async ({ request }) => {
+      await log.take(request);
+      return run === 404 ? HttpResponse.json({ error: 'Run not found' }, { status: 404 }) : HttpResponse.json(run);
+    }),
+  );
+  return log;
+}
+
 describe('runner.follow', () => {
-  it("delivers only the run's events and ends at its run.completed, in one request", async () => {
+  it("delivers the run's state, then only the run's events, and ends at its run.completed", async () => {
     const log = serve(bus);
+    const rest = serveRun('a1b2c3d4', { id: 'a1b2c3d4', status: 'in_progress', jobs: [] });
     const stream = client().runner.follow('a1b2c3d4');
     const events = await collect(stream);
     expect(events.map((event) => event.type)).toEqual([
+      'resync',
       'run.started',
       'job.started',
       'step.started',
@@ -162,14 +179,17 @@ describe('runner.follow', () => {
       'job.completed',
       'run.completed',
     ]);
+    expect(events[0]!.data).toEqual({ reason: 'subscribed', runId: 'a1b2c3d4', run: { id: 'a1b2c3d4', status: 'in_progress', jobs: [] }, recovered: true });
     expect(events.every((event) => runIdOf(event) === 'a1b2c3d4')).toBe(true);
     expect(events.at(-1)!.data).toEqual({ runId: 'a1b2c3d4', run: { status: 'completed', conclusion: 'success' } });
     expect(log.count).toBe(1);
+    expect(rest.count).toBe(1);
     await expect(stream.finished).resolves.toMatchObject({ type: 'completed', status: 'completed', event: { type: 'run.completed' } });
   });
 
   it("gives listeners only the run's events", async () => {
     serve(bus);
+    serveRun('a1b2c3d4', { id: 'a1b2c3d4', status: 'in_progress' });
     const stream = client().runner.follow('a1b2c3d4');
     const lines: string[] = [];
     stream.addEventListener('step.log', (event) => lines.push(event.data.line));
@@ -177,7 +197,97 @@ describe('runner.follow', () => {
     expect(lines).toEqual(['Workspace already available\n']);
   });
 
+  it.each([
+    ['completed', 'success', 'completed'],
+    ['failed', 'failure', 'failed'],
+    ['cancelled', 'cancelled', 'cancelled'],
+  ])('ends at once, with its outcome, when the run already finished (%s)', async (status, conclusion, outcome) => {
+    server.use(http.get(EVENTS, () => openResponse([frames([ping])])));
+    serveRun('done1', { id: 'done1', status, conclusion });
+    const stream = client().runner.follow('done1');
+    const events = await collect(stream);
+    expect(events.map((event) => event.type)).toEqual(['resync']);
+    expect(stream.outcome).toMatchObject({ type: outcome, status, event: { type: 'resync' } });
+  });
+
+  it('fails with a typed 404 for a run the runner does not know, instead of waiting for ever', async () => {
+    server.use(http.get(EVENTS, () => openResponse([frames([ping])])));
+    serveRun('nope', 404);
+    const error = await collect(client().runner.follow('nope')).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(error).toMatchObject({ status: 404, body: { error: 'Run not found' } });
+  });
+
+  it('marks the gap as unrecovered when the runner cannot be asked', async () => {
+    serve(bus);
+    server.use(http.get(`${BASE}/api/runs/a1b2c3d4`, () => HttpResponse.error()));
+    const events = await collect(client().runner.follow('a1b2c3d4'));
+    expect(events[0]).toMatchObject({ type: 'resync', data: { reason: 'subscribed', runId: 'a1b2c3d4', run: undefined, recovered: false } });
+    expect(events.at(-1)!.type).toBe('run.completed');
+  });
+
   it('throws TypeError synchronously without a runId', () => {
     expect(() => client().runner.follow('')).toThrow(TypeError);
+  });
+});
+
+describe('runner.run', () => {
+  it('subscribes first, then POSTs once, and yields the run from its run.started', async () => {
+    const order: string[] = [];
+    server.use(
+      http.get(EVENTS, () => {
+        order.push('GET /api/events');
+        return sseResponse([frames(bus)]);
+      }),
+      http.post(`${BASE}/api/runs`, async ({ request }) => {
+        order.push(`POST /api/runs ${await request.text()}`);
+        return HttpResponse.json({ id: 'a1b2c3d4', workflow: 'build', status: 'in_progress', jobs: [] }, { status: 201 });
+      }),
+    );
+    const stream = client().runner.run({ workflow: 'build', inputs: { ref: 'main' } });
+    const events = await collect(stream);
+    expect(order).toEqual(['GET /api/events', 'POST /api/runs {"workflow":"build","inputs":{"ref":"main"}}']);
+    expect(events[0]).toMatchObject({ type: 'run.started', data: { runId: 'a1b2c3d4' } });
+    expect(events.at(-1)!.type).toBe('run.completed');
+    expect(events.every((event) => runIdOf(event) === 'a1b2c3d4')).toBe(true);
+    expect(stream.outcome).toMatchObject({ type: 'completed' });
+  });
+
+  it('fails with the HTTPError 400 of an unknown workflow', async () => {
+    server.use(
+      http.get(EVENTS, () => openResponse([frames([ping])])),
+      http.post(`${BASE}/api/runs`, () => HttpResponse.json({ error: 'Unknown workflow: nope' }, { status: 400 })),
+    );
+    const error = await collect(client().runner.run({ workflow: 'nope' })).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(error).toMatchObject({ status: 400, method: 'POST' });
+    expect((error as Error).message).toContain('Unknown workflow: nope');
+  });
+});
+
+describe('runner REST calls', () => {
+  it('retrieve(), cancel() and list() call the run API', async () => {
+    const seen: string[] = [];
+    server.use(
+      http.get(`${BASE}/api/runs/a1`, () => {
+        seen.push('GET /api/runs/a1');
+        return HttpResponse.json({ id: 'a1', status: 'in_progress' });
+      }),
+      http.post(`${BASE}/api/runs/a1/cancel`, () => {
+        seen.push('POST /api/runs/a1/cancel');
+        return HttpResponse.json({ id: 'a1', status: 'cancelled' });
+      }),
+      http.get(`${BASE}/api/runs`, () => {
+        seen.push('GET /api/runs');
+        return HttpResponse.json([{ id: 'a1' }, { id: 'b2' }]);
+      }),
+      http.post(`${BASE}/api/runs/done/cancel`, () => HttpResponse.json({ error: 'Run already completed' }, { status: 409 })),
+    );
+    const runner = client().runner;
+    expect(await runner.retrieve('a1')).toEqual({ id: 'a1', status: 'in_progress' });
+    expect(await runner.cancel('a1')).toEqual({ id: 'a1', status: 'cancelled' });
+    expect((await runner.list()).map((run) => run.id)).toEqual(['a1', 'b2']);
+    expect(seen).toEqual(['GET /api/runs/a1', 'POST /api/runs/a1/cancel', 'GET /api/runs']);
+    await expect(runner.cancel('done')).rejects.toMatchObject({ name: 'HTTPError', status: 409 });
   });
 });

@@ -1,11 +1,12 @@
 import { describe, expectTypeOf, test } from 'vitest';
-import { Runstream, type EventStream, type RunnerEventMap, type StaxRun } from '../../src/index.js';
+import { Runstream, type EventStream, type RunnerBusEventMap, type RunnerEventMap, type StaxRun } from '../../src/index.js';
 
 const client = new Runstream({ baseUrl: 'http://localhost:4800' });
 
 describe('runner types', () => {
   test('stream and follow return an EventStream of RunnerEventMap', () => {
-    expectTypeOf(client.runner.stream()).toEqualTypeOf<EventStream<RunnerEventMap>>();
+    expectTypeOf(client.runner.stream()).toEqualTypeOf<EventStream<RunnerBusEventMap>>();
+    expectTypeOf(client.runner.run({ workflow: 'build' })).toEqualTypeOf<EventStream<RunnerEventMap>>();
     expectTypeOf(client.runner.follow('a1b2c3d4')).toEqualTypeOf<EventStream<RunnerEventMap>>();
   });
 

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, test } from 'vitest';
-import { Runstream, type EventStream, type SkillEngineEvent, type SkillEventMap, type SkillResult } from '../../src/index.js';
+import { Runstream, type EventStream, type SkillEngineEvent, type SkillEventMap, type SkillError, type SkillErrorDone, type SkillResult } from '../../src/index.js';
 
 const client = new Runstream({ baseUrl: 'http://localhost:8080', apiKey: 'sk-test-secret' });
 
@@ -14,9 +14,11 @@ describe('skills types', () => {
   test('narrowing on event.type narrows event.data', async () => {
     for await (const event of client.skills.stream('my.skill', { inputs: {} })) {
       if (event.type === 'done') {
-        expectTypeOf(event.data).toEqualTypeOf<SkillResult>();
+        expectTypeOf(event.data).toEqualTypeOf<SkillResult | SkillErrorDone>();
         expectTypeOf(event.data.outputs).toEqualTypeOf<Record<string, unknown> | undefined>();
-        expectTypeOf(event.data.trace_id).toEqualTypeOf<string | undefined>();
+        // The error done sends `trace_id: null`.
+        expectTypeOf(event.data.trace_id).toEqualTypeOf<string | null | undefined>();
+        if (event.data.skill_id === undefined) expectTypeOf(event.data.error).toEqualTypeOf<SkillError>();
       } else if (event.type === 'step_completed') {
         expectTypeOf(event.data).toEqualTypeOf<SkillEngineEvent<'step_completed', { produced_output?: Record<string, unknown> } | null>>();
         expectTypeOf(event.data.type).toEqualTypeOf<'step_completed'>();
@@ -31,8 +33,8 @@ describe('skills types', () => {
 
   test('addEventListener gives the typed payload', () => {
     client.skills.stream('my.skill', { inputs: {} }).addEventListener('done', (event) => {
-      expectTypeOf(event.data.status).toBeString();
-      expectTypeOf(event.data.error).toEqualTypeOf<SkillResult['error']>();
+      expectTypeOf(event.data.status).toEqualTypeOf<string | undefined>();
+      expectTypeOf(event.data.error).toEqualTypeOf<SkillResult['error'] | SkillError>();
     });
   });
 });

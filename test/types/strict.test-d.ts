@@ -60,9 +60,9 @@ describe('failed and cancelled are fields', () => {
 describe('runs.stream({ types }) narrows the union', () => {
   test('to the requested types and the terminal ones', async () => {
     const stream = client.runs.stream('run_abc123', { types: ['agent.started'] });
-    expectTypeOf(stream).toEqualTypeOf<EventStream<Pick<RunEventMap, 'agent.started' | RunTerminalType>>>();
+    expectTypeOf(stream).toEqualTypeOf<EventStream<Pick<RunEventMap, 'agent.started' | RunTerminalType | 'resync'>>>();
     for await (const event of stream) {
-      expectTypeOf(event.type).toEqualTypeOf<'agent.started' | RunTerminalType>();
+      expectTypeOf(event.type).toEqualTypeOf<'agent.started' | RunTerminalType | 'resync'>();
       if (event.type === 'agent.started') expectTypeOf(event.data.agent).toBeString();
     }
   });
