@@ -157,13 +157,15 @@ describe('jobs.stream', () => {
   it.each([
     [404, { detail: 'Job not found: run_missing' }],
     [400, { detail: 'Job already completed' }],
-  ])('fails with HTTPError %i and the parsed body, without retrying', async (status, body) => {
+  ])('fails with HTTPError %i and the parsed body, without retrying (a 400 for a job that has not finished)', async (status, body) => {
     const log = new RequestLog();
     server.use(
       http.get(STREAM, async ({ request }) => {
         await log.take(request);
         return HttpResponse.json(body, { status });
       }),
+      // Asked after the 400: the job has not finished, so the 400 stands.
+      http.get(`${RUNS}/:jobId`, () => HttpResponse.json({ job_id: 'run_missing', status: 'running' })),
     );
     const error = await collect(client().jobs.stream('run_missing')).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(HTTPError);
@@ -392,5 +394,93 @@ describe('jobs.run', () => {
     const error = await client().jobs.run({ prompt: 'x' }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(HTTPError);
     expect(error).toMatchObject({ status: 404 });
+  });
+});
+
+describe('jobs.stream recovers what the wire cannot tell', () => {
+  /** Serves the stream with `responses` in order, the job's state with `states` in order, and its result. */
+  function recovering(responses: (() => Response)[], states: { status: string }[]): RequestLog {
+    const log = new RequestLog();
+    let streams = 0;
+    let polls = 0;
+    server.use(
+      http.get(STREAM, async ({ request }) => {
+        await log.take(request);
+        return responses[streams++]!();
+      }),
+      http.get(`${RUNS}/:jobId/result`, async ({ request }) => {
+        await log.take(request);
+        return HttpResponse.json({ job_id: 'run_abc123', status: 'succeeded', result: { summary: 'sales up' } });
+      }),
+      http.get(`${RUNS}/:jobId`, async ({ request }) => {
+        await log.take(request);
+        return HttpResponse.json({ job_id: 'run_abc123', ...states[Math.min(polls++, states.length - 1)] });
+      }),
+    );
+    return log;
+  }
+  const paths = (log: RequestLog) => log.requests.map(({ url }) => url.pathname);
+  const instant = { reconnect: { sleep: () => Promise.resolve(), random: () => 0 } };
+
+  it('marks a gap after a reconnect without ids with the job state, then goes on', async () => {
+    const log = recovering(
+      [
+        () => sseResponse([frames(documented.slice(0, 2))]),
+        () => sseResponse([frames(documented.slice(2))]),
+      ],
+      [{ status: 'running' }],
+    );
+    const events = await collect(client().jobs.stream('run_abc123', instant));
+    expect(events.map((event) => event.type)).toEqual(['progress', 'log', 'resync', 'progress', 'complete']);
+    expect(events[2]!.data).toEqual({ reason: 'reconnected', state: { job_id: 'run_abc123', status: 'running' }, result: undefined, recovered: true });
+    expect(paths(log)).toEqual(['/api/v1/runs/run_abc123/stream', '/api/v1/runs/run_abc123/stream', '/api/v1/runs/run_abc123']);
+  });
+
+  it('ends with the true outcome and the result when the job finished while disconnected', async () => {
+    const log = recovering(
+      [
+        () => sseResponse([frames(documented.slice(0, 2))]),
+        () => HttpResponse.json({ detail: 'Job already completed (no stream available)' }, { status: 400 }),
+      ],
+      [{ status: 'succeeded' }],
+    );
+    const stream = client().jobs.stream('run_abc123', instant);
+    const events = await collect(stream);
+    expect(events.map((event) => event.type)).toEqual(['progress', 'log', 'resync']);
+    expect(events[2]!.data).toMatchObject({ reason: 'http-error', state: { status: 'succeeded' }, result: { result: { summary: 'sales up' } }, recovered: true });
+    expect(stream.outcome).toMatchObject({ type: 'completed', status: 'succeeded', event: { type: 'resync' } });
+    expect(paths(log)).toContain('/api/v1/runs/run_abc123/result');
+  });
+
+  it.each([
+    ['failed', 'failed'],
+    ['cancelled', 'cancelled'],
+  ])('settles a job that already %s without a stream: outcome, no error', async (status, outcome) => {
+    recovering([() => HttpResponse.json({ detail: 'Job already completed (no stream available)' }, { status: 400 })], [{ status }]);
+    const stream = client().jobs.stream('run_abc123');
+    expect((await collect(stream)).map((event) => event.type)).toEqual(['resync']);
+    expect(stream.outcome).toMatchObject({ type: outcome, status });
+  });
+
+  it('keeps the 400 as the error when the job has not finished after all', async () => {
+    recovering([() => HttpResponse.json({ detail: 'Bad request' }, { status: 400 })], [{ status: 'running' }]);
+    const error = await collect(client().jobs.stream('run_abc123')).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(error).toMatchObject({ status: 400 });
+  });
+
+  it('jobs.run() returns the result the resync fetched, without fetching it twice', async () => {
+    const log = new RequestLog();
+    server.use(
+      http.post(RUNS, async ({ request }) => {
+        await log.take(request);
+        return HttpResponse.json({ job_id: 'run_abc123', status: 'queued' }, { status: 202 });
+      }),
+    );
+    const rest = recovering([() => HttpResponse.json({ detail: 'Job already completed (no stream available)' }, { status: 400 })], [{ status: 'succeeded' }]);
+    const output = await client().jobs.run<{ summary: string }>({ prompt: 'x' });
+    expect(output).toEqual({ summary: 'sales up' });
+    expect(paths(rest).filter((path) => path.endsWith('/result'))).toHaveLength(1);
+    expect(log.count).toBe(1);
   });
 });
