@@ -1,6 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, HTTPError, Runstream, StreamError, type ClientOptions } from '../../src/index.js';
+import { ConnectionError, HTTPError, Runstream, StreamError, parseSkillTimestamp, type ClientOptions } from '../../src/index.js';
 import { BASE, server, useMsw } from '../helpers/msw.js';
 import { collect, frames, sseResponse, type Frame } from '../helpers/sse.js';
 import { RequestLog, serveOnce, testClient } from './support.js';
@@ -242,5 +242,54 @@ describe('skills.execute', () => {
     const error = await client().skills.execute('my.skill', { inputs: {} }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(HTTPError);
     expect(error).toMatchObject({ status: 422, body: { detail: 'inputs.text is required' } });
+  });
+});
+
+describe('skills errors as the engine really sends them', () => {
+  const errorDone = (status: number, code: string): Frame => ({
+    event: 'done',
+    data: { error: { code, message: `${code}: it went wrong`, type: status === 404 ? 'not_found' : 'execution_error', status }, trace_id: null },
+  });
+
+  it('carries the engine code, status and the trace id of earlier events when done has none', async () => {
+    serve([frames([engine('skill_start', '1', null, null), engine('step_failed', '2'), errorDone(500, 'STEP_FAILED')])]);
+    const stream = client().skills.stream('my.skill', { inputs: {} });
+    const error = await collect(stream).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(StreamError);
+    expect(error).toMatchObject({ code: 'server-error-event', serverCode: 'STEP_FAILED', status: 500, traceId: 'abc-123', outcome: 'failed' });
+    expect(stream.outcome).toMatchObject({ type: 'failed', serverCode: 'STEP_FAILED', status: 500, traceId: 'abc-123', error });
+  });
+
+  it('fails an unknown skill (a 200 stream with only an error done) with status 404 inside', async () => {
+    serve([frames([errorDone(404, 'SKILL_NOT_FOUND')])]);
+    const error = await collect(client().skills.stream('nope.skill', { inputs: {} })).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ name: 'StreamError', serverCode: 'SKILL_NOT_FOUND', status: 404, traceId: undefined });
+    expect((error as Error).message).toContain('SKILL_NOT_FOUND: it went wrong');
+  });
+
+  it('execute() raises the same fields', async () => {
+    server.use(http.post(EXECUTE, () => HttpResponse.json({ error: { code: 'STEP_FAILED', message: 'bad', type: 'execution_error', status: 500 }, trace_id: 'trace-x' })));
+    const error = await client().skills.execute('my.skill', { inputs: {} }).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ name: 'StreamError', code: 'server-error-event', serverCode: 'STEP_FAILED', status: 500, traceId: 'trace-x', outcome: 'failed' });
+  });
+});
+
+describe('parseSkillTimestamp', () => {
+  it.each([
+    ['2026-11-21T09:32:41.880357+00:00Z', '2026-11-21T09:32:41.880Z'],
+    ['2026-11-21T11:32:41.880357+02:00Z', '2026-11-21T09:32:41.880Z'],
+    ['2026-03-25T12:00:00Z', '2026-03-25T12:00:00.000Z'],
+    ['2026-03-25T12:00:00.5+00:00', '2026-03-25T12:00:00.500Z'],
+  ])('reads %s', (text, iso) => {
+    expect(parseSkillTimestamp(text)?.toISOString()).toBe(iso);
+  });
+
+  it('reads the engine form, which new Date() rejects', () => {
+    expect(Number.isNaN(new Date('2026-11-21T09:32:41.880357+00:00Z').getTime())).toBe(true);
+    expect(parseSkillTimestamp('2026-11-21T09:32:41.880357+00:00Z')).toBeInstanceOf(Date);
+  });
+
+  it('returns undefined for text that is not a timestamp', () => {
+    expect(parseSkillTimestamp('yesterday')).toBeUndefined();
   });
 });
