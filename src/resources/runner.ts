@@ -127,7 +127,7 @@ function runOutcome(run: StaxRun | undefined): OutcomeInfo | undefined {
   const conclusion = run?.conclusion;
   if (status === 'failed' || conclusion === 'failure') return { type: 'failed', status };
   if (status === 'cancelled' || conclusion === 'cancelled') return { type: 'cancelled', status };
-  if (status === 'completed' || conclusion !== undefined) return { type: 'completed', status };
+  if (status === 'completed' || conclusion != null) return { type: 'completed', status };
   return undefined;
 }
 

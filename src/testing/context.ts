@@ -24,6 +24,7 @@ export interface Settings {
  */
 export class Timers {
   readonly #live = new Set<NodeJS.Timeout>();
+  readonly #immediates = new Set<NodeJS.Immediate>();
   #closed = false;
 
   /** Calls `fn` after `delay` ms unless the server closes first. */
@@ -35,6 +36,19 @@ export class Timers {
     }, delay);
     this.#live.add(timer);
     return timer;
+  }
+
+  /**
+   * Calls `fn` on `setImmediate` (after the I/O of this turn of the event loop, e.g. a response
+   * just written) unless the server closes first.
+   */
+  soon(fn: () => void): void {
+    if (this.#closed) return;
+    const immediate = setImmediate(() => {
+      this.#immediates.delete(immediate);
+      fn();
+    });
+    this.#immediates.add(immediate);
   }
 
   /** Calls `fn` every `interval` ms until `signal` aborts or the server closes. */
@@ -79,6 +93,8 @@ export class Timers {
     this.#closed = true;
     for (const timer of this.#live) clearTimeout(timer);
     this.#live.clear();
+    for (const immediate of this.#immediates) clearImmediate(immediate);
+    this.#immediates.clear();
   }
 }
 
@@ -118,14 +134,16 @@ export interface Route {
 
 /**
  * Writes `entries` to `channel`, waiting `eventDelay` ms before each event (comments follow
- * at once), then ends the response. Returns false when the client left first.
+ * at once), then ends the response. An entry given as a function is an event built when it is
+ * sent (e.g. to stamp it with the time). Returns false when the client left first.
  *
  * @internal
  */
-export async function play(ctx: RequestContext, channel: SseChannel, entries: readonly SseEntry[]): Promise<boolean> {
-  for (const entry of entries) {
-    if (entry.data !== undefined && !(await ctx.core.timers.sleep(ctx.core.settings.eventDelay, channel.signal))) return false;
-    if (!channel.send(entry)) return false;
+export async function play(ctx: RequestContext, channel: SseChannel, entries: readonly (SseEntry | (() => SseEntry))[]): Promise<boolean> {
+  for (const item of entries) {
+    const lazy = typeof item === 'function';
+    if ((lazy || item.data !== undefined) && !(await ctx.core.timers.sleep(ctx.core.settings.eventDelay, channel.signal))) return false;
+    if (!channel.send(lazy ? item() : item)) return false;
   }
   channel.end();
   return true;
@@ -141,6 +159,20 @@ export function resumeIndex(entries: readonly SseEntry[], lastEventId: string | 
 /** An `{"error": {"code", "message"}}` body. @internal */
 export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
   return { error: { code, message } };
+}
+
+/**
+ * The skills engine's event timestamp: Python's `datetime.now(timezone.utc).isoformat() + "Z"`,
+ * microseconds, an offset and a `Z` (`2026-11-21T09:32:41.880357+00:00Z`), which `new Date()`
+ * and `Date.parse()` reject. Always six fraction digits (Python drops them when the
+ * microsecond is 0, one time in a million).
+ *
+ * @internal
+ */
+export function engineTimestamp(): string {
+  // The wall clock to the millisecond; the sub-millisecond digits from the monotonic clock.
+  const micros = Number(process.hrtime.bigint() / 1000n % 1000n);
+  return `${new Date().toISOString().slice(0, 23)}${String(micros).padStart(3, '0')}+00:00Z`;
 }
 
 /** ISO 8601 without milliseconds, as the platforms' samples show (`2024-01-15T10:30:00Z`). @internal */

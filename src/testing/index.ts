@@ -19,6 +19,9 @@ export type {
   RecordedRequest,
   ReferenceServer,
   ReferenceServerOptions,
+  StaxRunOptions,
+  StaxSandboxStrategy,
+  StaxWorkflow,
   StreamRecord,
   StreamState,
 } from './server.js';

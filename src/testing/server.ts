@@ -12,10 +12,11 @@ import { crewshipRoutes } from './platforms/crewship.js';
 import { flowmaestroRoutes } from './platforms/flowmaestro.js';
 import { praisonaiRoutes } from './platforms/praisonai.js';
 import { skillsRoutes } from './platforms/skills.js';
-import { staxRunner } from './platforms/stax.js';
+import { staxRunner, type StaxRunOptions } from './platforms/stax.js';
 import { SseChannel, type Fault, type StreamRecord } from './sse.js';
 
 export type { StreamRecord, StreamState } from './sse.js';
+export type { StaxRunOptions, StaxSandboxStrategy, StaxWorkflow } from './platforms/stax.js';
 
 /** Options of {@link startReferenceServer}. Durations in milliseconds. */
 export interface ReferenceServerOptions {
@@ -82,8 +83,8 @@ export interface DropOptions {
 }
 
 /**
- * A running reference server. Routes (all JSON errors are `{"error": {"code", "message"}}`,
- * PraisonAI's `{"detail": …}`; every response carries CORS headers and an `x-request-id`;
+ * A running reference server. Routes (JSON errors are `{"error": {"code", "message"}}`,
+ * PraisonAI's `{"detail": …}`, the stax runner's `{"error": "…"}`; every response carries CORS headers and an `x-request-id`;
  * `OPTIONS` on any path answers 204):
  *
  * - Crewship, `GET /v1/runs/:id/events` (Bearer; 401, 404): named events with ids `evt_001`, …;
@@ -102,17 +103,25 @@ export interface DropOptions {
  *   once finished); `GET /api/v1/runs/:id/stream`: the documented form (unnamed
  *   `{"event","data"}` envelopes, LF, then `data: [DONE]`) or the server's (named `status`,
  *   `progress`, `heartbeat`, `result` | `error` | `cancelled`, ids `1`, `2`, …, CRLF, a `: ping`
- *   comment and one every `keepaliveInterval`), resuming after `Last-Event-ID`; 400 once a
- *   stream of the job has reached its end. Jobs: `run_abc123` (documented), `run_named`,
- *   `run_named_error`, `run_named_cancelled`; created jobs use the documented form unless the
- *   prompt has the word "named", and fail when it has "fail", are cancelled when it has
- *   "cancel".
+ *   comment and one every `keepaliveInterval`), resuming after `Last-Event-ID`; 400 once the
+ *   job's final event has happened, whether or not a stream wrote it. Jobs: `run_abc123`
+ *   (documented), `run_named`, `run_named_error`, `run_named_cancelled`; created jobs use the
+ *   documented form unless the prompt has the word "named", and fail when it has "fail", are
+ *   cancelled when it has "cancel".
  * - Skills engine, `POST /v1/skills/:skill_id/execute/stream` and `…/execute` (`x-api-key`;
- *   401, 404, 400 without `inputs`): `my.skill` (outputs echo `inputs.text` and its length)
- *   and `failing.skill` (`done` carries `error` `STEP_FAILED`); no ids.
- * - stax runner (no auth): `GET /api/events`, never ending, `event: ping` on connect and every
- *   `keepaliveInterval`, every run's events to every subscriber; `POST /api/runs` `{runId?}` →
- *   202 `{runId}` starts a scripted run (one job `build`, three steps, 16 events).
+ *   401, 400 without `inputs`): `my.skill` (outputs echo `inputs.text` and its length) and
+ *   `failing.skill` (its `done` is `{"error": {"code": "STEP_FAILED", "message", "type",
+ *   "status"}, "trace_id": null}`); an unknown skill is a 200 stream with only such a `done`
+ *   (`SKILL_NOT_FOUND`, status 404) on the stream route, a 404 with that body on `/execute`;
+ *   engine timestamps as `2026-11-21T09:32:41.880357+00:00Z`; no ids.
+ * - stax runner (no auth; errors `{"error": "…"}`): `GET /api/events`, never ending, `event:
+ *   ping` on connect and every `keepaliveInterval`, every run's events to every subscriber, no
+ *   replay; `POST /api/runs` `{workflow, inputs?, sandbox?}` → 201 with the run object, the
+ *   runner choosing the id, `run.started` already on the bus (400 for an unknown workflow or
+ *   sandbox strategy); `GET /api/runs` (newest first), `GET /api/runs/:id` (404);
+ *   `POST /api/runs/:id/cancel` (404, 409 once finished). Workflows `build` (job `build`,
+ *   three steps, 16 events), `failing` (step 2 fails, step 3 skipped), `quick` (the rest on
+ *   `setImmediate` after the answer), `slow` (50 × `eventDelay` between events).
  */
 export interface ReferenceServer {
   /** Origin of the server, e.g. `'http://127.0.0.1:54321'` (no trailing slash). */
@@ -129,14 +138,26 @@ export interface ReferenceServer {
    */
   dropNext(path: string | RegExp, options: DropOptions): void;
   /**
-   * Starts a scripted stax run on the bus, as `POST /api/runs` does; its first event follows
-   * after `eventDelay` ms.
+   * Drops every SSE response open now whose path (with query) starts with `path` (or matches
+   * it, for a RegExp): destroys its socket between two events, as a `dropNext` fault does (state
+   * `'dropped'`). For the stax bus, `dropOpen('/api/events')` cuts every subscriber mid-run; the
+   * bus never replays what is sent before a client reconnects.
    *
-   * @param runId - the id to use; by default 8 random hex digits.
-   * @returns the run id.
-   * @throws TypeError when `runId` is not 1–64 of `[A-Za-z0-9_.-]`; Error when that run is running.
+   * @returns how many responses it dropped.
    */
-  staxStartRun(runId?: string): string;
+  dropOpen(path: string | RegExp): number;
+  /**
+   * Starts a stax run, as `POST /api/runs` does: `run.started` is on the bus when it returns,
+   * the next event follows after `eventDelay` ms (50 × for `slow`, at once for `quick`). Unlike
+   * the HTTP route, it lets the caller choose the id.
+   *
+   * @param run - the run id (the `build` workflow), or `{ id?, workflow?, inputs?, sandbox? }`;
+   *   by default a `build` run with 8 random hex digits as id.
+   * @returns the run id.
+   * @throws TypeError when the id is not 1–64 of `[A-Za-z0-9_.-]`, or for an unknown workflow or
+   *   sandbox strategy; Error when a run of that id is still playing.
+   */
+  staxStartRun(run?: string | StaxRunOptions): string;
   /**
    * Stops the server: ends every open SSE response, closes every connection and clears every
    * timer, so that the process can exit. Resolves once the listening socket is closed.
@@ -216,7 +237,8 @@ function pushBounded<T>(list: T[], item: T): void {
  * Starts a reference server: scripted runs of Crewship, FlowMaestro, PraisonAI async jobs, the
  * skills engine and the stax runner over real sockets, with a request log and fault injection.
  * Node only. Bounded: request bodies up to 1 MiB (413 beyond), 512 connections, 1000 jobs,
- * 10 000 log entries, 1 MiB buffered per SSE response. Each call makes an independent server with its own state; see
+ * 1000 stax runs in progress and 200 finished ones, 10 000 log entries, 1 MiB buffered per SSE
+ * response. Each call makes an independent server with its own state; see
  * {@link ReferenceServer} for the routes.
  *
  * @example
@@ -378,7 +400,19 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       }
       faults.push({ match: path, afterEvents, midEvent: dropOptions.midEvent === true });
     },
-    staxStartRun: (runId) => stax.startRun(runId),
+    dropOpen(path) {
+      let dropped = 0;
+      for (const channel of [...channels]) {
+        if (!channel.open) continue;
+        const target = channel.record.path;
+        if (typeof path === 'string' ? target.startsWith(path) : path.test(target)) {
+          channel.drop();
+          dropped++;
+        }
+      }
+      return dropped;
+    },
+    staxStartRun: (run) => stax.startRun(run),
     close() {
       closing ??= new Promise<void>((resolve) => {
         timers.close();

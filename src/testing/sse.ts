@@ -187,8 +187,17 @@ export class SseChannel {
       return false;
     }
     this.#res.write(formatEntry(entry, this.#format));
+    // Node corks the socket on a chunked write until the next tick: uncork, so that the event
+    // reaches the kernel now, before anything the caller writes next on another socket (the
+    // stax runner broadcasts `run.started` before it answers the POST that started the run).
+    this.#res.socket?.uncork();
     if (counted) this.record.events++;
     return true;
+  }
+
+  /** Destroys the socket now, between two events, as a `dropNext` fault would (state `'dropped'`). */
+  drop(): void {
+    if (this.open) this.#drop(undefined);
   }
 
   /** Ends the response normally: the script is over. */

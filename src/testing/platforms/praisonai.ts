@@ -5,7 +5,8 @@
  *
  * A job runs on the server whether or not anyone streams it: every `eventDelay` ms it advances
  * one step of its script. A stream replays the steps so far (after `Last-Event-ID`), then
- * follows live.
+ * follows live; once the job's final event has happened (streamed or not), a stream request
+ * gets 400 and only `GET /api/v1/runs/:id` and `/result` tell how it ended.
  *
  * @module
  */
@@ -24,7 +25,7 @@ interface Step {
   status?: JobStatus | undefined;
   /** The job's progress, in percent, once this step has happened. */
   progress?: number | undefined;
-  /** The step that ends the job; a stream that wrote it has "reached its end". */
+  /** The step that ends the job: once it has happened, a new stream request gets 400. */
   terminal?: boolean | undefined;
 }
 
@@ -40,8 +41,6 @@ interface Job {
   status: JobStatus;
   progress: number;
   started: boolean;
-  /** Set once a stream wrote the terminal step: later streams get 400. */
-  streamEnded: boolean;
   timer: NodeJS.Timeout | undefined;
   waiters: Set<() => void>;
   idempotencyKey: string | undefined;
@@ -146,6 +145,11 @@ function numbered(steps: Step[], from = 0): Step[] {
   return steps;
 }
 
+/** True once the job's final step (`complete`, `result`, `error`, `cancelled`) has happened. */
+function finished(job: Pick<Job, 'steps' | 'emitted'>): boolean {
+  return job.steps.slice(0, job.emitted).some((step) => step.terminal === true);
+}
+
 function isTerminal(status: JobStatus): boolean {
   return status === 'succeeded' || status === 'failed' || status === 'cancelled';
 }
@@ -167,7 +171,6 @@ export function praisonaiRoutes(core: Core): Route[] {
       status: 'queued',
       progress: 0,
       started: false,
-      streamEnded: false,
       timer: undefined,
       waiters: new Set(),
       idempotencyKey,
@@ -314,7 +317,9 @@ export function praisonaiRoutes(core: Core): Route[] {
   async function stream(ctx: RequestContext): Promise<void> {
     const job = lookup(ctx);
     if (!job) return;
-    if (job.streamEnded) {
+    // The server streams only a job still running: once its final event has happened, whether
+    // or not a stream wrote it, there is nothing to stream (the status and /result tell the end).
+    if (finished(job)) {
       ctx.json(400, { detail: 'Job already completed (no stream available)' });
       return;
     }
@@ -333,7 +338,6 @@ export function praisonaiRoutes(core: Core): Route[] {
       while (index < job.emitted) {
         const step = job.steps[index++]!;
         if (!channel.send(step.entry)) return;
-        if (step.terminal) job.streamEnded = true;
       }
       if (index >= job.steps.length) {
         channel.end();

@@ -6,7 +6,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { errorBody, isoNow, play, type RequestContext, type Route } from '../context.js';
+import { engineTimestamp, errorBody, play, type RequestContext, type Route } from '../context.js';
 import type { SseEntry } from '../sse.js';
 
 /** One engine event before it gets its timestamp and trace id. */
@@ -19,8 +19,28 @@ interface EngineStep {
 
 interface Execution {
   steps: EngineStep[];
-  /** The `done` event's data and the `/execute` response, minus `trace_id`. */
-  result: Record<string, unknown>;
+  /** The `done` event's data and the `/execute` response, given the execution's trace id. */
+  result(traceId: string): Record<string, unknown>;
+}
+
+/** The engine's error in a `done` (and the `/execute` answer): no `skill_id`, no `status`, `trace_id: null`. */
+interface EngineError {
+  code: string;
+  message: string;
+  type: string;
+  status: number;
+}
+
+/**
+ * A failed execution's result as the engine sends it: only `error` and a `trace_id` of null,
+ * although every event before it carried the execution's trace id.
+ */
+function errorResult(error: EngineError): Record<string, unknown> {
+  return { error, trace_id: null };
+}
+
+function notFound(skillId: string): EngineError {
+  return { code: 'SKILL_NOT_FOUND', message: `Skill '${skillId}' not found`, type: 'not_found', status: 404 };
 }
 
 type Inputs = Record<string, unknown>;
@@ -55,7 +75,7 @@ const SKILLS: Readonly<Record<string, (inputs: Inputs) => Execution>> = {
         },
         { type: 'skill_completed', message: "Skill 'my.skill' completed.", step_id: null, data: null },
       ],
-      result: { skill_id: 'my.skill', status: 'completed', outputs: { result: `Analyzed ${summary}`, length } },
+      result: (traceId) => ({ skill_id: 'my.skill', status: 'completed', outputs: { result: `Analyzed ${summary}`, length }, trace_id: traceId }),
     };
   },
   'failing.skill': () => ({
@@ -70,26 +90,34 @@ const SKILLS: Readonly<Record<string, (inputs: Inputs) => Execution>> = {
       },
       { type: 'skill_completed', message: "Skill 'failing.skill' completed with errors.", step_id: null, data: null },
     ],
-    result: {
-      skill_id: 'failing.skill',
-      status: 'failed',
-      error: { code: 'STEP_FAILED', message: "Step 'fetch' failed: upstream timed out after 30000 ms." },
-    },
+    result: () =>
+      errorResult({
+        code: 'STEP_FAILED',
+        message: "Step 'fetch' failed: upstream timed out after 30000 ms.",
+        type: 'execution_error',
+        status: 500,
+      }),
   }),
 };
 
 /** The skills engine routes of one server. @internal */
 export function skillsRoutes(): Route[] {
-  /** Checks auth, the skill and the body; answers the error and returns undefined when one fails. */
-  function execution(ctx: RequestContext): { execution: Execution; traceId: string } | undefined {
+  /**
+   * Checks auth, the skill and the body; answers the error and returns undefined when one fails.
+   * An unknown skill on the stream route is a 200 stream with only an error `done`; on
+   * `/execute` a 404 with the same body.
+   */
+  function execution(ctx: RequestContext, stream: boolean): { execution: Execution; traceId: string } | undefined {
     if (ctx.header('x-api-key') !== ctx.core.settings.apiKey) {
       ctx.json(401, errorBody('UNAUTHORIZED', 'Invalid or missing API key; send x-api-key'));
       return undefined;
     }
     const skillId = ctx.params.skill_id!;
-    const skill = SKILLS[skillId];
+    const skill = Object.hasOwn(SKILLS, skillId) ? SKILLS[skillId] : undefined;
     if (!skill) {
-      ctx.json(404, errorBody('SKILL_NOT_FOUND', `Skill '${skillId}' not found`));
+      const body = errorResult(notFound(skillId));
+      if (stream) void play(ctx, ctx.sse(), [{ event: 'done', data: body }]);
+      else ctx.json(404, body);
       return undefined;
     }
     const inputs = (ctx.body as { inputs?: unknown } | undefined)?.inputs;
@@ -101,20 +129,21 @@ export function skillsRoutes(): Route[] {
   }
 
   function executeStream(ctx: RequestContext): void {
-    const found = execution(ctx);
+    const found = execution(ctx, true);
     if (!found) return;
     const { execution: run, traceId } = found;
-    const entries: SseEntry[] = run.steps.map((step) => ({
+    // Each engine event is stamped when it is sent.
+    const entries: (() => SseEntry)[] = run.steps.map((step) => () => ({
       event: step.type,
-      data: { type: step.type, message: step.message, timestamp: isoNow(), step_id: step.step_id, trace_id: traceId, data: step.data },
+      data: { type: step.type, message: step.message, timestamp: engineTimestamp(), step_id: step.step_id, trace_id: traceId, data: step.data },
     }));
-    entries.push({ event: 'done', data: { ...run.result, trace_id: traceId } });
+    entries.push(() => ({ event: 'done', data: run.result(traceId) }));
     void play(ctx, ctx.sse(), entries);
   }
 
   function execute(ctx: RequestContext): void {
-    const found = execution(ctx);
-    if (found) ctx.json(200, { ...found.execution.result, trace_id: found.traceId });
+    const found = execution(ctx, false);
+    if (found) ctx.json(200, found.execution.result(found.traceId));
   }
 
   return [
