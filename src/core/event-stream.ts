@@ -713,12 +713,18 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     const config = this.#config;
     const policy = config.reconnect;
     let attempt = 0;
+    /** Set when the page closed the connection: the next request is its reconnect. */
+    let byPage = false;
     for (;;) {
       // A hidden page with `pauseWhenHidden` holds the stream here until it is visible.
       if (this.#hidden) {
         this.#state = 'connecting';
         await this.#hidden;
         if (this.#closed()) return;
+      }
+      if (byPage) {
+        byPage = false;
+        config.onReconnect?.({ attempt: 1, delay: 0, cause: undefined, lastEventId: this.#lastEventId });
       }
       const deliveredBefore = this.#delivered;
       let cause: Error | undefined;
@@ -734,8 +740,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       if (this.#hidden || this.#prompt) {
         this.#prompt = false;
         attempt = 0;
+        byPage = true;
         this.#state = 'connecting';
-        config.onReconnect?.({ attempt: 1, delay: 0, cause: undefined, lastEventId: this.#lastEventId });
         continue;
       }
 

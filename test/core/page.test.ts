@@ -110,7 +110,8 @@ describe('a stream in a page', () => {
   it('with pauseWhenHidden, holds no connection while hidden and resumes with Last-Event-ID when visible', async () => {
     const page = fakePage();
     const seen = route('get', '/events', [() => openResponse([frame({ id: '1', data: 'a' })]), () => openResponse([frame({ id: '2', data: 'b' })])]);
-    const stream = connect(URL_, { pauseWhenHidden: true });
+    const reconnects: ReconnectInfo[] = [];
+    const stream = connect(URL_, { pauseWhenHidden: true, onReconnect: (info) => reconnects.push(info) });
     const events: string[] = [];
     const second = new Promise<void>((resolve) =>
       stream.addEventListener('message', (event) => {
@@ -124,8 +125,11 @@ describe('a stream in a page', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(seen).toHaveLength(1);
     expect(stream.readyState).toBe('connecting');
+    // The reconnect is reported when it happens, on show, not while the page is hidden.
+    expect(reconnects).toEqual([]);
     page.show('visible');
     await second;
+    expect(reconnects).toEqual([{ attempt: 1, delay: 0, cause: undefined, lastEventId: '1' }]);
     expect(seen).toHaveLength(2);
     expect(seen[1]!.headers.get('last-event-id')).toBe('1');
     stream.close();

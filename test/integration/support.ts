@@ -45,7 +45,7 @@ export function useReferenceServer(
 /** Longest time any single stream in these tests may run, in ms. */
 const STREAM_BUDGET = 5_000;
 
-/** A signal that ends a stream (quietly) if a test would otherwise wait too long. */
+/** A deadline: a stream still running after it fails with TimeoutError, so a test that would wait too long fails. */
 export function budget(ms: number = STREAM_BUDGET): AbortSignal {
   return AbortSignal.timeout(ms);
 }
