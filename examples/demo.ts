@@ -265,50 +265,36 @@ async function skills(client: Runstream, section: Section, signal: AbortSignal):
     requireEnd(section, ended, 'done', signal);
   }
 
-  // failing.skill is scripted to fail: its `done` carries error STEP_FAILED, and runstream then
-  // fails the stream with StreamError 'server-error-event'. That is the expected outcome.
+  // failing.skill is scripted to fail: its `done` carries only an error (STEP_FAILED) and a null
+  // trace_id, as the engine sends it; runstream then fails the stream with StreamError
+  // 'server-error-event', whose fields say how. That is the expected outcome.
   section.line(bold('failing.skill') + dim(' (the reference server scripts it to fail)'));
   const watch = stopwatch();
-  let failed: { elapsed: string; traceId: string | undefined; error: unknown } | undefined;
+  let elapsed: string | undefined;
   try {
     for await (const event of client.skills.stream('failing.skill', { inputs: { text: 'boom' } }, { signal })) {
       watch.event();
-      if (event.type === 'done') {
-        if (event.data.status === 'failed') failed = { elapsed: watch.elapsed(), traceId: event.data.trace_id, error: event.data.error };
-        else section.problem(`failing.skill ended ${event.data.status}, not failed as scripted`);
-      } else {
-        section.line(`${event.type.padEnd(15)} ${event.data.message}`);
-      }
+      if (event.type === 'done') elapsed = watch.elapsed();
+      else section.line(`${event.type.padEnd(15)} ${event.data.message}`);
     }
     if (!signal.aborted) section.problem('failing.skill: the stream ended without the StreamError its failed result should raise');
   } catch (error) {
-    const scripted = failed && error instanceof StreamError && error.code === 'server-error-event' && error.traceId === failed.traceId;
+    const scripted = elapsed && error instanceof StreamError && error.outcome === 'failed' && error.serverCode === 'STEP_FAILED';
     if (!scripted) throw error;
-  }
-  if (failed) {
-    const reason = failed.error as { code?: string; message?: string } | string | undefined;
-    const text = typeof reason === 'object' && reason ? `${reason.code ?? 'error'}: ${reason.message ?? show(reason)}` : String(reason);
     section.outcome(
-      yellow(`✖ Skill failed (scripted outcome) after ${failed.elapsed} (measured, first event → done): ${text}`) +
-        dim(`  trace ${failed.traceId}; runstream raised StreamError server-error-event, as documented`),
+      yellow(`✖ Skill failed (scripted outcome) after ${elapsed} (measured, first event → done): ${error.serverCode} (status ${String(error.status)})`) +
+        dim(`  trace ${error.traceId ?? 'none'}; runstream raised StreamError server-error-event with outcome 'failed', as documented`),
     );
   }
 }
 
-async function stax(client: Runstream, startRun: () => string, section: Section, signal: AbortSignal): Promise<void> {
+async function stax(client: Runstream, section: Section, signal: AbortSignal): Promise<void> {
   const watch = stopwatch();
   let ended = false;
-  let started = false;
-  // The bus does not replay: start the run once the subscription is open, so no event is missed.
-  const stream = client.runner.follow('a1b2c3d4', {
-    signal,
-    onOpen: () => {
-      if (started) return;
-      started = true;
-      section.line(dim('Subscribed to /api/events; starting run a1b2c3d4'));
-      startRun();
-    },
-  });
+  // runner.run() subscribes to the bus first and POSTs /api/runs once the subscription is open:
+  // the bus does not replay, and the runner puts run.started on it before it answers.
+  section.line(dim('Subscribing to /api/events, then POST /api/runs {"workflow": "build"}'));
+  const stream = client.runner.run({ workflow: 'build' }, { signal });
   for await (const event of stream) {
     watch.event();
     switch (event.type) {
@@ -362,8 +348,7 @@ async function main(): Promise<boolean> {
       run('PraisonAI', 'PraisonAI async job   client.jobs.run()', (s, signal) => praisonai(client, s, signal)),
       run('Skills engine', 'Skills engine my.skill, failing.skill   client.skills.stream() (POST body streaming)', (s, signal) =>
         skills(client, s, signal)),
-      run('stax', 'stax runner event bus   client.runner.follow()', (s, signal) =>
-        stax(client, () => server.staxStartRun('a1b2c3d4'), s, signal)),
+      run('stax', 'stax runner   client.runner.run()', (s, signal) => stax(client, s, signal)),
     ];
     // Fixed order: each block is printed as soon as it and every block before it are done.
     const failed: string[] = [];

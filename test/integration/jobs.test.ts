@@ -152,15 +152,21 @@ describe('PraisonAI async jobs over a real socket', () => {
     expect(again).toMatchObject({ status: 409 });
   });
 
-  it('answers 400 with the detail when a stream of the job already reached its end', async () => {
+  it('settles a finished job by its status and result when its stream answers 400, without a stream', async () => {
     const job = await ref.client.jobs.create({ prompt: 'Quick one' });
     await collect(ref.client.jobs.stream(job.job_id, { signal: budget() }));
     const log = watch(ref.server);
 
-    const error = await rejection(collect(ref.client.jobs.stream(job.job_id, { signal: budget() })));
-    expect(error).toBeInstanceOf(HTTPError);
-    expect(error).toMatchObject({ status: 400, body: { detail: 'Job already completed (no stream available)' } });
-    expect(log.requests()).toHaveLength(1);
+    const stream = ref.client.jobs.stream(job.job_id, { signal: budget() });
+    const events = await collect(stream);
+    expect(typesOf(events)).toEqual(['resync']);
+    expect(events[0]!.data).toMatchObject({ reason: 'http-error', state: { job_id: job.job_id, status: 'succeeded' }, result: { status: 'succeeded' }, recovered: true });
+    expect(stream.outcome).toMatchObject({ type: 'completed', status: 'succeeded' });
+    expect(log.requests().map((request) => request.path)).toEqual([
+      `/api/v1/runs/${job.job_id}/stream`,
+      `/api/v1/runs/${job.job_id}`,
+      `/api/v1/runs/${job.job_id}/result`,
+    ]);
   });
 
   it('maps 400 and 404 to HTTPError with status and parsed body', async () => {

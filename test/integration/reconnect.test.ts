@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { ConnectionError, StreamError, type ReconnectInfo } from '../../src/index.js';
-import { budget, collect, collectUntilError, idsOf, typesOf, watch, useReferenceServer } from './support.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { ConnectionError, Runstream, StreamError, type ReconnectInfo } from '../../src/index.js';
+import { startReferenceServer } from '../../src/testing/index.js';
+import { FAST_RECONNECT, budget, collect, collectUntilError, idsOf, typesOf, watch, useReferenceServer } from './support.js';
 
 const ref = useReferenceServer();
 
@@ -39,12 +40,17 @@ describe('dropped connections over a real socket', () => {
   });
 
   it('resumes the PraisonAI server form cut between CR and LF, with Last-Event-ID', async () => {
-    const job = await ref.client.jobs.create({ prompt: 'A named report' });
+    // Events 40 ms apart: the reconnect (10 ms) lands while the job still runs. A job that
+    // finished in between answers 400, which the resync test of jobs covers.
+    const slow = await startReferenceServer({ eventDelay: 40 });
+    const client = new Runstream({ baseUrl: slow.url, reconnect: FAST_RECONNECT });
+    onTestFinished(() => slow.close());
+    const job = await client.jobs.create({ prompt: 'A named report' });
     const path = `/api/v1/runs/${job.job_id}/stream`;
-    const log = watch(ref.server);
-    ref.server.dropNext(path, { afterEvents: 3, midEvent: true });
+    const log = watch(slow);
+    slow.dropNext(path, { afterEvents: 3, midEvent: true });
 
-    const events = await collect(ref.client.jobs.stream(job.job_id, { signal: budget() }));
+    const events = await collect(client.jobs.stream(job.job_id, { signal: budget() }));
 
     expect(typesOf(events)).toEqual(['status', 'progress', 'progress', 'progress', 'progress', 'progress', 'result']);
     expect(idsOf(events)).toEqual(['1', '2', '3', '4', '5', '6', '7']);

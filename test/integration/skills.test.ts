@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HTTPError, StreamError, type SkillExecuteParams } from '../../src/index.js';
+import { HTTPError, StreamError, parseSkillTimestamp, type SkillExecuteParams } from '../../src/index.js';
 import { API_KEY, budget, collect, collectUntilError, rejection, typesOf, watch, useReferenceServer } from './support.js';
 
 const ref = useReferenceServer({}, { apiKey: API_KEY });
@@ -41,21 +41,44 @@ describe('skills engine over a real socket', () => {
     const { items, error } = await collectUntilError(ref.client.skills.stream('failing.skill', { inputs: {} }, { signal: budget() }));
 
     expect(typesOf(items)).toEqual(['skill_start', 'step_start', 'step_failed', 'skill_completed', 'done']);
-    const done = items.at(-1)!.data as { trace_id: string; error: { code: string } };
-    expect(done.error.code).toBe('STEP_FAILED');
+    // The engine's error done: only `error`, and a null trace_id.
+    const done = items.at(-1)!.data as { trace_id: string | null; error: { code: string; status: number } };
+    expect(done.trace_id).toBeNull();
+    expect(done.error).toMatchObject({ code: 'STEP_FAILED', status: 500 });
+    const earlier = (items[0]!.data as { trace_id: string }).trace_id;
+    expect(earlier).toMatch(/^[0-9a-f-]{36}$/);
     expect(error).toBeInstanceOf(StreamError);
+    // The fields come from the done, the trace id from the events before it.
     expect(error).toMatchObject({
       code: 'server-error-event',
       event: 'done',
-      traceId: done.trace_id,
+      serverCode: 'STEP_FAILED',
+      status: 500,
+      outcome: 'failed',
+      traceId: earlier,
       message: expect.stringContaining("Step 'fetch' failed"),
     });
   });
 
-  it('fails execute() of failing.skill with StreamError carrying the trace id', async () => {
+  it('fails an unknown skill, a 200 stream with only an error done, with its 404 inside', async () => {
+    const { items, error } = await collectUntilError(ref.client.skills.stream('no.such.skill', { inputs: {} }, { signal: budget() }));
+    expect(typesOf(items)).toEqual(['done']);
+    expect(error).toMatchObject({ name: 'StreamError', code: 'server-error-event', serverCode: 'SKILL_NOT_FOUND', status: 404, outcome: 'failed' });
+  });
+
+  it('sends engine timestamps that new Date() rejects and parseSkillTimestamp reads', async () => {
+    const events = await collect(ref.client.skills.stream('my.skill', { inputs: { text: 'hi' } }, { signal: budget() }));
+    const stamp = (events[0]!.data as { timestamp: string }).timestamp;
+    expect(stamp).toMatch(/\+00:00Z$/);
+    expect(Number.isNaN(new Date(stamp).getTime())).toBe(true);
+    expect(Math.abs(parseSkillTimestamp(stamp)!.getTime() - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('fails execute() of failing.skill with StreamError carrying the engine's code and status', async () => {
     const error = await rejection(ref.client.skills.execute('failing.skill', { inputs: {} }));
     expect(error).toBeInstanceOf(StreamError);
-    expect(error).toMatchObject({ code: 'server-error-event', traceId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    // /execute answers the same error payload as the stream's done: its trace_id is null.
+    expect(error).toMatchObject({ code: 'server-error-event', serverCode: 'STEP_FAILED', status: 500, outcome: 'failed', traceId: undefined });
   });
 
   it('maps a missing inputs to HTTPError 400 and an unknown skill to 404', async () => {
