@@ -74,7 +74,7 @@ describe('skills engine over a real socket', () => {
     expect(Math.abs(parseSkillTimestamp(stamp)!.getTime() - Date.now())).toBeLessThan(60_000);
   });
 
-  it('fails execute() of failing.skill with StreamError carrying the engine's code and status', async () => {
+  it("fails execute() of failing.skill with StreamError carrying the engine's code and status", async () => {
     const error = await rejection(ref.client.skills.execute('failing.skill', { inputs: {} }));
     expect(error).toBeInstanceOf(StreamError);
     // /execute answers the same error payload as the stream's done: its trace_id is null.
