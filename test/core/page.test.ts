@@ -5,7 +5,7 @@
  * a real Chromium in scripts/test-browser-network.mjs.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConnectionError, connect, type ReconnectInfo } from '../../src/index.js';
+import { ConnectionError, connect, type EventStream, type ReconnectInfo } from '../../src/index.js';
 import { BASE, useMsw } from '../helpers/msw.js';
 import { collect, frame } from '../helpers/sse.js';
 import { droppable, openResponse, rejection, route } from './support.js';
@@ -31,6 +31,18 @@ function fakePage(): { window: EventTarget; document: EventTarget & { visibility
       document.dispatchEvent(new Event('visibilitychange'));
     },
   };
+}
+
+/** Records a stream's messages; `second` resolves once two have arrived. */
+function listen(stream: EventStream): { events: string[]; second: Promise<void> } {
+  const events: string[] = [];
+  const second = new Promise<void>((resolve) =>
+    stream.addEventListener('message', (event) => {
+      events.push(event.data);
+      if (events.length === 2) resolve();
+    }),
+  );
+  return { events, second };
 }
 
 /** A sleep that waits until its signal aborts (or a long time): the test decides when it ends. */
@@ -79,13 +91,7 @@ describe('a stream in a page', () => {
     const reconnects: ReconnectInfo[] = [];
     const seen = route('get', '/events', [() => openResponse([frame({ id: '1', data: 'a' })]), () => openResponse([frame({ id: '2', data: 'b' })])]);
     const stream = connect(URL_, { onReconnect: (info) => reconnects.push(info) });
-    const events: string[] = [];
-    const second = new Promise<void>((resolve) =>
-      stream.addEventListener('message', (event) => {
-        events.push(event.data);
-        if (events.length === 2) resolve();
-      }),
-    );
+    const { events, second } = listen(stream);
     await vi.waitFor(() => expect(events).toEqual(['a']));
     page.window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
     await second;
@@ -112,13 +118,7 @@ describe('a stream in a page', () => {
     const seen = route('get', '/events', [() => openResponse([frame({ id: '1', data: 'a' })]), () => openResponse([frame({ id: '2', data: 'b' })])]);
     const reconnects: ReconnectInfo[] = [];
     const stream = connect(URL_, { pauseWhenHidden: true, onReconnect: (info) => reconnects.push(info) });
-    const events: string[] = [];
-    const second = new Promise<void>((resolve) =>
-      stream.addEventListener('message', (event) => {
-        events.push(event.data);
-        if (events.length === 2) resolve();
-      }),
-    );
+    const { events, second } = listen(stream);
     await vi.waitFor(() => expect(events).toEqual(['a']));
     page.show('hidden');
     await vi.waitFor(() => expect(seen[0]!.signal.aborted).toBe(true));
