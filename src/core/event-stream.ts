@@ -442,7 +442,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
    */
   close(): void {
     if (this.#closed()) return;
-    this.#outcome = { type: 'closed' };
+    // Leaving the loop at the terminal event keeps the outcome that event reported.
+    this.#outcome ??= { type: 'closed' };
     // Iteration ends now, as EventSource's close() stops dispatch: events that arrived in the
     // same chunk but were not yet taken by the iterator are dropped, as they are for listeners.
     this.#queue = [];

@@ -4,8 +4,10 @@
  */
 import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { platformAdapter } from '../../src/core/adapter.js';
 import { Transport } from '../../src/core/request.js';
-import { HTTPError, TimeoutError, connect, type EventStream } from '../../src/index.js';
+import { streamConfig } from '../../src/core/sse.js';
+import { EventStream, HTTPError, TimeoutError, connect } from '../../src/index.js';
 import { BASE, server, useMsw } from '../helpers/msw.js';
 import { collect, frame, frames, sseResponse } from '../helpers/sse.js';
 import { drain, instantReconnect, openResponse, rejection, route } from './support.js';
@@ -282,5 +284,23 @@ describe('the browser API-key guard in a jsdom page', () => {
     vi.stubGlobal('window', { document: {} });
     vi.stubGlobal('navigator', { userAgent: 'Mozilla/5.0 (linux) AppleWebKit/537.36 (KHTML, like Gecko) jsdom/26.1.0' });
     expect(() => new Transport({ baseUrl: BASE, apiKey: 'sk-test' })).toThrow(/looks like jsdom, a test runner's simulated page/);
+  });
+});
+
+describe('outcomes when the loop is left', () => {
+  it('keeps the terminal event outcome when the loop breaks at it', async () => {
+    route('get', '/events', [() => openResponse([frames([{ event: 'run.output', data: { n: 1 } }, { event: 'run.completed', data: { ok: true } }])])]);
+    const stream = new EventStream(
+      streamConfig(URL_, 'GET', {}, platformAdapter({ known: ['run.output', 'run.completed'], terminal: ['run.completed'] })),
+    );
+    for await (const event of stream) if (event.type === 'run.completed') break;
+    expect(stream.outcome).toMatchObject({ type: 'completed', event: { type: 'run.completed' } });
+  });
+
+  it('is closed when the loop breaks before the terminal event', async () => {
+    route('get', '/events', [() => openResponse([frame({ data: 'a' })])]);
+    const stream = connect(URL_);
+    for await (const event of stream) if (event.data === 'a') break;
+    expect(stream.outcome).toEqual({ type: 'closed' });
   });
 });
