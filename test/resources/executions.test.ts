@@ -185,3 +185,33 @@ describe('executions.stream events', () => {
     expect(error).toMatchObject({ status: 404, body: { error: { code: 'not_found', message: 'no such execution' } } });
   });
 });
+
+describe('executions.stream after a drop (FlowMaestro sends no ids)', () => {
+  it('marks the gap with a resync event before the next event, never silently', async () => {
+    const log = new RequestLog();
+    let requests = 0;
+    server.use(
+      http.get(EVENTS, async ({ request }) => {
+        await log.take(request);
+        // The first connection ends before the terminal event, the second goes on from there.
+        return requests++ === 0
+          ? sseResponse([frames([{ event: 'execution:started', data: { executionId: 'exec_xyz789' } }])])
+          : sseResponse([frames([{ event: 'node:started', data: { nodeId: 'node_2' } }, completed])]);
+      }),
+    );
+    const stream = client({ reconnect: { sleep: () => Promise.resolve() } }).executions.stream('exec_xyz789');
+    const events = await collect(stream);
+    expect(events.map((event) => event.type)).toEqual(['execution:started', 'resync', 'node:started', 'execution:completed']);
+    expect(events[1]!.data).toEqual({ reason: 'reconnected', recovered: false });
+    // Nothing to resume from: the reconnect sends no Last-Event-ID.
+    expect(log.requests.map((request) => request.headers.get('last-event-id'))).toEqual([null, null]);
+    expect(stream.outcome).toMatchObject({ type: 'completed', status: 'completed' });
+  });
+
+  it('marks no gap when the first connection delivered nothing (a replay from the start loses nothing)', async () => {
+    let requests = 0;
+    server.use(http.get(EVENTS, () => (requests++ === 0 ? sseResponse([': keepalive\n\n']) : sseResponse([frames([completed])]))));
+    const events = await collect(client({ reconnect: { sleep: () => Promise.resolve() } }).executions.stream('exec_xyz789'));
+    expect(events.map((event) => event.type)).toEqual(['execution:completed']);
+  });
+});
