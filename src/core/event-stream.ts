@@ -9,6 +9,7 @@ import { ConnectionError, HTTPError, SDKError, StreamError, TimeoutError, invali
 import type { BodyLike, OpenInfo, ReconnectInfo, ResolvedReconnect, ResumeMode } from './options.js';
 import { reconnectDelay } from './reconnect.js';
 import { Connection, describe } from './connection.js';
+import { relayStream, type RelayOptions } from './relay.js';
 import { retryAfterDelay } from './http.js';
 
 /**
@@ -360,6 +361,34 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
    */
   get lastEventId(): string {
     return this.#lastEventId;
+  }
+
+  /**
+   * The reconnection time the server last set with the SSE `retry:` field, in milliseconds;
+   * `undefined` until it sends one.
+   *
+   * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#concept-event-stream-reconnection-time
+   */
+  get retry(): number | undefined {
+    return this.#retry;
+  }
+
+  /**
+   * The stream as SSE bytes again, for a page (a relay that keeps the platform key on the
+   * server): a `ReadableStream<Uint8Array>` of `event:`/`id:`/`data:` frames, with `retry:` when
+   * the upstream sent one, `: keepalive` comments every `keepalive` ms, and a final
+   * `event: error` frame with a safe message (no URL, header or key) if the upstream fails. It
+   * ends after the platform's terminal event. Pull-based: a page that reads slowly makes the
+   * upstream be read slowly. Cancelling it (the page went away) closes this stream and its
+   * upstream request. Decoded `data` is sent as JSON, text as it came. It iterates the stream,
+   * so the stream cannot be iterated as well (listeners still work). For a `Response` with the
+   * right headers, see {@link relayResponse}.
+   *
+   * @param options - `keepalive`, in ms (default 15000; 0 disables).
+   * @throws TypeError when the stream is already being iterated.
+   */
+  toReadableStream(options?: RelayOptions): ReadableStream<Uint8Array> {
+    return relayStream(this, options);
   }
 
   /**

@@ -147,14 +147,15 @@ export class Runs {
    * @throws TypeError synchronously when `runId` is empty. The stream fails with `HTTPError`
    *   (401, 404, …), `StreamError`, or `ConnectionError`; see `connect`.
    */
+  // NoInfer: `Types` comes from `types` only, never from the type the caller expects back.
   stream<Types extends RunEventType = RunEventType>(
     runId: string,
     options: RunStreamOptions<Types> = {},
-  ): EventStream<RunEventsOf<Types>> {
+  ): EventStream<RunEventsOf<NoInfer<Types>>> {
     const { types, ...rest } = options;
     const filter = types?.length ? [...new Set<RunEventType>([...types, ...RUN_TERMINAL])] : undefined;
     const known = filter && [...filter, 'resync' as const];
-    return this.#transport.stream<RunEventsOf<Types>>(
+    return this.#transport.stream<RunEventsOf<NoInfer<Types>>>(
       {
         method: 'GET',
         path: `/v1/runs/${segment(runId)}/events`,
