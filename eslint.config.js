@@ -7,7 +7,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['scripts/**', 'examples/**', 'test/**', 'src/testing/**', 'bench/**', '*.config.*'],
+    files: ['scripts/**', 'examples/**', 'test/**', 'src/testing/**', 'src/cli/**', 'bench/**', '*.config.*'],
     languageOptions: { globals: globals.node },
   },
   {
@@ -18,7 +18,8 @@ export default tseslint.config(
   {
     // The browser-facing source must stay on Web APIs.
     files: ['src/**/*.ts'],
-    ignores: ['src/testing/**'],
+    // The Node-only entries: the reference server and the bin.
+    ignores: ['src/testing/**', 'src/cli/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'src/ runs in browsers and workers: use Web APIs.' }] }],
     },

@@ -1,9 +1,26 @@
-import { defineConfig } from 'tsup';
+import { resolve } from 'node:path';
+import { defineConfig, type Options } from 'tsup';
 
 // Two builds. ESM keeps eventsource-parser external (it is our one dependency). CommonJS
 // inlines it: eventsource-parser 4 is ESM-only, and `require()` of an ES module is not
 // available on every Node 20 release, so the CJS build must not require it.
 const entry = { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' };
+
+// The bin imports the library through its public entries only; in the build they stay imports
+// of the built entries next to it (dist/index.js, dist/testing/index.js), not a second copy.
+const PUBLIC_ENTRIES: Record<string, string> = {
+  [resolve('src/index.ts')]: './index.js',
+  [resolve('src/testing/index.ts')]: './testing/index.js',
+};
+const publicEntries: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'runstream-public-entries',
+  setup(build) {
+    build.onResolve({ filter: /(^|\/)(testing\/)?index\.js$/ }, (args) => {
+      const target = PUBLIC_ENTRIES[resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts')];
+      return target ? { path: target, external: true } : undefined;
+    });
+  },
+};
 
 export default defineConfig([
   {
@@ -25,5 +42,17 @@ export default defineConfig([
     platform: 'neutral',
     noExternal: ['eventsource-parser'],
     external: [/^node:/],
+  },
+  {
+    // The `runstream` bin (Node only): dist/cli.js, never imported by the browser entry.
+    entry: { cli: 'src/cli/index.ts' },
+    format: ['esm'],
+    dts: false,
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+    banner: { js: '#!/usr/bin/env node' },
+    external: ['eventsource-parser', /^node:/],
+    esbuildPlugins: [publicEntries],
   },
 ]);
