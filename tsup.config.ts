@@ -4,7 +4,14 @@ import { defineConfig, type Options } from 'tsup';
 // Two builds. ESM keeps eventsource-parser external (it is our one dependency). CommonJS
 // inlines it: eventsource-parser 4 is ESM-only, and `require()` of an ES module is not
 // available on every Node 20 release, so the CJS build must not require it.
-const entry = { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' };
+// testing/web is the browser build of runstream/testing (no reference server); testing/msw
+// keeps msw (an optional peer dependency) external.
+const entry = {
+  index: 'src/index.ts',
+  'testing/index': 'src/testing/index.ts',
+  'testing/web': 'src/testing/web.ts',
+  'testing/msw': 'src/testing/msw.ts',
+};
 
 // The bin imports the library through its public entries only; in the build they stay imports
 // of the built entries next to it (dist/index.js, dist/testing/index.js), not a second copy.

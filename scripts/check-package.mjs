@@ -15,6 +15,30 @@ for (const name of expected) {
 }
 assert.equal(typeof (await import('runstream/testing')).startReferenceServer, 'function', 'import runstream/testing');
 assert.equal(typeof require('runstream/testing').startReferenceServer, 'function', 'require runstream/testing');
+// The testing kit: in the full (Node) entry and in its browser build, by import and require.
+const kit = ['scriptedFetch', 'platformScripts', 'instantReconnect', 'testClock', 'recordScript', 'scriptFromRaw', 'collectEvents', 'encodeFrame', 'encodeScript'];
+const web = await import('../dist/testing/web.js');
+const webCjs = require('../dist/testing/web.cjs');
+for (const name of kit) {
+  assert.equal(typeof (await import('runstream/testing'))[name], 'function', `import runstream/testing: ${name}`);
+  assert.equal(typeof require('runstream/testing')[name], 'function', `require runstream/testing: ${name}`);
+  assert.equal(typeof web[name], 'function', `dist/testing/web.js: ${name}`);
+  assert.equal(typeof webCjs[name], 'function', `dist/testing/web.cjs: ${name}`);
+}
+assert.equal(web.startReferenceServer, undefined, 'the browser build of runstream/testing has no reference server');
+// msw (an optional peer dependency) stays external: runstream/testing/msw loads the user's own.
+for (const name of ['sseHandler', 'scriptHandlers', 'platformHandlers']) {
+  assert.equal(typeof (await import('runstream/testing/msw'))[name], 'function', `import runstream/testing/msw: ${name}`);
+  assert.equal(typeof require('runstream/testing/msw')[name], 'function', `require runstream/testing/msw: ${name}`);
+}
+// A bundler's `browser` condition resolves runstream/testing to the browser build.
+const { execFileSync } = await import('node:child_process');
+const probe = "const m = await import('runstream/testing'); console.log(typeof m.scriptedFetch, typeof m.startReferenceServer)";
+for (const type of ['module', 'commonjs']) {
+  const source = type === 'module' ? probe : `(async () => { ${probe.replace("await import('runstream/testing')", "require('runstream/testing')")} })()`;
+  const seen = execFileSync(process.execPath, ['--conditions=browser', `--input-type=${type}`, '-e', source], { encoding: 'utf8' }).trim();
+  assert.equal(seen, 'function undefined', `--conditions=browser (${type}): runstream/testing is the browser build`);
+}
 
 // Import syntax, not substrings: the bundle legitimately holds strings such as "node:started" (a
 // FlowMaestro event name). Static (`from 'node:…'`, `import 'node:…'`), dynamic (`import('node:…')`)
@@ -32,16 +56,40 @@ const SPECIFIER = /\b(?:from|import|require)\s*\(?\s*["']([^"'\n]+)["']/g;
 const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 const specifiers = (file) => [...new Set([...readFileSync(file, 'utf8').matchAll(SPECIFIER)].map((match) => match[1]))];
 assert.ok(specifiers('dist/testing/index.js').some((name) => builtins.has(name)), 'the built-in check sees no built-in in dist/testing/index.js');
+// ESM builds share code through ./chunk-*.js files (the frame encoder, used by the root entry's
+// relay and by the testing kit): an entry's imports are those of every chunk it loads.
+const { dirname, resolve } = await import('node:path');
+function closure(file, seen = new Set()) {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  for (const name of specifiers(file)) if (name.startsWith('.')) closure(resolve(dirname(file), name), seen);
+  return seen;
+}
+/** The bare (package and built-in) specifiers `file` and its chunks import; fails on a `node:` import in any of them. */
+function bareImports(file) {
+  const imported = new Set();
+  for (const part of closure(resolve(file))) {
+    assert.doesNotMatch(readFileSync(part, 'utf8'), NODE_IMPORT, `${part} (from ${file}) imports a node: module`);
+    for (const name of specifiers(part)) if (!name.startsWith('.')) imported.add(name);
+  }
+  return [...imported].sort();
+}
 const entryImports = {};
 for (const file of ['dist/index.js', 'dist/index.cjs']) {
-  assert.doesNotMatch(readFileSync(file, 'utf8'), NODE_IMPORT, `${file} imports a node: module`);
-  entryImports[file] = specifiers(file);
-  const nodeOnly = entryImports[file].filter((name) => builtins.has(name));
-  assert.deepEqual(nodeOnly, [], `${file} imports Node built-ins`);
+  entryImports[file] = bareImports(file);
+  assert.deepEqual(entryImports[file].filter((name) => builtins.has(name)), [], `${file} imports Node built-ins`);
 }
-assert.deepEqual(entryImports['dist/index.js'], ['eventsource-parser'], 'dist/index.js imports only eventsource-parser');
+assert.deepEqual(entryImports['dist/index.js'], ['eventsource-parser'], 'dist/index.js (and its chunks) imports only eventsource-parser');
+// The browser build of runstream/testing and runstream/testing/msw: no Node built-in either.
+const webOnly = {};
+for (const file of ['dist/testing/web.js', 'dist/testing/web.cjs', 'dist/testing/msw.js', 'dist/testing/msw.cjs']) {
+  webOnly[file] = bareImports(file);
+  assert.deepEqual(webOnly[file].filter((name) => builtins.has(name)), [], `${file} imports Node built-ins`);
+}
+assert.deepEqual(webOnly['dist/testing/msw.js'], ['msw'], 'dist/testing/msw.js imports only msw (and its own chunks)');
 assert.deepEqual(entryImports['dist/index.cjs'], [], 'dist/index.cjs requires nothing');
 // The CommonJS build inlines eventsource-parser (ESM-only), so it never require()s it.
 assert.doesNotMatch(readFileSync('dist/index.cjs', 'utf8'), /require\(["']eventsource-parser["']\)/);
-console.log(`package ok on Node ${process.version}: import and require of runstream and runstream/testing`);
+console.log(`package ok on Node ${process.version}: import and require of runstream, runstream/testing (full and browser builds) and runstream/testing/msw`);
+console.log(`browser builds ok: ${Object.entries(webOnly).map(([file, names]) => `${file} imports [${names.join(', ')}]`).join('; ')}; no Node built-in`);
 console.log(`browser entry ok: dist/index.js imports [${entryImports['dist/index.js'].join(', ')}], dist/index.cjs requires [${entryImports['dist/index.cjs'].join(', ')}]; no Node built-in (node: or bare)`);

@@ -14,6 +14,8 @@ import { praisonaiRoutes } from './platforms/praisonai.js';
 import { skillsRoutes } from './platforms/skills.js';
 import { staxRunner, type StaxRunOptions } from './platforms/stax.js';
 import { SseChannel, type Fault, type StreamRecord } from './sse.js';
+import { compileRoute, ScriptCutError, ScriptPlayer, type RouteMatcher, type ScriptedRequest } from './kit/play.js';
+import type { ScriptInput, ScriptRoutes } from './kit/script.js';
 
 export type { StreamRecord, StreamState } from './sse.js';
 export type { StaxRunOptions, StaxSandboxStrategy, StaxWorkflow } from './platforms/stax.js';
@@ -49,6 +51,20 @@ export interface ReferenceServerOptions {
    * @defaultValue 30000
    */
   keepaliveInterval?: number | undefined;
+  /**
+   * Your own scripts, by route (`{ 'GET /my/events': script }`), played as
+   * {@link ReferenceServer.play} plays them, before the built-in routes.
+   * @defaultValue none
+   */
+  scripts?: ScriptRoutes | undefined;
+}
+
+/** A script the server plays on a route: what {@link ReferenceServer.play} returns. */
+export interface PlayedScript {
+  /** The route key, e.g. `'GET /my/events'`. */
+  readonly route: string;
+  /** Every request this script answered, oldest first, secrets redacted. */
+  readonly requests: readonly ScriptedRequest[];
 }
 
 /** One request the server received, as {@link ReferenceServer.requests} logs it. */
@@ -159,6 +175,20 @@ export interface ReferenceServer {
    */
   staxStartRun(run?: string | StaxRunOptions): string;
   /**
+   * Plays `script` on `route` over real sockets, the way `scriptedFetch()` plays it: the n-th
+   * request gets the n-th connection (events, waits, a cut that destroys the socket mid-event,
+   * a status with headers and body), then what `afterLast` says. Played routes are matched
+   * before the built-in ones, the latest `play()` first; they are logged in
+   * {@link ReferenceServer.requests} but not in {@link ReferenceServer.streams}.
+   *
+   * @param route - `'GET /my/events'`, `'POST /v1/skills/x/execute/stream'`, or a path alone
+   *   (any method); `:name` matches one segment; the query is ignored unless the key has one.
+   * @param script - the steps, a connection or a whole script; see `ScriptInput`.
+   * @returns the route and the requests its script answered.
+   * @throws TypeError for a malformed route or a script that cannot play.
+   */
+  play(route: string, script: ScriptInput): PlayedScript;
+  /**
    * Stops the server: ends every open SSE response, closes every connection and clears every
    * timer, so that the process can exit. Resolves once the listening socket is closed.
    * Calling it again returns the same promise.
@@ -170,6 +200,8 @@ const MAX_LOG = 10_000;
 const MAX_BODY = 1024 * 1024;
 const MAX_CONNECTIONS = 512;
 const SECRET_HEADERS = new Set(['authorization', 'x-api-key']);
+/** Connection-level headers a played script's `Request` does not take. */
+const HOP_HEADERS = new Set(['host', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'upgrade', 'expect']);
 const CORS: Readonly<Record<string, string>> = {
   'access-control-allow-origin': '*',
   'access-control-allow-headers': 'authorization, x-api-key, last-event-id, content-type, idempotency-key, accept',
@@ -277,6 +309,58 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const channels = new Set<SseChannel>();
   const faults: Fault[] = [];
   let nextRequestId = 0;
+  const played: { matcher: RouteMatcher; player: ScriptPlayer }[] = [];
+  function play(route: string, script: ScriptInput): PlayedScript {
+    const entry = { matcher: compileRoute(route), player: new ScriptPlayer(script, { route }) };
+    played.unshift(entry);
+    return { route, requests: entry.player.requests };
+  }
+  for (const [route, script] of Object.entries(options.scripts ?? {})) play(route, script);
+
+  /** Answers a request from a played script: the Web response, streamed to the socket. */
+  async function playScript(player: ScriptPlayer, req: IncomingMessage, res: ServerResponse, url: URL, raw: Buffer | undefined): Promise<void> {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined || HOP_HEADERS.has(name)) continue;
+      headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const method = req.method ?? 'GET';
+    const stop = new AbortController();
+    res.on('close', () => stop.abort(new Error('the client closed the connection')));
+    const request = new Request(url, { method, headers, ...(raw && raw.length ? { body: new Uint8Array(raw) } : {}) });
+    const response = await player.respond(request, stop.signal);
+    const outgoing: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      outgoing[name] = value;
+    });
+    res.writeHead(response.status, outgoing);
+    if (!response.body) {
+      res.end();
+      return;
+    }
+    res.flushHeaders();
+    res.socket?.setNoDelay(true);
+    const reader = response.body.getReader();
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        // A scripted cut: FIN once the partial event is flushed, with no terminating chunk.
+        if (error instanceof ScriptCutError && res.socket) res.socket.destroySoon();
+        else res.destroy();
+        return;
+      }
+      if (chunk.done) break;
+      if (res.destroyed) {
+        await reader.cancel().catch(() => {});
+        return;
+      }
+      res.write(chunk.value);
+      res.socket?.uncork();
+    }
+    res.end();
+  }
 
   function takeFault(path: string): Fault | undefined {
     const index = faults.findIndex((fault) => (typeof fault.match === 'string' ? path.startsWith(fault.match) : fault.match.test(path)));
@@ -312,6 +396,11 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     }
     if (raw === 'too-large') {
       send(res, 413, errorBody('payload_too_large', `Request bodies are limited to ${MAX_BODY} bytes`));
+      return;
+    }
+    const script = played.find(({ matcher }) => matcher.test(method, new URL(path, `http://${req.headers.host ?? 'reference.invalid'}`)));
+    if (script) {
+      await playScript(script.player, req, res, new URL(path, `http://${req.headers.host ?? 'reference.invalid'}`), raw);
       return;
     }
     let pathMatched = false;
@@ -413,6 +502,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       return dropped;
     },
     staxStartRun: (run) => stax.startRun(run),
+    play,
     close() {
       closing ??= new Promise<void>((resolve) => {
         timers.close();

@@ -6,6 +6,7 @@
  * @module
  */
 import type { ServerResponse } from 'node:http';
+import { encodeFrame } from '../core/encode.js';
 
 /**
  * One block of an SSE stream as a script describes it.
@@ -43,35 +44,6 @@ export interface WireFormat {
 /** True when `entry` is an event a client dispatches (it has data), not a bare comment. @internal */
 export function isEvent(entry: SseEntry): boolean {
   return entry.data !== undefined;
-}
-
-/**
- * Formats one block: the only place the reference server builds SSE text. Rejects CR or LF in
- * `event` and `id`, which a field value cannot carry.
- *
- * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
- * @internal
- */
-export function formatEntry(entry: SseEntry, format: WireFormat = {}): string {
-  const eol = format.eol ?? '\n';
-  for (const key of ['event', 'id'] as const) {
-    const value = entry[key];
-    if (value !== undefined && /[\r\n]/.test(value)) throw new TypeError(`SSE ${key} must not contain CR or LF`);
-  }
-  let out = '';
-  if (entry.comment !== undefined) {
-    for (const line of entry.comment.split(/\r\n|\r|\n/)) out += `: ${line}${eol}`;
-  }
-  const id = entry.id === undefined ? '' : `id: ${entry.id}${eol}`;
-  if (format.idFirst) out += id;
-  if (entry.event !== undefined) out += `event: ${entry.event}${eol}`;
-  if (entry.data !== undefined) {
-    const text = typeof entry.data === 'string' ? entry.data : JSON.stringify(entry.data);
-    for (const line of text.split(/\r\n|\r|\n/)) out += `data: ${line}${eol}`;
-  }
-  if (!format.idFirst) out += id;
-  // A comment-only block needs no blank line; an event needs one to be dispatched.
-  return entry.data !== undefined || entry.event !== undefined || entry.id !== undefined ? out + eol : out;
 }
 
 /**
@@ -186,7 +158,7 @@ export class SseChannel {
       this.#res.destroy();
       return false;
     }
-    this.#res.write(formatEntry(entry, this.#format));
+    this.#res.write(encodeFrame(entry, this.#format));
     // Node corks the socket on a chunked write until the next tick: uncork, so that the event
     // reaches the kernel now, before anything the caller writes next on another socket (the
     // stax runner broadcasts `run.started` before it answers the POST that started the run).
@@ -220,7 +192,7 @@ export class SseChannel {
     this.#finish('dropped');
     const socket = this.#res.socket;
     if (partial) {
-      const bytes = Buffer.from(formatEntry(partial, this.#format), 'utf8');
+      const bytes = Buffer.from(encodeFrame(partial, this.#format), 'utf8');
       this.#res.write(bytes.subarray(0, cutPoint(bytes, this.#format.eol ?? '\n')));
     }
     // destroySoon: FIN once the partial chunk is flushed, with no terminating zero-length
