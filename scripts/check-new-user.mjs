@@ -20,7 +20,7 @@
 // Prints one summary line; exits 1 on any failure. `--keep` keeps the temp project and prints its
 // path.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -136,6 +136,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 let tarball;
 let blocksSummary = 'doc blocks not checked';
 let runSummary = 'no snippet run';
+let examplesSummary = 'testing examples not run';
 try {
   const packed = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: root, timeout: 120_000 });
   if (!packed.ok) throw new Error(`npm pack: ${packed.why}\n${tail(packed.stderr)}`);
@@ -216,7 +217,9 @@ try {
 
   const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
   const version = (name) => lock.packages?.[`node_modules/${name}`]?.version ?? pkg.devDependencies[name];
-  const tools = [`typescript@${version('typescript')}`, `@types/node@${version('@types/node')}`];
+  // The compiler, and what the testing guide's examples (docs/testing.md, examples/testing) use:
+  // a user who copies them has these too.
+  const tools = ['typescript', '@types/node', 'vitest', 'msw', 'happy-dom', 'tsx'].map((name) => `${name}@${version(name)}`);
   const toolInstall = await run('npm', ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', ...tools], { cwd: app, timeout: 300_000 });
   if (!toolInstall.ok) throw new Error(`npm install ${tools.join(' ')}: ${toolInstall.why}\n${tail(toolInstall.stdout + toolInstall.stderr)}`);
   const ts = appRequire('typescript');
@@ -226,6 +229,10 @@ try {
   // ---- 5. the README quick start, run against the reference server ----------------------------
 
   runSummary = await runQuickStart(ts);
+
+  // ---- 6. the testing guide's examples, copied into the project, pass ------------------------
+
+  examplesSummary = await runTestingExamples();
 } catch (error) {
   fail('setup', error.message);
 } finally {
@@ -235,10 +242,39 @@ try {
 
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 if (failures.length) {
-  console.log(`new user: FAILED (${[...new Set(failures)].join(', ')}): ${blocksSummary}; ${runSummary} (${seconds} s)`);
+  console.log(`new user: FAILED (${[...new Set(failures)].join(', ')}): ${blocksSummary}; ${runSummary}; ${examplesSummary} (${seconds} s)`);
   process.exit(1);
 }
-console.log(`new user: ok: ${tarball} packs and installs into a fresh project, loads by import and require; ${blocksSummary}; ${runSummary} (${seconds} s)`);
+console.log(`new user: ok: ${tarball} packs and installs into a fresh project, loads by import and require; ${blocksSummary}; ${runSummary}; ${examplesSummary} (${seconds} s)`);
+
+// ---- the testing guide's examples ----------------------------------------------------------------
+
+/**
+ * Copies every example of examples/testing into the project and runs it there against the
+ * installed tarball: the vitest ones with vitest, node-test.ts with `node --test` (through tsx).
+ * Each must also stand whole, as is, in a block of docs/testing.md: what a reader copies.
+ */
+async function runTestingExamples() {
+  const source = join(root, 'examples', 'testing');
+  const files = readdirSync(source).filter((name) => name.endsWith('.ts') && !name.endsWith('.config.ts'));
+  const guide = extractBlocks('docs/testing.md').map((block) => block.code.trim());
+  const missing = files.filter((name) => !guide.includes(readFileSync(join(source, name), 'utf8').trim()));
+  if (missing.length) fail('testing guide', `docs/testing.md does not show ${missing.join(', ')} whole, as in examples/testing`);
+  const target = join(app, 'testing-examples');
+  mkdirSync(target, { recursive: true });
+  for (const name of files) cpSync(join(source, name), join(target, name));
+  const tests = files.filter((name) => name.endsWith('.test.ts'));
+  const vitest = await run(process.execPath, [join(app, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', target, '--reporter=dot'], { cwd: app, timeout: 120_000 });
+  if (!vitest.ok) fail('testing examples', `vitest: ${vitest.why}\n${tail(vitest.stdout + vitest.stderr)}`);
+  const nodeTests = files.filter((name) => !name.endsWith('.test.ts'));
+  for (const name of nodeTests) {
+    const result = await run(process.execPath, ['--import', 'tsx', '--test', join(target, name)], { cwd: app, timeout: 60_000 });
+    if (!result.ok) fail('testing examples', `node --test ${name}: ${result.why}\n${tail(result.stdout + result.stderr)}`);
+  }
+  const summary = `${tests.length} vitest and ${nodeTests.length} node:test examples of docs/testing.md pass in the project`;
+  console.log(`testing examples ${vitest.ok ? 'ok' : 'FAILED'}: ${summary}`);
+  return summary;
+}
 
 // ---- doc blocks ------------------------------------------------------------------------------
 

@@ -1,4 +1,6 @@
 // @vitest-environment happy-dom
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * A component test: a function that renders a run's events into a DOM node, fed by a script
  * instead of a server. In a (simulated) page, a client with an apiKey needs
