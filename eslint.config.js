@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'docs/api/', 'coverage/', 'node_modules/', 'examples/browser/dist/'] },
+  { ignores: ['dist/', 'docs/api/', 'coverage/', 'node_modules/', 'examples/browser/dist/', 'examples/react/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,13 +5,16 @@ import { defineConfig, type Options } from 'tsup';
 // inlines it: eventsource-parser 4 is ESM-only, and `require()` of an ES module is not
 // available on every Node 20 release, so the CJS build must not require it.
 // testing/web is the browser build of runstream/testing (no reference server); testing/msw
-// keeps msw (an optional peer dependency) external.
+// keeps msw (an optional peer dependency) external; react/index (runstream/react) keeps react
+// and react-dom (optional peer dependencies) external, and no other entry imports them.
 const entry = {
   index: 'src/index.ts',
   'testing/index': 'src/testing/index.ts',
   'testing/web': 'src/testing/web.ts',
   'testing/msw': 'src/testing/msw.ts',
+  'react/index': 'src/react/index.ts',
 };
+const REACT = /^react(-dom)?(\/|$)/;
 
 // The bin imports the library through its public entries only; in the build they stay imports
 // of the built entries next to it (dist/index.js, dist/testing/index.js), not a second copy.
@@ -38,7 +41,7 @@ export default defineConfig([
     clean: true,
     target: 'es2022',
     platform: 'neutral',
-    external: ['eventsource-parser', /^node:/],
+    external: ['eventsource-parser', /^node:/, REACT],
   },
   {
     entry,
@@ -48,7 +51,7 @@ export default defineConfig([
     target: 'es2022',
     platform: 'neutral',
     noExternal: ['eventsource-parser'],
-    external: [/^node:/],
+    external: [/^node:/, REACT],
   },
   {
     // The `runstream` bin (Node only): dist/cli.js, never imported by the browser entry.

@@ -90,6 +90,17 @@ assert.deepEqual(webOnly['dist/testing/msw.js'], ['msw'], 'dist/testing/msw.js i
 assert.deepEqual(entryImports['dist/index.cjs'], [], 'dist/index.cjs requires nothing');
 // The CommonJS build inlines eventsource-parser (ESM-only), so it never require()s it.
 assert.doesNotMatch(readFileSync('dist/index.cjs', 'utf8'), /require\(["']eventsource-parser["']\)/);
+// runstream/react: React (an optional peer dependency) is imported by that entry alone.
+const REACT = /^react(-dom)?(\/|$)/;
+for (const file of ['dist/index.js', 'dist/index.cjs']) assert.deepEqual(entryImports[file].filter((name) => REACT.test(name)), [], `${file} imports React`);
+const reactImports = {};
+for (const file of ['dist/react/index.js', 'dist/react/index.cjs']) {
+  reactImports[file] = bareImports(file);
+  assert.deepEqual(reactImports[file], ['react'], `${file} imports only react`);
+}
+assert.equal(typeof (await import('runstream/react')).useEventStream, 'function', 'import runstream/react');
+assert.equal(typeof require('runstream/react').useEventStream, 'function', 'require runstream/react');
+console.log(`react entry ok: import and require of runstream/react (useEventStream); it imports [${reactImports['dist/react/index.js'].join(', ')}]; the root entry imports no React`);
 console.log(`package ok on Node ${process.version}: import and require of runstream, runstream/testing (full and browser builds) and runstream/testing/msw`);
 console.log(`browser builds ok: ${Object.entries(webOnly).map(([file, names]) => `${file} imports [${names.join(', ')}]`).join('; ')}; no Node built-in`);
 console.log(`browser entry ok: dist/index.js imports [${entryImports['dist/index.js'].join(', ')}], dist/index.cjs requires [${entryImports['dist/index.cjs'].join(', ')}]; no Node built-in (node: or bare)`);
