@@ -15,6 +15,11 @@
 //    ```ts nocompile is skipped (and listed).
 // 5. The README's quick-start block runs for real against the installed reference server, its base
 //    URL replaced, and its loop must end with `run.completed`.
+// 6. The testing guide's examples (examples/testing, each shown whole in docs/testing.md) run in
+//    the project with vitest and node:test.
+// 7. A relay (relayResponse) in front of the reference server, read as a page would, and
+//    runstream/react by import and require, rendered on the server without a request.
+// 8. The bin: `npx runstream demo` exits 0.
 //
 // Every child process is bounded in time (its whole process group is killed at the deadline).
 // Prints one summary line; exits 1 on any failure. `--keep` keeps the temp project and prints its
@@ -137,6 +142,7 @@ let tarball;
 let blocksSummary = 'doc blocks not checked';
 let runSummary = 'no snippet run';
 let examplesSummary = 'testing examples not run';
+let relaySummary = 'relay and React not checked';
 try {
   const packed = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: root, timeout: 120_000 });
   if (!packed.ok) throw new Error(`npm pack: ${packed.why}\n${tail(packed.stderr)}`);
@@ -219,7 +225,7 @@ try {
   const version = (name) => lock.packages?.[`node_modules/${name}`]?.version ?? pkg.devDependencies[name];
   // The compiler, and what the testing guide's examples (docs/testing.md, examples/testing) use:
   // a user who copies them has these too.
-  const tools = ['typescript', '@types/node', 'vitest', 'msw', 'happy-dom', 'tsx'].map((name) => `${name}@${version(name)}`);
+  const tools = ['typescript', '@types/node', 'vitest', 'msw', 'happy-dom', 'tsx', 'react', 'react-dom'].map((name) => `${name}@${version(name)}`);
   const toolInstall = await run('npm', ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', ...tools], { cwd: app, timeout: 300_000 });
   if (!toolInstall.ok) throw new Error(`npm install ${tools.join(' ')}: ${toolInstall.why}\n${tail(toolInstall.stdout + toolInstall.stderr)}`);
   const ts = appRequire('typescript');
@@ -233,6 +239,16 @@ try {
   // ---- 6. the testing guide's examples, copied into the project, pass ------------------------
 
   examplesSummary = await runTestingExamples();
+
+  // ---- 7. the relay and runstream/react, from the tarball -------------------------------------
+
+  relaySummary = await runRelayAndReact();
+
+  // ---- 8. the bin: npx runstream demo -------------------------------------------------------
+
+  const demo = await run('npx', ['--no-install', 'runstream', 'demo', '--event-delay', '5'], { cwd: app, timeout: 120_000 });
+  if (!demo.ok) fail('npx runstream demo', `${demo.why}\n${tail(demo.stdout + demo.stderr)}`);
+  else console.log(`bin ok: npx runstream demo exits 0 (${tail(demo.stdout, 1).trim()})`);
 } catch (error) {
   fail('setup', error.message);
 } finally {
@@ -242,10 +258,69 @@ try {
 
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 if (failures.length) {
-  console.log(`new user: FAILED (${[...new Set(failures)].join(', ')}): ${blocksSummary}; ${runSummary}; ${examplesSummary} (${seconds} s)`);
+  console.log(`new user: FAILED (${[...new Set(failures)].join(', ')}): ${blocksSummary}; ${runSummary}; ${examplesSummary}; ${relaySummary} (${seconds} s)`);
   process.exit(1);
 }
-console.log(`new user: ok: ${tarball} packs and installs into a fresh project, loads by import and require; ${blocksSummary}; ${runSummary}; ${examplesSummary} (${seconds} s)`);
+console.log(`new user: ok: ${tarball} packs and installs into a fresh project, loads by import and require; ${blocksSummary}; ${runSummary}; ${examplesSummary}; ${relaySummary} (${seconds} s)`);
+
+// ---- the relay and runstream/react ---------------------------------------------------------------
+
+/**
+ * From the installed tarball: a Node http relay in front of the reference server, read by a
+ * page-like `connect()` (the key stays on the relay); `runstream/react` loads by import and
+ * require, and its hook sends no request during server rendering.
+ */
+async function runRelayAndReact() {
+  writeFileSync(
+    join(app, 'relay.mjs'),
+    `import { createServer } from 'node:http';
+import { Readable } from 'node:stream';
+import { createRequire } from 'node:module';
+import { createElement } from 'react';
+import { renderToString } from 'react-dom/server';
+import { Crewship, connect, lastEventIdFrom, relayResponse } from 'runstream';
+import { useEventStream } from 'runstream/react';
+import { startReferenceServer } from 'runstream/testing';
+
+const reference = await startReferenceServer({ eventDelay: 5 });
+const crewship = new Crewship({ baseUrl: reference.url, apiKey: 'test-key' });
+let requests = 0;
+const relay = createServer((request, response) => {
+  requests++;
+  const relayed = relayResponse(crewship.runs.stream('run_abc123', { lastEventId: lastEventIdFrom(request.headers['last-event-id']) }));
+  response.writeHead(relayed.status, Object.fromEntries(relayed.headers));
+  Readable.fromWeb(relayed.body).pipe(response);
+});
+await new Promise((resolve) => relay.listen(0, '127.0.0.1', resolve));
+const url = 'http://127.0.0.1:' + relay.address().port + '/run';
+const types = [];
+for await (const event of connect(url, { json: true, reconnect: false, lastEventId: 'evt_004' })) types.push(event.type + ' ' + event.id);
+const html = renderToString(createElement(function Run() {
+  return createElement('p', null, useEventStream(() => connect(url), []).status);
+}));
+const cjs = createRequire(import.meta.url)('runstream/react');
+console.log(JSON.stringify({ types, html, requests, cjs: typeof cjs.useEventStream, esm: typeof useEventStream }));
+relay.close();
+await reference.close();
+`,
+  );
+  const result = await run(process.execPath, [join(app, 'relay.mjs')], { cwd: app, timeout: 60_000 });
+  if (!result.ok) {
+    fail('relay and React', `${result.why}\n${tail(result.stdout + result.stderr)}`);
+    return 'relay and React FAILED';
+  }
+  const { types, html, requests, cjs, esm } = JSON.parse(result.stdout.trim().split('\n').pop());
+  const problems = [
+    ...(types.length === 6 && types.at(-1) === 'run.completed evt_010' ? [] : [`the page got ${types.join(', ')}, not evt_005 … evt_010 ending with run.completed`]),
+    ...(requests === 1 ? [] : [`${requests} requests reached the relay; server rendering must make none`]),
+    ...(html.includes('connecting') ? [] : [`the server-rendered hook gave ${html}`]),
+    ...(cjs === 'function' && esm === 'function' ? [] : ['runstream/react has no useEventStream by import or require']),
+  ];
+  if (problems.length) fail('relay and React', problems.join('; '));
+  const summary = `a relay in front of the reference server resumed after evt_004 and ended with run.completed; runstream/react loads by import and require and renders on the server without a request`;
+  console.log(`relay and React ${problems.length ? 'FAILED' : 'ok'}: ${summary}`);
+  return summary;
+}
 
 // ---- the testing guide's examples ----------------------------------------------------------------
 
