@@ -65,7 +65,7 @@ describe('frames round-trip through the relay', () => {
     { type: 'run.completed', id: '3', data: '{"ok":true}' },
   ];
 
-  for (const chunking of chunkingsOf('relay round trip', utf8(wire), 64).slice(0, 6)) {
+  for (const chunking of chunkingsOf('relay round trip', utf8(wire))) {
     it(`gives connect() on the relay the upstream's events, ids and retry (${chunking.name})`, async () => {
       loopback.script({ steps: chunking.chunks });
       const relay = await startRelay((_request, signal) => connect(loopback.url('/events'), { reconnect: false, signal }));
