@@ -39,6 +39,9 @@ export default defineConfig([
     dts: true,
     sourcemap: true,
     clean: true,
+    // Each entry stands alone, without shared chunk files: runtimes that list a worker's modules
+    // one by one (workerd) load dist/index.js and nothing else.
+    splitting: false,
     target: 'es2022',
     platform: 'neutral',
     external: ['eventsource-parser', /^node:/, REACT],

@@ -56,8 +56,9 @@ const SPECIFIER = /\b(?:from|import|require)\s*\(?\s*["']([^"'\n]+)["']/g;
 const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 const specifiers = (file) => [...new Set([...readFileSync(file, 'utf8').matchAll(SPECIFIER)].map((match) => match[1]))];
 assert.ok(specifiers('dist/testing/index.js').some((name) => builtins.has(name)), 'the built-in check sees no built-in in dist/testing/index.js');
-// ESM builds share code through ./chunk-*.js files (the frame encoder, used by the root entry's
-// relay and by the testing kit): an entry's imports are those of every chunk it loads.
+// An entry's imports are those of every file it loads. The builds are not split (tsup.config.ts):
+// the root entry must load no file of its own besides itself, or runtimes that list a worker's
+// modules one by one (workerd) cannot load it.
 const { dirname, resolve } = await import('node:path');
 function closure(file, seen = new Set()) {
   if (seen.has(file)) return seen;
@@ -80,6 +81,7 @@ for (const file of ['dist/index.js', 'dist/index.cjs']) {
   assert.deepEqual(entryImports[file].filter((name) => builtins.has(name)), [], `${file} imports Node built-ins`);
 }
 assert.deepEqual(entryImports['dist/index.js'], ['eventsource-parser'], 'dist/index.js (and its chunks) imports only eventsource-parser');
+assert.deepEqual(specifiers('dist/index.js').filter((name) => name.startsWith('.')), [], 'dist/index.js loads no other file of the package (no shared chunks)');
 // The browser build of runstream/testing and runstream/testing/msw: no Node built-in either.
 const webOnly = {};
 for (const file of ['dist/testing/web.js', 'dist/testing/web.cjs', 'dist/testing/msw.js', 'dist/testing/msw.cjs']) {
