@@ -17,6 +17,7 @@ import console from 'node:console';
 import { execFileSync } from 'node:child_process';
 import { buildCorpora, CORPUS_LABELS } from './corpus.mjs';
 import { FIRST_CLIENTS, MEM_CLIENTS, NET_CLIENTS } from './clients.mjs';
+import { FANIN_TARGETS, faninPhase, faninReport } from './fanin.mjs';
 import { BENCH, RESULTS, ROOT } from './paths.mjs';
 import { startServer } from './server.mjs';
 import { measureSizes } from './size.mjs';
@@ -25,7 +26,9 @@ import { fixed, leastSquares, max, median, min, table, thousands } from './stats
 const startedAt = performance.now();
 const args = parseArgs(process.argv.slice(2));
 const QUICK = args.quick === true;
-const PHASES = (args.only ?? 'size,net,mem,heap,ttfe').split(',');
+const PHASES = (args.only ?? 'size,net,mem,heap,ttfe,fanin').split(',');
+/** Sections that read the generated corpora (the fan-in and size sections do not). */
+const NEEDS_CORPORA = PHASES.some((p) => ['net', 'mem', 'heap', 'ttfe'].includes(p));
 const SETTINGS = QUICK
   ? { warmupRounds: 1, rounds: 3, netRounds: 3, heapReps: 1, ttfeN: 50, ttfeWarm: 10, every: 10_000, window: 8 }
   : { warmupRounds: 1, rounds: 5, netRounds: 7, heapReps: 3, ttfeN: 300, ttfeWarm: 30, every: 100_000, window: 8 };
@@ -58,6 +61,7 @@ const CLIENT_LABELS = {
   'iterator-floor': 'iterator floor: baseline + cheapest async iterator',
   'naive-generator': 'naive async generator (reference)',
   'eventsource-client': 'eventsource-client (for await)',
+  'eventsource-client-cb': 'eventsource-client (onMessage callback)',
   eventsource: 'eventsource (EventSource API)',
   'fetch-event-source': '@microsoft/fetch-event-source',
   floor: 'floor: TextDecoder + indexOf("\\n")',
@@ -157,7 +161,7 @@ const results = {
   machine: machine(),
   versions: versions(),
   settings: SETTINGS,
-  targets: TARGETS,
+  targets: { ...TARGETS, fanin: FANIN_TARGETS },
   published: PUBLISHED,
   corpora: {},
   net: {},
@@ -169,28 +173,34 @@ const results = {
   failures: [],
 };
 
-log(`building corpora (${results.mode})`);
-const corpora = buildCorpora(results.mode);
-for (const [name, c] of Object.entries(corpora)) {
-  let lf = 0;
-  for (let at = c.bytes.indexOf(10); at !== -1; at = c.bytes.indexOf(10, at + 1)) lf++;
-  c.lf = lf;
-  results.corpora[name] = {
-    label: CORPUS_LABELS[name],
-    events: c.expect.count,
-    wireBytes: c.bytes.length,
-    avgDataBytes: Math.round((c.dataBytes / c.expect.count) * 10) / 10,
-    types: c.types,
-  };
+let corpora = {};
+let tmp;
+let server;
+let firstType;
+if (NEEDS_CORPORA) {
+  log(`building corpora (${results.mode})`);
+  corpora = buildCorpora(results.mode);
+  for (const [name, c] of Object.entries(corpora)) {
+    let lf = 0;
+    for (let at = c.bytes.indexOf(10); at !== -1; at = c.bytes.indexOf(10, at + 1)) lf++;
+    c.lf = lf;
+    results.corpora[name] = {
+      label: CORPUS_LABELS[name],
+      events: c.expect.count,
+      wireBytes: c.bytes.length,
+      avgDataBytes: Math.round((c.dataBytes / c.expect.count) * 10) / 10,
+      types: c.types,
+    };
+  }
+  tmp = mkdtempSync(join(os.tmpdir(), 'runstream-bench-'));
+  for (const [name, c] of Object.entries(corpora)) {
+    writeFileSync(join(tmp, `${name}.sse`), c.bytes);
+    writeFileSync(join(tmp, `${name}.warm.sse`), c.warm);
+  }
+  const firstEvent = Buffer.from(corpora.agent.bytes.subarray(0, corpora.agent.bytes.indexOf('\n\n') + 2));
+  firstType = /^event: (.*)$/m.exec(firstEvent.toString())[1];
+  server = await startServer(corpora, firstEvent);
 }
-const tmp = mkdtempSync(join(os.tmpdir(), 'runstream-bench-'));
-for (const [name, c] of Object.entries(corpora)) {
-  writeFileSync(join(tmp, `${name}.sse`), c.bytes);
-  writeFileSync(join(tmp, `${name}.warm.sse`), c.warm);
-}
-const firstEvent = Buffer.from(corpora.agent.bytes.subarray(0, corpora.agent.bytes.indexOf('\n\n') + 2));
-const firstType = /^event: (.*)$/m.exec(firstEvent.toString())[1];
-const server = await startServer(corpora, firstEvent);
 let jobSeq = 0;
 
 function fail(phase, what, error) {
@@ -205,9 +215,10 @@ try {
   if (PHASES.includes('mem')) await memPhase();
   if (PHASES.includes('heap')) await heapPhase();
   if (PHASES.includes('ttfe')) await ttfePhase();
+  if (PHASES.includes('fanin')) await faninPhase({ quick: QUICK, args, log, fail, results });
 } finally {
-  await server.close();
-  rmSync(tmp, { recursive: true, force: true });
+  await server?.close();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
 }
 
 results.totalSeconds = Math.round((performance.now() - startedAt) / 100) / 10;
@@ -434,8 +445,8 @@ function verdict(ok, value) {
   return ok ? 'PASS' : 'MISS';
 }
 
-function addCheck(name, value, target, unit, ok) {
-  const check = { name, value, target, unit, result: verdict(ok, value) };
+function addCheck(name, value, target, unit, ok, extra = {}) {
+  const check = { name, value, target, unit, ...extra, result: verdict(ok, value) };
   results.checks.push(check);
   return check.result;
 }
@@ -558,6 +569,8 @@ function report() {
     print(table(rows));
   }
 
+  faninReport({ results, print, addCheck, table, labels: CLIENT_LABELS });
+
   if (results.size.length) {
     print('\n== Bundle size (esbuild --bundle --minify, browser ESM es2022, then gzip -9; KB = 1,000 bytes)');
     const rows = [['entry', 'min bytes', 'min+gzip bytes', 'target']];
@@ -577,8 +590,8 @@ function report() {
   print('\n== Targets');
   const rows = [['target', 'value', 'limit', 'result']];
   for (const c of results.checks) {
-    const digits = c.unit === 'bytes' ? 0 : c.unit === '×' ? 3 : c.unit === 'KiB' ? 1 : 4;
-    const op = c.name.startsWith('heap') || c.name.startsWith('retained') ? '<' : '≤';
+    const digits = c.digits ?? (c.unit === 'bytes' ? 0 : c.unit === '×' ? 3 : c.unit === 'KiB' ? 1 : 4);
+    const op = c.op ?? (c.name.startsWith('heap') || c.name.startsWith('retained') ? '<' : '≤');
     rows.push([c.name, `${fixed(c.value, digits)} ${c.unit}`, `${op} ${c.target} ${c.unit}`, c.result]);
   }
   print(table(rows));

@@ -635,3 +635,171 @@ export async function loadMemClient(name) {
       throw new Error(`unknown client ${name}`);
   }
 }
+
+/** Clients of the fan-in measurement (many concurrent long-lived streams), in table order. */
+export const FANIN_CLIENTS = [
+  'baseline',
+  'runstream-iter',
+  'runstream-listen',
+  'eventsource-client',
+  'eventsource-client-cb',
+  'eventsource',
+  'fetch-event-source',
+];
+
+/**
+ * Loads a fan-in client: `open(url, onEvent, onError)` starts one stream and returns a
+ * function that closes it. `onEvent(data, id)` gets each event's JSON-decoded data and its id;
+ * `onError(error)` gets a failure (or a reconnection, which the streams must not need). Every
+ * client decodes the data with JSON.parse, once per event, as in the network section.
+ */
+export async function loadFanClient(name) {
+  switch (name) {
+    // fetch + TextDecoder (stream mode) + eventsource-parser's callback + JSON.parse.
+    case 'baseline': {
+      const { createParser } = await loadParser();
+      return (url, onEvent, onError) => {
+        const controller = new AbortController();
+        const parser = createParser({ onEvent: (message) => onEvent(JSON.parse(message.data), message.id) });
+        (async () => {
+          const response = await fetch(url, { headers: ACCEPT, signal: controller.signal });
+          assertEventStream(response);
+          const reader = response.body.getReader();
+          const decoder = new TextDecoder();
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            parser.feed(decoder.decode(value, { stream: true }));
+          }
+          if (!controller.signal.aborted) throw new Error('the response ended');
+        })().catch((error) => {
+          if (!controller.signal.aborted) onError(error);
+        });
+        return () => controller.abort();
+      };
+    }
+
+    case 'runstream-iter': {
+      const { connect } = await loadRunstream();
+      return (url, onEvent, onError) => {
+        const stream = connect(url, { json: true, reconnect: false });
+        let closing = false;
+        (async () => {
+          for await (const event of stream) onEvent(event.data, event.id);
+          if (!closing) throw new Error('the stream ended');
+        })().catch((error) => {
+          if (!closing) onError(error);
+        });
+        return () => {
+          closing = true;
+          stream.close();
+        };
+      };
+    }
+
+    case 'runstream-listen': {
+      const { connect } = await loadRunstream();
+      return (url, onEvent, onError) => {
+        const stream = connect(url, { json: true, reconnect: false });
+        let closing = false;
+        stream.addEventListener('message', (event) => onEvent(event.data, event.id));
+        stream.finished.then(() => {
+          if (!closing) onError(new Error('the stream ended'));
+        }, (error) => {
+          if (!closing) onError(error);
+        });
+        return () => {
+          closing = true;
+          stream.close();
+        };
+      };
+    }
+
+    // eventsource-client's async iterator. It reconnects by itself; a second connection is
+    // reported as an error.
+    case 'eventsource-client': {
+      const { createEventSource } = await import('eventsource-client');
+      return (url, onEvent, onError) => {
+        let connects = 0;
+        let closing = false;
+        const source = createEventSource({
+          url,
+          onConnect: () => {
+            if (++connects > 1) onError(new Error('eventsource-client reconnected'));
+          },
+        });
+        (async () => {
+          for await (const message of source) onEvent(JSON.parse(message.data), message.id);
+          if (!closing) throw new Error('the stream ended');
+        })().catch((error) => {
+          if (!closing) onError(error);
+        });
+        return () => {
+          closing = true;
+          source.close();
+        };
+      };
+    }
+
+    // eventsource-client with its `onMessage` callback instead of the iterator.
+    case 'eventsource-client-cb': {
+      const { createEventSource } = await import('eventsource-client');
+      return (url, onEvent, onError) => {
+        let connects = 0;
+        const source = createEventSource({
+          url,
+          onMessage: (message) => onEvent(JSON.parse(message.data), message.id),
+          onConnect: () => {
+            if (++connects > 1) onError(new Error('eventsource-client reconnected'));
+          },
+        });
+        return () => source.close();
+      };
+    }
+
+    // eventsource v4: the WHATWG EventSource API (unnamed events arrive as `message`).
+    case 'eventsource': {
+      const { EventSource } = await import('eventsource');
+      return (url, onEvent, onError) => {
+        let closing = false;
+        const source = new EventSource(url);
+        source.addEventListener('message', (event) => onEvent(JSON.parse(event.data), event.lastEventId));
+        source.onerror = (event) => {
+          if (!closing) onError(new Error(`eventsource: ${event.message ?? 'error'}`));
+        };
+        return () => {
+          closing = true;
+          source.close();
+        };
+      };
+    }
+
+    // @microsoft/fetch-event-source, with the same DOM shim as in the network section.
+    case 'fetch-event-source': {
+      installDomShim();
+      const { fetchEventSource } = await import('@microsoft/fetch-event-source');
+      return (url, onEvent, onError) => {
+        const controller = new AbortController();
+        fetchEventSource(url, {
+          openWhenHidden: true,
+          signal: controller.signal,
+          onmessage: (message) => onEvent(JSON.parse(message.data), message.id),
+          onerror(error) {
+            throw error; // no retry
+          },
+        }).then(
+          () => {
+            if (!controller.signal.aborted) onError(new Error('the stream ended'));
+          },
+          (error) => {
+            if (!controller.signal.aborted) onError(error);
+          },
+        );
+        return () => controller.abort();
+      };
+    }
+
+    default:
+      throw new Error(`unknown client ${name}`);
+  }
+}
