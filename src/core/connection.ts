@@ -9,15 +9,23 @@ import { ConnectionError, StreamError, redactUrl } from './errors.js';
 import { httpErrorFrom } from './http.js';
 import type { BodyLike } from './options.js';
 
-/** What a connection needs from its stream. @internal */
-export interface ConnectionHost {
+/** What a connection sends: one request. @internal */
+export interface ConnectionRequest {
   url: string;
   method: string;
   body: BodyLike | undefined;
-  headers: Headers;
+  /** Names lower-case. */
+  headers: Record<string, string>;
   fetch: typeof fetch;
   /** Silence, in ms, after which the connection counts as dropped; 0 disables. */
   idleTimeout: number;
+}
+
+/**
+ * What a connection needs from its stream. The stream keeps one for its life (methods, not
+ * closures: a process that holds thousands of streams pays for each byte of one). @internal
+ */
+export interface ConnectionHost {
   /** The stream's last event ID now (errors carry it). */
   lastEventId(): string;
   /** False once the stream closed: a response that arrives then is cancelled unread. */
@@ -44,16 +52,28 @@ export type ConnectionEnd = 'ended' | 'no-content';
  */
 export class Connection {
   readonly #host: ConnectionHost;
+  readonly #request: ConnectionRequest;
   readonly #controller = new AbortController();
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  // Idle timeout: silence (no bytes at all, comments and keepalives count as data) for
+  // `idleTimeout` ms drops the connection. One timer per connection, re-armed only when it runs
+  // out, so the per-chunk cost is one clock read. A slow consumer is not a silent server, so
+  // the timer also waits while the read loop is paused for backpressure.
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the last bytes arrived (`Date.now()`), with an idle timeout. */
+  #last = 0;
+  #paused = false;
+  /** Set when the idle timeout dropped the connection. */
+  #idle = false;
   /**
    * Whether the server was reached: a response of any status arrived, or the request was
    * accepted but went unanswered past the idle timeout.
    */
   reached = false;
 
-  constructor(host: ConnectionHost) {
+  constructor(host: ConnectionHost, request: ConnectionRequest) {
     this.#host = host;
+    this.#request = request;
   }
 
   /** Cancels the request and its body, whatever stage it is in; a fetch may ignore the signal. */
@@ -62,47 +82,48 @@ export class Connection {
     cancel(this.#reader);
   }
 
+  #arm(delay: number): void {
+    this.#timer = setTimeout(() => {
+      const timeout = this.#request.idleTimeout;
+      const silent = Date.now() - this.#last;
+      if (this.#paused || silent < timeout) return this.#arm(this.#paused ? timeout : timeout - silent);
+      this.#idle = true;
+      this.abort();
+    }, delay);
+  }
+
+  /** The `ConnectionError` of a failed request (`reading` false) or a body cut off (`reading` true). */
+  #dropped(reading: boolean, error?: unknown): ConnectionError {
+    const { method, url, idleTimeout } = this.#request;
+    const idle = this.#idle;
+    return new ConnectionError({
+      method,
+      url,
+      reason:
+        `${idle ? `no data for ${idleTimeout} ms` : 'the connection failed'} ${reading ? 'while reading the stream' : 'before a response'}` +
+        (idle ? ' (idle timeout)' : ` (${describe(error)})`),
+      cause: error,
+      lastEventId: this.#host.lastEventId(),
+    });
+  }
+
   async run(): Promise<ConnectionEnd> {
     const host = this.#host;
-    const { url, method, body } = host;
+    const { url, method, body, headers, idleTimeout } = this.#request;
     const controller = this.#controller;
-    // Idle timeout: silence (no bytes at all, comments and keepalives count as data) for
-    // `timeout` ms drops the connection. One timer per connection, re-armed only when it runs
-    // out, so the per-chunk cost is one clock read. A slow consumer is not a silent server, so
-    // the timer also waits while the read loop is paused for backpressure.
-    const timeout = host.idleTimeout;
-    let last = Date.now();
-    let paused = false;
-    let idle = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const arm = (delay: number): void => {
-      timer = setTimeout(() => {
-        const silent = Date.now() - last;
-        if (paused || silent < timeout) return arm(paused ? timeout : timeout - silent);
-        idle = true;
-        this.abort();
-      }, delay);
-    };
-    if (timeout > 0) arm(timeout);
-    const dropped = (reading: boolean, error?: unknown): ConnectionError =>
-      new ConnectionError({
-        method,
-        url,
-        reason:
-          `${idle ? `no data for ${timeout} ms` : 'the connection failed'} ${reading ? 'while reading the stream' : 'before a response'}` +
-          (idle ? ' (idle timeout)' : ` (${describe(error)})`),
-        cause: error,
-        lastEventId: host.lastEventId(),
-      });
+    if (idleTimeout > 0) {
+      this.#last = Date.now();
+      this.#arm(idleTimeout);
+    }
     try {
       let response: Response;
       try {
-        const init: RequestInit & { duplex?: 'half' } = { method, headers: host.headers, body: body ?? null, signal: controller.signal };
+        const init: RequestInit & { duplex?: 'half' } = { method, headers, body: body ?? null, signal: controller.signal };
         if (body instanceof ReadableStream) init.duplex = 'half';
-        response = await host.fetch(url, init);
+        response = await this.#request.fetch(url, init);
       } catch (error) {
-        this.reached = idle;
-        throw dropped(false, error);
+        this.reached = this.#idle;
+        throw this.#dropped(false, error);
       }
       this.reached = true;
       const stream = response.body;
@@ -140,18 +161,18 @@ export class Connection {
           } catch (error) {
             // Only a failed read is a dropped connection; an exception while parsing below is a
             // bug to surface as it is, not a drop to retry.
-            throw dropped(true, error);
+            throw this.#dropped(true, error);
           }
           if (chunk.done) break;
-          last = Date.now();
+          if (idleTimeout > 0) this.#last = Date.now();
           if (!host.feed(decoder.decode(chunk.value, { stream: true }))) break;
           // Backpressure: with an iterator attached, read on only once it has caught up.
           const backlog = host.backlog();
           if (backlog) {
-            paused = true;
+            this.#paused = true;
             await backlog;
-            paused = false;
-            last = Date.now();
+            this.#paused = false;
+            if (idleTimeout > 0) this.#last = Date.now();
           }
         }
       } finally {
@@ -160,10 +181,10 @@ export class Connection {
         cancel(reader);
       }
       // A cancelled reader reports a clean end: an idle timeout is still a drop.
-      if (idle) throw dropped(true);
+      if (this.#idle) throw this.#dropped(true);
       return 'ended';
     } finally {
-      clearTimeout(timer);
+      clearTimeout(this.#timer);
       // Done with this request, whatever ended it: tear it down (a terminal event leaves the
       // server's side open).
       controller.abort();

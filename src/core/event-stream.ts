@@ -8,7 +8,7 @@ import { createParser, type EventSourceMessage, type EventSourceParser } from 'e
 import { ConnectionError, HTTPError, SDKError, StreamError, TimeoutError, invalidData, isTimeoutReason, redactUrl, type StreamErrorCode } from './errors.js';
 import type { BodyLike, OpenInfo, ReconnectInfo, ResolvedReconnect, ResumeMode } from './options.js';
 import { reconnectDelay } from './reconnect.js';
-import { Connection, describe } from './connection.js';
+import { Connection, describe, type ConnectionHost } from './connection.js';
 import { relayStream, type RelayOptions } from './relay.js';
 import { retryAfterDelay } from './http.js';
 
@@ -205,7 +205,8 @@ export interface ResyncResult {
 export interface StreamConfig {
   url: string;
   method: string;
-  headers: Headers;
+  /** Request headers, names lower-case (as `Headers` iterates them). */
+  headers: Record<string, string>;
   body: BodyLike | undefined;
   fetch: typeof fetch;
   signal?: AbortSignal | undefined;
@@ -244,6 +245,17 @@ type IteratorResultOf<Events extends EventMap> = IteratorResult<EventOf<Events>,
 type Pending<T> = [resolve: (value: T) => void, reject: (error: unknown) => void];
 
 /**
+ * The private methods that the stream's helper classes (its connection host, its iterator)
+ * call; set once, by `EventStream`'s static block.
+ */
+let access: {
+  next<Events extends EventMap>(stream: EventStream<Events>): Promise<IteratorResultOf<Events>>;
+  opened<Events extends EventMap>(stream: EventStream<Events>, response: Response): void | Promise<void>;
+  feed<Events extends EventMap>(stream: EventStream<Events>, text: string): boolean;
+  backlog<Events extends EventMap>(stream: EventStream<Events>): Promise<void> | undefined;
+};
+
+/**
  * A live event stream: async-iterable, with typed listeners, reconnection that resumes with
  * `Last-Event-ID`, and one terminal outcome.
  *
@@ -269,6 +281,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   #controller = new AbortController();
   /** The current HTTP connection, aborted with the stream (`#end`). */
   #connection: Connection | undefined;
+  /** What its connections call back (one for the stream's life). */
+  #host: StreamHost<Events> | undefined;
   /** The request the next connection sends: a POST resumed by GET switches to the resume URL. */
   #request: { url: string; method: string; body: BodyLike | undefined };
   /** Headers of the last accepted response, for a resume URL function. */
@@ -276,7 +290,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   /** Recently delivered event ids, oldest first, when de-duplication is on. */
   #seen: Set<string> | undefined;
   #parser: EventSourceParser;
-  #listeners = new Map<string, Registration[]>();
+  /** Listeners by event name; created by the first `addEventListener`. */
+  #listeners: Map<string, Registration[]> | undefined;
   #started = false;
   /** Set once a terminal event (or an end marker) has been seen. */
   #terminal = false;
@@ -315,7 +330,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     this.#config = config;
     this.#known = config.adapter.known;
     this.#lastEventId = config.lastEventId;
-    this.#request = { url: config.url, method: config.method, body: config.body };
+    // The config holds the first request (a POST resumed by GET switches to another).
+    this.#request = config;
     if (config.dedupe > 0) this.#seen = new Set();
     this.#parser = createParser({
       onId: (id) => {
@@ -439,11 +455,12 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   addEventListener(type: string, listener: (event: StreamEvent<string, unknown>) => void, options?: ListenerOptions): void;
   addEventListener(type: string, listener: (event: never) => void, options: ListenerOptions = {}): void {
     const fn = listener as AnyListener;
-    const current = this.#listeners.get(type) ?? [];
+    const listeners = (this.#listeners ??= new Map<string, Registration[]>());
+    const current = listeners.get(type) ?? [];
     const signal = options.signal;
     if (signal?.aborted || current.some((entry) => entry[0] === fn)) return;
     // Copy on write: dispatch iterates the array it started with.
-    this.#listeners.set(type, [...current, [fn, !!options.once]]);
+    listeners.set(type, [...current, [fn, !!options.once]]);
     signal?.addEventListener('abort', () => this.removeEventListener(type, fn), { once: true });
     this.#start();
   }
@@ -460,9 +477,10 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   ): void;
   removeEventListener(type: string, listener: (event: StreamEvent<string, unknown>) => void): void;
   removeEventListener(type: string, listener: (event: never) => void): void {
-    const next = this.#listeners.get(type)?.filter((entry) => entry[0] !== listener) ?? [];
-    if (next.length) this.#listeners.set(type, next);
-    else this.#listeners.delete(type);
+    const listeners = this.#listeners;
+    const next = listeners?.get(type)?.filter((entry) => entry[0] !== listener) ?? [];
+    if (next.length) listeners!.set(type, next);
+    else listeners?.delete(type);
   }
 
   /**
@@ -494,11 +512,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     }
     this.#iterating = true;
     this.#start();
-    const done = (): Promise<IteratorResultOf<Events>> => {
-      this.close();
-      return Promise.resolve({ done: true, value: undefined });
-    };
-    return { next: () => this.#next(), return: done, throw: (error?: unknown) => done().then(() => Promise.reject(error)) };
+    return new StreamIterator(this);
   }
 
   #next(): Promise<IteratorResultOf<Events>> {
@@ -549,7 +563,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       // stream never sends a request.
       if (this.#closed()) return;
       this.#watchPage();
-      this.#run().catch((error: unknown) => this.#end(error instanceof Error ? error : new SDKError(String(error))));
+      void this.#run();
     });
   }
 
@@ -693,7 +707,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
 
   #dispatch(event: StreamEvent): void {
     // Most streams have no listeners: skip hashing the event name then.
-    const registrations = this.#listeners.size ? this.#listeners.get(event.type) : undefined;
+    const listeners = this.#listeners;
+    const registrations = listeners?.size ? listeners.get(event.type) : undefined;
     if (registrations) {
       for (const entry of registrations) {
         if (entry[1]) this.removeEventListener(event.type, entry[0]);
@@ -739,86 +754,99 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     }
   }
 
+  /** The reconnect loop: connections one after another until the stream ends. Never rejects. */
   async #run(): Promise<void> {
     const config = this.#config;
     const policy = config.reconnect;
     let attempt = 0;
     /** Set when the page closed the connection: the next request is its reconnect. */
     let byPage = false;
-    for (;;) {
-      // A hidden page with `pauseWhenHidden` holds the stream here until it is visible.
-      if (this.#hidden) {
+    try {
+      for (;;) {
+        // A hidden page with `pauseWhenHidden` holds the stream here until it is visible.
+        if (this.#hidden) {
+          this.#state = 'connecting';
+          await this.#hidden;
+          if (this.#closed()) return;
+        }
+        if (byPage) {
+          byPage = false;
+          config.onReconnect?.({ attempt: 1, delay: 0, cause: undefined, lastEventId: this.#lastEventId });
+        }
+        const deliveredBefore = this.#delivered;
+        let cause: Error | undefined;
+        // One HTTP request and its body (see `connection.ts`), until the body ends or the stream
+        // closes; a failure is the typed error of the connection.
+        const connection = (this.#connection = this.#nextConnection());
+        try {
+          if ((await connection.run()) === 'no-content') this.#end();
+        } catch (error) {
+          cause = error as Error;
+        } finally {
+          if (connection.reached) this.#reached = true;
+          this.#connection = undefined;
+        }
+        // Closed: by the user, a 204, a failure, or a response that is not an event stream.
+        if (this.#closed()) return;
+        if (this.#terminal) return this.#end();
+        // The page closed the connection (hidden, or restored from the cache): not a failure.
+        if (this.#hidden || this.#prompt) {
+          this.#prompt = false;
+          attempt = 0;
+          byPage = true;
+          this.#state = 'connecting';
+          continue;
+        }
+
+        const status = cause instanceof HTTPError ? cause.status : 0;
+        if (cause && !(cause instanceof ConnectionError) && status < 500 && status !== 408 && status !== 429) {
+          // A refusal may mean the run already finished (PraisonAI's 400): the resource may know.
+          if (cause instanceof HTTPError && config.resync && (await this.#resync({ reason: 'http-error', error: cause }))) return;
+          return this.#end(cause);
+        }
+        // A stream that never reached its server (a typo in the host, nothing on the port) gives
+        // up after a short budget instead of the long backoff; see `maxConnectAttempts`.
+        const unreachable = cause instanceof ConnectionError && !this.#reached ? cause : undefined;
+        if (!policy || !this.#mayReconnect(status)) {
+          return this.#end(
+            (unreachable && this.#unreachable(unreachable, attempt + 1)) ||
+              cause ||
+              (config.adapter.isTerminal
+                ? this.#fail('unexpected-end', `the server closed the stream before its final event${config.resumeHint ? `; ${config.resumeHint}` : ''}`)
+                : undefined),
+          );
+        }
+        this.#prepareResume();
+
+        if (this.#delivered > deliveredBefore) attempt = 0;
+        attempt++;
+        // `attempt` is now the number of requests that failed in a row.
+        if (unreachable && attempt >= Math.min(policy.maxConnectAttempts, policy.maxAttempts + 1)) {
+          return this.#end(this.#unreachable(unreachable, attempt));
+        }
+        if (attempt > policy.maxAttempts) {
+          return this.#end(
+            this.#fail(
+              'retries-exhausted',
+              `gave up after ${policy.maxAttempts} reconnect attempts without a new event${cause ? ` (last failure: ${cause.message})` : ''}`,
+              { cause },
+            ),
+          );
+        }
+        const delay =
+          (cause instanceof HTTPError ? retryAfterDelay(cause.headers) : undefined) ??
+          reconnectDelay(attempt, this.#retry ?? policy.initialDelay, policy);
         this.#state = 'connecting';
-        await this.#hidden;
+        config.onReconnect?.({ attempt, delay, cause, lastEventId: this.#lastEventId });
+        this.#wake = new AbortController();
+        await policy.sleep(delay, this.#wake.signal);
+        this.#wake = undefined;
         if (this.#closed()) return;
       }
-      if (byPage) {
-        byPage = false;
-        config.onReconnect?.({ attempt: 1, delay: 0, cause: undefined, lastEventId: this.#lastEventId });
-      }
-      const deliveredBefore = this.#delivered;
-      let cause: Error | undefined;
-      try {
-        await this.#connectOnce();
-      } catch (error) {
-        cause = error as Error;
-      }
-      // Closed: by the user, a 204, a failure, or a response that is not an event stream.
-      if (this.#closed()) return;
-      if (this.#terminal) return this.#end();
-      // The page closed the connection (hidden, or restored from the cache): not a failure.
-      if (this.#hidden || this.#prompt) {
-        this.#prompt = false;
-        attempt = 0;
-        byPage = true;
-        this.#state = 'connecting';
-        continue;
-      }
-
-      const status = cause instanceof HTTPError ? cause.status : 0;
-      if (cause && !(cause instanceof ConnectionError) && status < 500 && status !== 408 && status !== 429) {
-        // A refusal may mean the run already finished (PraisonAI's 400): the resource may know.
-        if (cause instanceof HTTPError && config.resync && (await this.#resync({ reason: 'http-error', error: cause }))) return;
-        return this.#end(cause);
-      }
-      // A stream that never reached its server (a typo in the host, nothing on the port) gives
-      // up after a short budget instead of the long backoff; see `maxConnectAttempts`.
-      const unreachable = cause instanceof ConnectionError && !this.#reached ? cause : undefined;
-      if (!policy || !this.#mayReconnect(status)) {
-        return this.#end(
-          (unreachable && this.#unreachable(unreachable, attempt + 1)) ||
-            cause ||
-            (config.adapter.isTerminal
-              ? this.#fail('unexpected-end', `the server closed the stream before its final event${config.resumeHint ? `; ${config.resumeHint}` : ''}`)
-              : undefined),
-        );
-      }
-      this.#prepareResume();
-
-      if (this.#delivered > deliveredBefore) attempt = 0;
-      attempt++;
-      // `attempt` is now the number of requests that failed in a row.
-      if (unreachable && attempt >= Math.min(policy.maxConnectAttempts, policy.maxAttempts + 1)) {
-        return this.#end(this.#unreachable(unreachable, attempt));
-      }
-      if (attempt > policy.maxAttempts) {
-        return this.#end(
-          this.#fail(
-            'retries-exhausted',
-            `gave up after ${policy.maxAttempts} reconnect attempts without a new event${cause ? ` (last failure: ${cause.message})` : ''}`,
-            { cause },
-          ),
-        );
-      }
-      const delay =
-        (cause instanceof HTTPError ? retryAfterDelay(cause.headers) : undefined) ??
-        reconnectDelay(attempt, this.#retry ?? policy.initialDelay, policy);
-      this.#state = 'connecting';
-      config.onReconnect?.({ attempt, delay, cause, lastEventId: this.#lastEventId });
-      this.#wake = new AbortController();
-      await policy.sleep(delay, this.#wake.signal);
-      this.#wake = undefined;
-      if (this.#closed()) return;
+    
+    } catch (error) {
+      // A bug (not a failure of the stream) still ends it, with the error.
+      this.#end(error instanceof Error ? error : new SDKError(String(error)));
     }
   }
 
@@ -864,62 +892,114 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     this.#request = { url, method: 'GET', body: undefined };
   }
 
-  /**
-   * One HTTP request and its body (see `connection.ts`). Returns when the body ended or the
-   * stream closed; throws a typed error when the connection fails.
-   */
-  async #connectOnce(): Promise<void> {
+  /** The next connection: this request with the stream's headers and `Last-Event-ID`. */
+  #nextConnection(): Connection {
     const config = this.#config;
     const { url, method, body } = this.#request;
-    const headers = new Headers(config.headers);
+    const headers = { ...config.headers };
     // Header values are byte strings: send the id's UTF-8 bytes, as the spec asks.
-    if (this.#lastEventId) headers.set('last-event-id', utf8Bytes(this.#lastEventId));
-    if (body === undefined) headers.delete('content-type');
-    this.#state = 'connecting';
-    const parser = this.#parser;
-    const connection = (this.#connection = new Connection({
+    if (this.#lastEventId) headers['last-event-id'] = utf8Bytes(this.#lastEventId);
+    if (body === undefined) delete headers['content-type'];
+    return new Connection((this.#host ??= new StreamHost(this)), {
       url,
       method,
       body,
       headers,
       fetch: config.fetch,
       idleTimeout: config.idleTimeout,
-      lastEventId: () => this.#lastEventId,
-      alive: () => !this.#closed(),
-      opened: (response) => {
-        this.#state = 'open';
-        this.#responseHeaders = response.headers;
-        const reconnected = this.#openedBefore;
-        this.#openedBefore = true;
-        config.onOpen?.({ status: response.status, headers: response.headers, lastEventId: this.#lastEventId });
-        // The parser would strip a BOM after the decoder's, and also the decoded text U+00EF
-        // U+00BB U+00BF (its check for an undecoded BOM): a blank line fed right after reset()
-        // ends its BOM check and dispatches nothing.
-        parser.reset();
-        parser.feed('\n');
-        // Without an id to resume from, what happened before this connection is not on the wire:
-        // the resource may recover it (its bytes wait in the socket meanwhile).
-        if (config.resync && !(reconnected && this.#lastEventId)) {
-          return this.#resync({ reason: reconnected ? 'reconnected' : 'subscribed' }).then(() => {});
-        }
-      },
-      feed: (text) => {
-        parser.feed(text);
-        return !this.#terminal && this.#open();
-      },
-      backlog: () =>
-        this.#head < this.#queue.length
-          ? new Promise<void>((resolve) => {
-              this.#drained = resolve;
-            })
-          : undefined,
-    }));
-    try {
-      if ((await connection.run()) === 'no-content') this.#end();
-    } finally {
-      if (connection.reached) this.#reached = true;
-      this.#connection = undefined;
+    });
+  }
+
+  /** The connection's response was accepted: the stream is open; see `ConnectionHost.opened`. */
+  #opened(response: Response): void | Promise<void> {
+    const config = this.#config;
+    this.#state = 'open';
+    this.#responseHeaders = response.headers;
+    const reconnected = this.#openedBefore;
+    this.#openedBefore = true;
+    config.onOpen?.({ status: response.status, headers: response.headers, lastEventId: this.#lastEventId });
+    // The parser would strip a BOM after the decoder's, and also the decoded text U+00EF
+    // U+00BB U+00BF (its check for an undecoded BOM): a blank line fed right after reset()
+    // ends its BOM check and dispatches nothing.
+    this.#parser.reset();
+    this.#parser.feed('\n');
+    // Without an id to resume from, what happened before this connection is not on the wire:
+    // the resource may recover it (its bytes wait in the socket meanwhile).
+    if (config.resync && !(reconnected && this.#lastEventId)) {
+      return this.#resync({ reason: reconnected ? 'reconnected' : 'subscribed' }).then(() => {});
     }
+  }
+
+  #feed(text: string): boolean {
+    this.#parser.feed(text);
+    return !this.#terminal && this.#open();
+  }
+
+  #backlog(): Promise<void> | undefined {
+    return this.#head < this.#queue.length
+      ? new Promise<void>((resolve) => {
+          this.#drained = resolve;
+        })
+      : undefined;
+  }
+
+  static {
+    access = {
+      next: <E extends EventMap>(stream: EventStream<E>) => stream.#next(),
+      opened: <E extends EventMap>(stream: EventStream<E>, response: Response) => stream.#opened(response),
+      feed: <E extends EventMap>(stream: EventStream<E>, text: string) => stream.#feed(text),
+      backlog: <E extends EventMap>(stream: EventStream<E>) => stream.#backlog(),
+    };
+  }
+}
+
+/** What a stream's connections call back; one per stream, made on its first connection. */
+class StreamHost<Events extends EventMap> implements ConnectionHost {
+  readonly #stream: EventStream<Events>;
+  constructor(stream: EventStream<Events>) {
+    this.#stream = stream;
+  }
+  lastEventId(): string {
+    return this.#stream.lastEventId;
+  }
+  alive(): boolean {
+    return this.#stream.readyState !== 'closed';
+  }
+  opened(response: Response): void | Promise<void> {
+    return access.opened(this.#stream, response);
+  }
+  feed(text: string): boolean {
+    return access.feed(this.#stream, text);
+  }
+  backlog(): Promise<void> | undefined {
+    return access.backlog(this.#stream);
+  }
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * The iterator of a stream (`for await`): `next()` takes the next event; `return()` (leaving the
+ * loop) and `throw()` close the stream.
+ */
+class StreamIterator<Events extends EventMap> implements AsyncIterableIterator<EventOf<Events>, undefined> {
+  readonly #stream: EventStream<Events>;
+  constructor(stream: EventStream<Events>) {
+    this.#stream = stream;
+  }
+  next(): Promise<IteratorResultOf<Events>> {
+    return access.next(this.#stream);
+  }
+  return(): Promise<IteratorResultOf<Events>> {
+    this.#stream.close();
+    return Promise.resolve(DONE);
+  }
+  throw(error?: unknown): Promise<IteratorResultOf<Events>> {
+    this.#stream.close();
+    return Promise.reject(error);
+  }
+  [Symbol.asyncIterator](): this {
+    return this;
   }
 }
 

@@ -136,6 +136,15 @@ function isJsonBody(body: unknown): body is Record<string, unknown> | readonly u
  * equal to `endMarker` ends the stream. @internal
  */
 export function plainAdapter(decode: ((data: string, type: string) => unknown) | undefined, endMarker?: string): StreamAdapter {
+  // The two common adapters are shared by every stream (one less object per stream).
+  if (endMarker === undefined && (decode === undefined || decode === parseJson)) return decode ? JSON_ADAPTER : TEXT_ADAPTER;
+  return makeAdapter(decode, endMarker);
+}
+
+/** `json: true`'s decoder. */
+const parseJson = (text: string): unknown => JSON.parse(text);
+
+function makeAdapter(decode: ((data: string, type: string) => unknown) | undefined, endMarker: string | undefined): StreamAdapter {
   return {
     toEvent(message, lastEventId): StreamEvent | null {
       const type = message.event ?? 'message';
@@ -152,6 +161,12 @@ export function plainAdapter(decode: ((data: string, type: string) => unknown) |
     },
   };
 }
+
+const TEXT_ADAPTER = makeAdapter(undefined, undefined);
+const JSON_ADAPTER = makeAdapter(parseJson, undefined);
+
+/** The default `fetch`: called through a function, since browsers reject `fetch` invoked with another `this`. */
+const globalFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);
 
 /**
  * The URL a stream requests: absolute http(s) URLs as given; in a page (or a worker), a
@@ -210,10 +225,11 @@ export function streamConfig(
     ...(stripUndefined(options) as Defined<StreamOptions>),
     url: streamUrl(url),
     method: method.toUpperCase(),
-    headers,
+    // A plain record (names lower-cased by Headers): each connection copies it, and a Headers
+    // object per stream costs more memory than the few names it holds.
+    headers: Object.fromEntries(headers),
     body,
-    // Called through a closure: browsers reject `fetch` invoked with another `this`.
-    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    fetch: options.fetch ?? globalFetch,
     reconnect: resolveReconnect(options.reconnect),
     adapter,
     dedupe: options.dedupe === true ? DEFAULTS.dedupeWindow : Math.max(0, +(options.dedupe ?? 0)),
@@ -263,6 +279,6 @@ export function connect<Events extends EventMap = JsonEvents>(
 ): EventStream<Events>;
 export function connect<Events extends EventMap = DefaultEvents>(url: string | URL, options?: ConnectOptions): EventStream<Events>;
 export function connect<Events extends EventMap>(url: string | URL, options: ConnectOptions = {}): EventStream<Events> {
-  const decode = options.decode ?? (options.json ? (text: string) => JSON.parse(text) as unknown : undefined);
+  const decode = options.decode ?? (options.json ? parseJson : undefined);
   return new EventStream<Events>(streamConfig(String(url), options.method ?? 'GET', options, plainAdapter(decode, options.endMarker)));
 }
