@@ -14,7 +14,7 @@ export { connect } from './core/sse.js';
 export type { ConnectOptions, StreamOptions } from './core/sse.js';
 export { EventStream } from './core/event-stream.js';
 export type { DefaultEvents, GapMarker, JsonEvents, EventMap, EventOf, ListenerOptions, ReadyState, StreamEvent, StreamOutcome } from './core/event-stream.js';
-export { lastEventIdFrom, relayResponse } from './core/relay.js';
+export { lastEventIdFrom, relayResponse, relayStream } from './core/relay.js';
 export type { RelayOptions } from './core/relay.js';
 export { DEFAULTS } from './core/options.js';
 export type {

@@ -9,7 +9,6 @@ import { ConnectionError, HTTPError, SDKError, StreamError, TimeoutError, invali
 import type { BodyLike, OpenInfo, ReconnectInfo, ResolvedReconnect, ResumeMode } from './options.js';
 import { reconnectDelay } from './reconnect.js';
 import { Connection, describe, type ConnectionHost } from './connection.js';
-import { relayStream, type RelayOptions } from './relay.js';
 import { retryAfterDelay } from './http.js';
 
 /**
@@ -310,7 +309,9 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   #iterating = false;
   #queue: StreamEvent[] = [];
   #head = 0;
-  #waiting: Pending<IteratorResultOf<Events>> | undefined;
+  /** The resolve and reject of the pending `next()`, while the queue is empty (two fields, not a pair: one allocation less per event). */
+  #waiting: ((result: IteratorResultOf<Events>) => void) | undefined;
+  #waitingReject: ((error: unknown) => void) | undefined;
   #drained: (() => void) | undefined;
   #finished: Promise<StreamOutcome> | undefined;
   #settle: Pending<StreamOutcome> | undefined;
@@ -387,24 +388,6 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
    */
   get retry(): number | undefined {
     return this.#retry;
-  }
-
-  /**
-   * The stream as SSE bytes again, for a page (a relay that keeps the platform key on the
-   * server): a `ReadableStream<Uint8Array>` of `event:`/`id:`/`data:` frames, with `retry:` when
-   * the upstream sent one, `: keepalive` comments every `keepalive` ms, and a final
-   * `event: error` frame with a safe message (no URL, header or key) if the upstream fails. It
-   * ends after the platform's terminal event. Pull-based: a page that reads slowly makes the
-   * upstream be read slowly. Cancelling it (the page went away) closes this stream and its
-   * upstream request. Decoded `data` is sent as JSON, text as it came. It iterates the stream,
-   * so the stream cannot be iterated as well (listeners still work). For a `Response` with the
-   * right headers, see {@link relayResponse}.
-   *
-   * @param options - `keepalive`, in ms (default 15000; 0 disables).
-   * @throws TypeError when the stream is already being iterated.
-   */
-  toReadableStream(options?: RelayOptions): ReadableStream<Uint8Array> {
-    return relayStream(this, options);
   }
 
   /**
@@ -535,7 +518,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     }
     this.#release();
     return new Promise((resolve, reject) => {
-      this.#waiting = [resolve, reject];
+      this.#waiting = resolve;
+      this.#waitingReject = reject;
     });
   }
 
@@ -723,9 +707,10 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     const known = this.#known;
     if (known && !known.has(event.type)) return;
     const waiting = this.#waiting;
-    this.#waiting = undefined;
-    if (waiting) waiting[0]({ done: false, value: event as EventOf<Events> });
-    else this.#queue.push(event);
+    if (waiting) {
+      this.#waiting = this.#waitingReject = undefined;
+      waiting({ done: false, value: event as EventOf<Events> });
+    } else this.#queue.push(event);
   }
 
   /** Ends the stream once: closed state, request cancelled, consumers settled. */
@@ -741,15 +726,16 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     this.#show?.();
     this.#release();
     const waiting = this.#waiting;
-    this.#waiting = undefined;
+    const reject = this.#waitingReject;
+    this.#waiting = this.#waitingReject = undefined;
     this.#failureThrown = !!(waiting && failure);
     if (failure) {
-      waiting?.[1](failure);
+      reject?.(failure);
       // Nobody observes a failure of a stream with only listeners: surface it rather than lose it.
       if (this.#settle) this.#settle[1](failure);
       else if (!this.#iterating && this.#started) this.#finished ??= Promise.reject(failure);
     } else {
-      waiting?.[0]({ done: true, value: undefined });
+      waiting?.(DONE);
       this.#settle?.[0](outcome);
     }
   }

@@ -8,7 +8,7 @@ import { encodeFrame, type SSEFrame } from './encode.js';
 import { HTTPError, StreamError } from './errors.js';
 import type { EventMap, EventStream, StreamEvent } from './event-stream.js';
 
-/** Options of {@link EventStream.toReadableStream} and {@link relayResponse}. */
+/** Options of {@link relayStream} and {@link relayResponse}. */
 export interface RelayOptions {
   /**
    * Interval of keepalive comments (`: keepalive`) toward the page, in milliseconds, so that
@@ -22,8 +22,28 @@ export interface RelayOptions {
 const MAX_LAST_EVENT_ID = 1024;
 
 /**
- * The frames of `stream`, pull-based: the next event is read only when the consumer asks, so a
- * slow page slows the upstream read instead of buffering it. @internal
+ * The stream as SSE bytes again, for a page (a relay that keeps the platform key on the server):
+ * a `ReadableStream<Uint8Array>` of `event:`/`id:`/`data:` frames, with `retry:` when the
+ * upstream sent one (the SSE `retry` field), `: keepalive` comments every `keepalive` ms, and a
+ * final `event: error` frame with a safe message (no URL, header or key) if the upstream fails.
+ * It ends after the platform's terminal event. Pull-based: a page that reads slowly makes the
+ * upstream be read slowly. Cancelling it (the page went away) closes the stream and its upstream
+ * request. Decoded `data` is sent as JSON, text as it came. It iterates the stream, so the stream
+ * cannot be iterated as well (listeners still work). For a `Response` with the right headers, see
+ * {@link relayResponse}. A function rather than a method of `EventStream`, so that a browser
+ * bundle that only reads streams does not carry the encoder.
+ *
+ * @example
+ * ```ts
+ * import { Crewship, relayStream } from 'runstream';
+ *
+ * const crewship = new Crewship({ apiKey: process.env.CREWSHIP_API_KEY });
+ * const body = relayStream(crewship.runs.stream('run_abc123'), { keepalive: 10_000 });
+ * ```
+ *
+ * @param stream - the upstream stream, not yet iterated.
+ * @param options - `keepalive`, in ms (default 15000; 0 disables).
+ * @throws TypeError when the stream is already being iterated.
  */
 export function relayStream<Events extends EventMap>(stream: EventStream<Events>, options: RelayOptions = {}): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -88,7 +108,7 @@ function safeError(error: unknown): { name: string; message: string; status?: nu
 }
 
 /**
- * Wraps {@link EventStream.toReadableStream} in a `Response` for a Web `Request → Response`
+ * Wraps {@link relayStream} in a `Response` for a Web `Request → Response`
  * handler (Next.js route handlers, Hono, Deno, Bun, workers), with the headers an event stream
  * needs through proxies: `content-type: text/event-stream`, `cache-control: no-cache`,
  * `x-accel-buffering: no` (nginx). Upstream response headers never pass on.

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Crewship, connect, lastEventIdFrom, relayResponse, type EventStream } from '../../src/index.js';
+import { Crewship, connect, lastEventIdFrom, relayResponse, relayStream, type EventStream } from '../../src/index.js';
 import { startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
 import { chunkingsOf } from '../conformance/harness.js';
 import { startLoopback, utf8, type Loopback } from '../helpers/loopback.js';
@@ -198,5 +198,27 @@ describe('lastEventIdFrom', () => {
   it('decodes the UTF-8 bytes a client sends back to the id', () => {
     const bytes = String.fromCharCode(...new TextEncoder().encode('évt_☕'));
     expect(lastEventIdFrom(bytes)).toBe('évt_☕');
+  });
+});
+
+describe('relayStream()', () => {
+  let loopback: Loopback;
+  beforeAll(async () => {
+    loopback = await startLoopback();
+  });
+  afterAll(() => loopback.close());
+
+  it('gives the frames as bytes, for a server that builds its own response', async () => {
+    loopback.script({ steps: [utf8(frames([{ event: 'run.started', id: '1', data: '{"a":1}' }, { event: 'run.completed', id: '2', data: '{}' }]))] });
+    const body = relayStream(connect(loopback.url('/events'), { reconnect: false, json: true }), { keepalive: 0 });
+    const text = await new Response(body).text();
+    expect(text).toBe('event: run.started\ndata: {"a":1}\nid: 1\n\nevent: run.completed\ndata: {}\nid: 2\n\n');
+  });
+
+  it('refuses a stream that is already being iterated, with a TypeError', () => {
+    const stream = connect(loopback.url('/events'), { reconnect: false });
+    const iterator = stream[Symbol.asyncIterator]();
+    expect(() => relayStream(stream)).toThrow(TypeError);
+    void iterator.return?.();
   });
 });
