@@ -22,23 +22,24 @@ export interface ConnectionRequest {
 }
 
 /**
- * What a connection needs from its stream. The stream keeps one for its life (methods, not
- * closures: a process that holds thousands of streams pays for each byte of one). @internal
+ * What a connection needs from its stream, as functions of the stream: one table serves every
+ * stream, so that a process holding thousands of streams pays for no callbacks per stream.
+ * @internal
  */
 export interface ConnectionHost {
   /** The stream's last event ID now (errors carry it). */
-  lastEventId(): string;
+  lastEventId(stream: unknown): string;
   /** False once the stream closed: a response that arrives then is cancelled unread. */
-  alive(): boolean;
+  alive(stream: unknown): boolean;
   /**
    * The response was accepted as an event stream: the stream opens. A promise holds the read
    * loop back until it settles (bytes wait in the socket meanwhile).
    */
-  opened(response: Response): void | Promise<void>;
+  opened(stream: unknown, response: Response): void | Promise<void>;
   /** Feeds decoded text to the parser; returns false when the stream reads no further. */
-  feed(text: string): boolean;
+  feed(stream: unknown, text: string): boolean;
   /** When the consumer is behind, a promise of its catching up; else `undefined`. */
-  backlog(): Promise<void> | undefined;
+  backlog(stream: unknown): Promise<void> | undefined;
 }
 
 /** How a connection ended without an error: its body ended, or the server answered 204. @internal */
@@ -52,6 +53,8 @@ export type ConnectionEnd = 'ended' | 'no-content';
  */
 export class Connection {
   readonly #host: ConnectionHost;
+  /** The stream this connection serves, passed back to the host's functions. */
+  readonly #stream: unknown;
   readonly #request: ConnectionRequest;
   readonly #controller = new AbortController();
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
@@ -71,8 +74,9 @@ export class Connection {
    */
   reached = false;
 
-  constructor(host: ConnectionHost, request: ConnectionRequest) {
+  constructor(host: ConnectionHost, stream: unknown, request: ConnectionRequest) {
     this.#host = host;
+    this.#stream = stream;
     this.#request = request;
   }
 
@@ -103,12 +107,13 @@ export class Connection {
         `${idle ? `no data for ${idleTimeout} ms` : 'the connection failed'} ${reading ? 'while reading the stream' : 'before a response'}` +
         (idle ? ' (idle timeout)' : ` (${describe(error)})`),
       cause: error,
-      lastEventId: this.#host.lastEventId(),
+      lastEventId: this.#host.lastEventId(this.#stream),
     });
   }
 
   async run(): Promise<ConnectionEnd> {
     const host = this.#host;
+    const self = this.#stream;
     const { url, method, body, headers, idleTimeout } = this.#request;
     const controller = this.#controller;
     if (idleTimeout > 0) {
@@ -127,7 +132,7 @@ export class Connection {
       }
       this.reached = true;
       const stream = response.body;
-      if (!host.alive()) {
+      if (!host.alive(self)) {
         cancel(stream);
         return 'ended';
       }
@@ -136,25 +141,25 @@ export class Connection {
         cancel(stream);
         return 'no-content';
       }
-      if (!response.ok) throw await httpErrorFrom(response, method, url, host.lastEventId(), controller.signal);
+      if (!response.ok) throw await httpErrorFrom(response, method, url, host.lastEventId(self), controller.signal);
       const type = response.headers.get('content-type') ?? '';
       if (!/^\s*text\/event-stream\s*(;|$)/i.test(type) || !stream) {
         cancel(stream);
         throw new StreamError(
           'invalid-content-type',
           `${method} ${redactUrl(url)}: expected a text/event-stream response, got ${type ? `"${type}"` : 'no content type'}${stream ? '' : ' and no body'}; check the URL points at the event stream`,
-          { lastEventId: host.lastEventId(), url },
+          { lastEventId: host.lastEventId(self), url },
         );
       }
 
       const reader = (this.#reader = stream.getReader());
-      await host.opened(response);
+      await host.opened(self, response);
       // The decoder strips the one leading BOM the spec allows (the stream resets the parser's
       // own BOM check in `opened`).
       const decoder = new TextDecoder();
       try {
         for (;;) {
-          if (!host.alive()) break;
+          if (!host.alive(self)) break;
           let chunk: ReadableStreamReadResult<Uint8Array>;
           try {
             chunk = await reader.read();
@@ -165,9 +170,9 @@ export class Connection {
           }
           if (chunk.done) break;
           if (idleTimeout > 0) this.#last = Date.now();
-          if (!host.feed(decoder.decode(chunk.value, { stream: true }))) break;
+          if (!host.feed(self, decoder.decode(chunk.value, { stream: true }))) break;
           // Backpressure: with an iterator attached, read on only once it has caught up.
-          const backlog = host.backlog();
+          const backlog = host.backlog(self);
           if (backlog) {
             this.#paused = true;
             await backlog;

@@ -243,16 +243,14 @@ type IteratorResultOf<Events extends EventMap> = IteratorResult<EventOf<Events>,
 /** The resolve and reject functions of a pending promise. */
 type Pending<T> = [resolve: (value: T) => void, reject: (error: unknown) => void];
 
+/** Any stream, as the functions below see it. */
+type AnyStream = EventStream<EventMap>;
+
 /**
- * The private methods that the stream's helper classes (its connection host, its iterator)
- * call; set once, by `EventStream`'s static block.
+ * The private methods that a stream's connections and its iterator call, as functions of the
+ * stream (one table for every stream); set once, by `EventStream`'s static block.
  */
-let access: {
-  next<Events extends EventMap>(stream: EventStream<Events>): Promise<IteratorResultOf<Events>>;
-  opened<Events extends EventMap>(stream: EventStream<Events>, response: Response): void | Promise<void>;
-  feed<Events extends EventMap>(stream: EventStream<Events>, text: string): boolean;
-  backlog<Events extends EventMap>(stream: EventStream<Events>): Promise<void> | undefined;
-};
+let internals: ConnectionHost & { next(stream: unknown): Promise<IteratorResult<StreamEvent, undefined>> };
 
 /**
  * A live event stream: async-iterable, with typed listeners, reconnection that resumes with
@@ -280,8 +278,6 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   #controller = new AbortController();
   /** The current HTTP connection, aborted with the stream (`#end`). */
   #connection: Connection | undefined;
-  /** What its connections call back (one for the stream's life). */
-  #host: StreamHost<Events> | undefined;
   /** The request the next connection sends: a POST resumed by GET switches to the resume URL. */
   #request: { url: string; method: string; body: BodyLike | undefined };
   /** Headers of the last accepted response, for a resume URL function. */
@@ -886,7 +882,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     // Header values are byte strings: send the id's UTF-8 bytes, as the spec asks.
     if (this.#lastEventId) headers['last-event-id'] = utf8Bytes(this.#lastEventId);
     if (body === undefined) delete headers['content-type'];
-    return new Connection((this.#host ??= new StreamHost(this)), {
+    return new Connection(internals, this, {
       url,
       method,
       body,
@@ -930,35 +926,14 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   }
 
   static {
-    access = {
-      next: <E extends EventMap>(stream: EventStream<E>) => stream.#next(),
-      opened: <E extends EventMap>(stream: EventStream<E>, response: Response) => stream.#opened(response),
-      feed: <E extends EventMap>(stream: EventStream<E>, text: string) => stream.#feed(text),
-      backlog: <E extends EventMap>(stream: EventStream<E>) => stream.#backlog(),
+    internals = {
+      lastEventId: (stream) => (stream as AnyStream).#lastEventId,
+      alive: (stream) => !(stream as AnyStream).#closed(),
+      opened: (stream, response) => (stream as AnyStream).#opened(response),
+      feed: (stream, text) => (stream as AnyStream).#feed(text),
+      backlog: (stream) => (stream as AnyStream).#backlog(),
+      next: (stream) => (stream as AnyStream).#next(),
     };
-  }
-}
-
-/** What a stream's connections call back; one per stream, made on its first connection. */
-class StreamHost<Events extends EventMap> implements ConnectionHost {
-  readonly #stream: EventStream<Events>;
-  constructor(stream: EventStream<Events>) {
-    this.#stream = stream;
-  }
-  lastEventId(): string {
-    return this.#stream.lastEventId;
-  }
-  alive(): boolean {
-    return this.#stream.readyState !== 'closed';
-  }
-  opened(response: Response): void | Promise<void> {
-    return access.opened(this.#stream, response);
-  }
-  feed(text: string): boolean {
-    return access.feed(this.#stream, text);
-  }
-  backlog(): Promise<void> | undefined {
-    return access.backlog(this.#stream);
   }
 }
 
@@ -974,7 +949,7 @@ class StreamIterator<Events extends EventMap> implements AsyncIterableIterator<E
     this.#stream = stream;
   }
   next(): Promise<IteratorResultOf<Events>> {
-    return access.next(this.#stream);
+    return internals.next(this.#stream) as Promise<IteratorResultOf<Events>>;
   }
   return(): Promise<IteratorResultOf<Events>> {
     this.#stream.close();

@@ -8,7 +8,7 @@ import { ConnectionError, SDKError, TimeoutError, isTimeoutReason, redactText } 
 import { EventStream, type EventMap, type StreamAdapter, type StreamConfig } from './event-stream.js';
 import { httpErrorFrom } from './http.js';
 import { DEFAULTS, stripUndefined, type AuthScheme, type ClientOptions, type HeadersLike, type RequestOptions } from './options.js';
-import { streamConfig, type StreamOptions } from './sse.js';
+import { globalFetch, streamConfig, type StreamOptions } from './sse.js';
 
 /** Query parameters; `undefined` values are left out. @internal */
 export type Query = Record<string, string | number | undefined>;
@@ -45,11 +45,12 @@ export class Transport {
       throw new TypeError('Runstream: `baseUrl` must be an absolute http(s) URL, e.g. "https://api.crewship.dev"');
     }
     if (options.apiKey && isBrowserPage() && !options.dangerouslyAllowBrowser) {
+      const dom = simulatedDom();
       throw new TypeError(
         'Runstream: an apiKey in a browser page can be read by anyone who can open the page and replayed against the platform. ' +
           'Call the platform from your server instead, or pass a short-lived, narrowly scoped token with `dangerouslyAllowBrowser: true`. ' +
-          (simulatedDom()
-            ? `This looks like ${simulatedDom()}, a test runner's simulated page: pass \`dangerouslyAllowBrowser: true\` in the test's client (no real page can read it there), or run the test in the node environment.`
+          (dom
+            ? `This looks like ${dom}, a test runner's simulated page: pass \`dangerouslyAllowBrowser: true\` in the test's client (no real page can read it there), or run the test in the node environment.`
             : "In a test runner's simulated page (vitest or jest with jsdom or happy-dom), pass `dangerouslyAllowBrowser: true` in the test's client, or run the test in the node environment."),
       );
     }
@@ -57,8 +58,7 @@ export class Transport {
     this.#apiKey = options.apiKey;
     this.#auth = options.auth;
     this.#headers = new Headers(options.headers);
-    const userFetch = options.fetch;
-    this.#fetch = userFetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#fetch = options.fetch ?? globalFetch;
     this.#timeout = options.timeout ?? DEFAULTS.timeout;
     this.#reconnect = options.reconnect;
     this.#maxEventSize = options.maxEventSize;

@@ -165,8 +165,8 @@ function makeAdapter(decode: ((data: string, type: string) => unknown) | undefin
 const TEXT_ADAPTER = makeAdapter(undefined, undefined);
 const JSON_ADAPTER = makeAdapter(parseJson, undefined);
 
-/** The default `fetch`: called through a function, since browsers reject `fetch` invoked with another `this`. */
-const globalFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);
+/** The default `fetch`: called through a function, since browsers reject `fetch` invoked with another `this`. @internal */
+export const globalFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);
 
 /**
  * The URL a stream requests: absolute http(s) URLs as given; in a page (or a worker), a
