@@ -3,11 +3,11 @@
 // process.cpuUsage() counts the client only (the server runs in the parent) and no client
 // inherits another's JIT state or heap. Each job warms up first, collects garbage, then
 // measures. The result goes back over IPC.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CHECKS } from './corpus.mjs';
-import { loadFirstClient, loadMemClient, loadNetClient } from './clients.mjs';
+import { CHECKS, work } from './corpus.mjs';
+import { loadFirstClient, loadMemFloor, loadNetClient, memoryFetch, MEMORY_URL } from './clients.mjs';
 
 const job = JSON.parse(process.argv[2]);
 
@@ -17,8 +17,8 @@ function collect() {
 }
 
 /** Runs `fn`, returning its result with wall time (ms) and this process's CPU time (µs). */
-async function measured(fn) {
-  collect();
+async function measured(fn, { gc = true } = {}) {
+  if (gc) collect();
   const mono0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -61,29 +61,166 @@ async function net() {
   });
 }
 
-/** In-memory parse+dispatch: the corpus file cut into fixed-size chunks. */
-async function mem() {
-  const run = await loadMemClient(job.client);
-  const cut = (buffer) => {
-    const chunks = [];
-    for (let at = 0; at < buffer.length; at += job.chunk) chunks.push(buffer.subarray(at, at + job.chunk));
-    return chunks;
+/** The slow consumer's results, returned so that its work is observable. */
+let sink = 0;
+
+/** The exit code of a child that stopped at its time budget; its result is in `job.capFile`. */
+const CAPPED_EXIT = 3;
+
+/**
+ * Ends this process at once with `result` (written to `job.capFile`, which the parent reads).
+ * Called from inside a client's dispatch, so nothing of the client runs after it: a client
+ * whose cost grows with its queue (eventsource-client's iterator) would otherwise still have to
+ * empty that queue, one `shift()` at a time, before an exception got out of it.
+ */
+function exitCapped(result) {
+  writeFileSync(job.capFile, JSON.stringify(result));
+  process.exit(CAPPED_EXIT);
+}
+
+/**
+ * The per-event `check` of the in-memory sections: the corpus's checksum, after `spin`
+ * iterations of work (0: the fast consumer). Every 1,024 events it looks at the clock; past
+ * the deadline `arm` set, it calls `onCap(events, ms)`, which ends the process (exitCapped).
+ */
+function consumer(base) {
+  let events = 0;
+  let spin = 0;
+  let deadline = Infinity;
+  let armedAt = 0;
+  let onCap = null;
+  const check = (data) => {
+    if ((++events & 1023) === 0 && performance.now() > deadline) onCap(events, performance.now() - armedAt);
+    if (spin !== 0) sink ^= work(spin);
+    return base(data);
   };
-  const warm = cut(readFileSync(job.warmFile));
-  const full = cut(readFileSync(job.file));
-  const ctx = { types: job.types };
-  for (let i = 0; i < job.warmRuns; i++) await run(warm, ctx);
-  // Several passes per measurement (the parent picks how many so each client parses ~100 MB):
-  // a single in-memory pass is too short to time reliably.
+  return {
+    check,
+    /** Starts a span: `budgetMs` from now, `iterations` of work per event, `capped` past the budget. */
+    arm(budgetMs, iterations, capped) {
+      events = 0;
+      spin = iterations;
+      onCap = capped;
+      armedAt = performance.now();
+      deadline = armedAt + budgetMs;
+    },
+  };
+}
+
+function cut(buffer, size) {
+  const chunks = [];
+  for (let at = 0; at < buffer.length; at += size) chunks.push(buffer.subarray(at, at + size));
+  return chunks;
+}
+
+/**
+ * One read of `chunks` through `run`, with a fresh in-memory server; throws unless the client
+ * made exactly one request and got the expected count, checksum and last id.
+ */
+async function readOnce(run, chunks, kind, ctx, expect, what) {
+  const server = memoryFetch(chunks, kind);
+  const result = await run(MEMORY_URL, { ...ctx, expect: expect.count, expectSum: expect.sum, expectLastId: expect.lastId, fetch: server.fetch });
+  verify(result, expect, what);
+  if (server.requests() !== 1) throw new Error(`${what}: made ${server.requests()} requests for one stream`);
+  return result;
+}
+
+/**
+ * In-memory throughput: the corpus cut into fixed-size chunks, served by memoryFetch as
+ * `pull` bodies, read `passes` times (a new stream each), by the network clients' own code.
+ * Past `job.budgetMs` (the warm-up or the measured reads) the process ends capped.
+ */
+async function mem() {
+  const floor = job.client === 'floor';
+  const run = floor ? await loadMemFloor() : await loadNetClient(job.client);
+  const warm = cut(readFileSync(job.warmFile), job.chunk);
+  const full = cut(readFileSync(job.file), job.chunk);
+  const c = consumer(CHECKS[job.corpus]);
+  const ctx = { check: c.check, types: job.types };
+  const expect = floor ? job.floorExpect : job.expect;
+  const warmExpect = floor ? job.floorWarmExpect : job.warmExpect;
+  const capped = (phase) => (events, ms) => exitCapped({ capped: true, phase, events, ms });
+  c.arm(job.budgetMs, 0, capped('warm-up'));
+  for (let i = 0; i < job.warmRuns; i++) await readOnce(run, warm, 'pull', ctx, warmExpect, 'warm-up');
   return measured(async () => {
-    let first;
-    for (let pass = 0; pass < (job.passes ?? 1); pass++) {
-      const result = await run(full, ctx);
-      if (first && (result.count !== first.count || result.sum !== first.sum)) throw new Error(`pass ${pass} differs from pass 0`);
-      first ??= result;
-    }
-    return first;
+    c.arm(job.budgetMs, 0, capped('measured'));
+    for (let pass = 0; pass < job.passes; pass++) await readOnce(run, full, 'pull', ctx, expect, `pass ${pass}`);
+    return { count: expect.count, sum: expect.sum, lastId: expect.lastId };
   });
+}
+
+/**
+ * The fast-producer runs are measured without a forced gc() first: after one, V8 starts again
+ * from a small young generation and grows it with the allocation rate, which costs a short run
+ * (the quarter) proportionally more than a long one and would bias whole ÷ quarter.
+ */
+const NO_GC = { gc: false };
+/** A quarter-length read shorter than this is read again after the whole (see slow()). */
+const REPEAT_QUARTER_MS = 500;
+
+/**
+ * Fast producer, slow consumer: the whole corpus enqueued before the first read ('queued'
+ * bodies), read by a fast consumer (the checksum only) and a slow one (`job.spin` iterations
+ * of work per event first), each at two lengths: a prefix with a quarter of the events, then
+ * the whole corpus. Per speed: warm-up reads of a short prefix, then the quarter, then the
+ * whole (then the quarter again if it was short). `job.budgets[speed]` bounds each read; past it the process ends with the speeds done
+ * so far and this one capped (the parent runs the remaining speeds in a new process). A
+ * quarter that finishes but takes longer than its budget skips the whole.
+ */
+async function slow() {
+  const run = await loadNetClient(job.client);
+  const bytes = readFileSync(job.file);
+  const prefix = (p) => cut(bytes.subarray(0, p.bytes), job.chunk);
+  const warm = prefix(job.prefixes.warm);
+  const quarter = prefix(job.prefixes.quarter);
+  const full = prefix(job.prefixes.full);
+  const c = consumer(CHECKS[job.corpus]);
+  const ctx = { check: c.check, types: job.types };
+  const speeds = job.speeds.map((name) => ({ name, spin: name === 'slow' ? job.spin : 0, budgets: job.budgets[name] }));
+  const out = {};
+  const capped = (name, phase, q) => (events, ms) => {
+    const stop = { capped: true, phase, events, ms };
+    out[name] = phase === 'whole' ? { quarter: q, full: stop } : { quarter: stop, full: { capped: true, skipped: true } };
+    exitCapped({ speeds: out });
+  };
+  const warmUp = async ({ name, spin, budgets }, times) => {
+    for (let i = 0; i < times; i++) {
+      c.arm(budgets.quarter, spin, capped(name, 'warm-up'));
+      await readOnce(run, warm, 'queued', ctx, job.prefixes.warm.expect, `${name} warm-up`);
+    }
+  };
+  // Every speed's warm-ups first, so the measured runs all see the same warm code.
+  for (const speed of speeds) await warmUp(speed, job.warmRuns);
+  for (const speed of speeds) {
+    const { name, spin, budgets } = speed;
+    // One more warm-up read with this consumer, unmeasured, right before its measured runs.
+    await warmUp(speed, 1);
+    const q = await measured(() => {
+      c.arm(budgets.quarter, spin, capped(name, 'quarter'));
+      return readOnce(run, quarter, 'queued', ctx, job.prefixes.quarter.expect, `${name} quarter`);
+    }, NO_GC);
+    if (q.wallMs > budgets.quarter) {
+      out[name] = { quarter: q, full: { capped: true, skipped: true } };
+      continue;
+    }
+    const f = await measured(() => {
+      c.arm(budgets.full, spin, capped(name, 'whole', q));
+      return readOnce(run, full, 'queued', ctx, job.prefixes.full.expect, `${name} full`);
+    }, NO_GC);
+    // A short quarter is read once more, after the whole, and the two are averaged: drift in
+    // the process cancels, and the noise of one short read weighs less.
+    if (q.wallMs < REPEAT_QUARTER_MS) {
+      const q2 = await measured(() => {
+        c.arm(budgets.quarter, spin, capped(name, 'quarter'));
+        return readOnce(run, quarter, 'queued', ctx, job.prefixes.quarter.expect, `${name} quarter`);
+      }, NO_GC);
+      q.reads = [q.wallMs, q2.wallMs];
+      q.wallMs = (q.wallMs + q2.wallMs) / 2;
+      q.cpuUs = (q.cpuUs + q2.cpuUs) / 2;
+    }
+    out[name] = { quarter: q, full: f };
+  }
+  return { speeds: out, sink };
 }
 
 /**
@@ -175,7 +312,7 @@ function verify(result, expect, what) {
   }
 }
 
-const jobs = { net, mem, heap, ttfe };
+const jobs = { net, mem, slow, heap, ttfe };
 try {
   const result = await jobs[job.kind]();
   process.send({ ok: true, result }, () => process.exit(0));

@@ -47,8 +47,11 @@ function assertEventStream(response) {
  *   D. an `async function*` body over the same queue               1.52 / 1.07 (first run only)
  * C (and B) rely on the consumer reading each result before calling `next()` again, which
  * `for await` does; a caller that calls `next()` twice without awaiting would need A.
+ *
+ * The same function serves the network, in-memory (`fetchImpl` = memoryFetch) and fan-in rows;
+ * fan-in closes its streams through `signal`, as the baseline does.
  */
-function iteratorFloor(url, fetchImpl, createParser) {
+function iteratorFloor(url, fetchImpl, createParser, signal) {
   const queue = [];
   let head = 0;
   const result = { done: false, value: undefined };
@@ -88,7 +91,7 @@ function iteratorFloor(url, fetchImpl, createParser) {
   }
   async function read() {
     try {
-      const response = await fetchImpl(url, { headers: ACCEPT });
+      const response = await fetchImpl(url, signal ? { headers: ACCEPT, signal } : { headers: ACCEPT });
       assertEventStream(response);
       reader = response.body.getReader();
       const decoder = new TextDecoder();
@@ -170,9 +173,13 @@ export const NET_CLIENTS = [
   'iterator-floor',
   'naive-generator',
   'eventsource-client',
+  'eventsource-client-cb',
   'eventsource',
   'fetch-event-source',
 ];
+
+/** The callback-style peers: runstream's addEventListener is compared with the fastest of them. */
+export const CALLBACK_PEERS = ['eventsource-client-cb', 'eventsource', 'fetch-event-source'];
 
 /** Loads a network client by name. */
 export async function loadNetClient(name) {
@@ -327,6 +334,44 @@ export async function loadNetClient(name) {
       };
     }
 
+    // eventsource-client with its `onMessage` callback instead of the iterator: no queue, each
+    // event is handled as the parser emits it. It reconnects when the body ends, so it closes
+    // at the expected count; a second connection is a failure.
+    case 'eventsource-client-cb': {
+      const { createEventSource } = await import('eventsource-client');
+      return (url, ctx) =>
+        new Promise((resolve, reject) => {
+          const check = ctx.check;
+          let count = 0;
+          let sum = 0;
+          let lastId = '';
+          let connects = 0;
+          let source;
+          const options = {
+            url,
+            onMessage(message) {
+              const data = JSON.parse(message.data);
+              count++;
+              sum += check(data);
+              if (message.id !== undefined) lastId = message.id;
+              if (count >= ctx.expect) {
+                source.close();
+                resolve({ count, sum, lastId });
+              }
+            },
+            onConnect() {
+              if (++connects > 1) {
+                source.close();
+                reject(new Error(`eventsource-client reconnected (${connects} connections) after ${count} events`));
+              }
+            },
+          };
+          if (ctx.fetch) options.fetch = ctx.fetch;
+          if (ctx.expect === 0) return resolve({ count, sum, lastId });
+          source = createEventSource(options);
+        });
+    }
+
     // eventsource (v3+ API): the WHATWG EventSource, with listeners per event name. It also
     // reconnects when the body ends, so it closes at the expected count; an `error` before
     // that means the stream ended early.
@@ -405,9 +450,9 @@ export function installDomShim() {
 /**
  * Clients of the time-to-first-event measurement: each resolves to ms from start to the first
  * decoded event. The transport floor decodes nothing; the iterator floor is a throughput
- * reference only.
+ * reference only; eventsource-client's callback opens its stream exactly as its iterator does.
  */
-export const FIRST_CLIENTS = NET_CLIENTS.filter((name) => name !== 'fetch-read' && name !== 'iterator-floor');
+export const FIRST_CLIENTS = NET_CLIENTS.filter((name) => !['fetch-read', 'iterator-floor', 'eventsource-client-cb'].includes(name));
 
 /** Loads a time-to-first-event client: `(url, ctx) => Promise<ms>`; ctx: { type }. */
 export async function loadFirstClient(name) {
@@ -536,104 +581,121 @@ export async function loadFirstClient(name) {
   }
 }
 
-/** Clients of the in-memory parse+dispatch measurement (no network, no JSON decoding). */
-export const MEM_CLIENTS = ['floor', 'parser', 'runstream-iter', 'runstream-listen'];
+/**
+ * Clients of the in-memory section, in table order: the network clients' own code (it decodes
+ * every event as JSON, as over loopback), given `ctx.fetch` = an in-memory server (memoryFetch),
+ * plus a floor that decodes text and finds line breaks only.
+ */
+export const MEM_CLIENTS = [
+  'floor',
+  'baseline',
+  'runstream-iter',
+  'runstream-listen',
+  'iterator-floor',
+  'eventsource-client',
+  'eventsource-client-cb',
+  'eventsource',
+  'fetch-event-source',
+];
 
-/** A body that hands out pre-cut chunks, one per read. */
-function chunkStream(chunks) {
-  let i = 0;
-  return new ReadableStream(
-    {
-      pull(controller) {
-        if (i < chunks.length) controller.enqueue(chunks[i++]);
-        else controller.close();
-      },
-    },
-    { highWaterMark: 0 },
-  );
-}
+/** Clients of the fast-producer / slow-consumer case, in table order. */
+export const SLOW_CLIENTS = ['baseline', 'iterator-floor', 'runstream-iter', 'runstream-listen', 'eventsource-client', 'eventsource-client-cb'];
+
+/** The URL every in-memory client is given; memoryFetch ignores it. */
+export const MEMORY_URL = 'http://127.0.0.1/in-memory';
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream' };
 
 /**
- * Loads an in-memory client: `(chunks, ctx) => Promise<{ count, sum }>`. Every client reads
- * the same kind of body (a `Response` over a `ReadableStream` of the chunks). `sum` adds up
- * the length of each event's data text; the floor's `count` is the number of LF characters.
+ * A response body over pre-cut chunks.
+ *   - 'pull': one chunk per read (a pull source with highWaterMark 0), like bytes arriving;
+ *   - 'queued': every chunk enqueued before the first read, so the whole corpus is there at
+ *     once and no read ever waits (the fast producer).
+ * Aborting `signal` errors the body, as undici does for a fetch body.
  */
-export async function loadMemClient(name) {
-  switch (name) {
-    // The floor: decode (TextDecoder, stream mode) and find every line break, nothing else.
-    case 'floor':
-      return async (chunks) => {
-        const reader = new Response(chunkStream(chunks), { headers: SSE_HEADERS }).body.getReader();
-        const decoder = new TextDecoder();
-        let count = 0;
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          const text = decoder.decode(value, { stream: true });
-          let at = text.indexOf('\n');
-          while (at !== -1) {
-            count++;
-            at = text.indexOf('\n', at + 1);
-          }
-        }
-        return { count, sum: 0 };
-      };
-    // eventsource-parser alone, with a callback: what runstream builds on.
-    case 'parser': {
-      const { createParser } = await loadParser();
-      return async (chunks) => {
-        let count = 0;
-        let sum = 0;
-        const parser = createParser({
-          onEvent(message) {
-            count++;
-            sum += message.data.length;
+function chunkBody(chunks, kind, signal) {
+  let i = 0;
+  const source =
+    kind === 'queued'
+      ? {
+          start(controller) {
+            for (const chunk of chunks) controller.enqueue(chunk);
+            controller.close();
           },
-        });
-        const reader = new Response(chunkStream(chunks), { headers: SSE_HEADERS }).body.getReader();
-        const decoder = new TextDecoder();
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          parser.feed(decoder.decode(value, { stream: true }));
         }
-        return { count, sum };
-      };
-    }
-    case 'runstream-iter': {
-      const { connect } = await loadRunstream();
-      return async (chunks) => {
-        let count = 0;
-        let sum = 0;
-        const fetchChunks = async () => new Response(chunkStream(chunks), { headers: SSE_HEADERS });
-        for await (const event of connect('http://127.0.0.1/in-memory', { fetch: fetchChunks, reconnect: false })) {
-          count++;
-          sum += event.data.length;
-        }
-        return { count, sum };
-      };
-    }
-    case 'runstream-listen': {
-      const { connect } = await loadRunstream();
-      return async (chunks, ctx) => {
-        let count = 0;
-        let sum = 0;
-        const fetchChunks = async () => new Response(chunkStream(chunks), { headers: SSE_HEADERS });
-        const stream = connect('http://127.0.0.1/in-memory', { fetch: fetchChunks, reconnect: false });
-        const listener = (event) => {
-          count++;
-          sum += event.data.length;
+      : {
+          pull(controller) {
+            if (i < chunks.length) controller.enqueue(chunks[i++]);
+            else controller.close();
+          },
         };
-        for (const type of ctx.types) stream.addEventListener(type, listener);
-        await stream.finished;
-        return { count, sum };
+  if (signal) {
+    const start = source.start;
+    source.start = (controller) => {
+      const abort = () => {
+        try {
+          controller.error(signal.reason ?? new DOMException('aborted', 'AbortError'));
+        } catch {
+          // already closed
+        }
       };
-    }
-    default:
-      throw new Error(`unknown client ${name}`);
+      if (signal.aborted) abort();
+      else signal.addEventListener('abort', abort, { once: true });
+      start?.(controller);
+    };
   }
+  return new ReadableStream(source, { highWaterMark: 0 });
+}
+
+/** A body that never delivers anything (a server with nothing more to send); ends when cancelled or aborted. */
+function idleBody(signal) {
+  return new ReadableStream({
+    start(controller) {
+      signal?.addEventListener('abort', () => controller.error(signal.reason), { once: true });
+    },
+  });
+}
+
+/**
+ * An in-memory server for one stream: `fetch` answers the first request with the chunks as a
+ * `text/event-stream` body, and any later one (a reconnection) with a body that stays idle, so
+ * a client that reconnects cannot read the corpus twice. `requests()` counts them all; the
+ * caller checks it is exactly one, as the loopback server's count is checked.
+ */
+export function memoryFetch(chunks, kind) {
+  let requests = 0;
+  const fetch = async (_url, init) => {
+    const signal = init?.signal;
+    const body = requests++ === 0 ? chunkBody(chunks, kind, signal) : idleBody(signal);
+    return new Response(body, { headers: SSE_HEADERS });
+  };
+  return { fetch, requests: () => requests };
+}
+
+/**
+ * The in-memory floor: read the body, decode it (TextDecoder, stream mode) and find every line
+ * break with indexOf. Not a client: it shows what reading and decoding the text costs. Its
+ * `count` is the number of LF characters.
+ */
+export async function loadMemFloor() {
+  return async (url, ctx) => {
+    const response = await ctx.fetch(url, { headers: ACCEPT });
+    assertEventStream(response);
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let count = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const text = decoder.decode(value, { stream: true });
+      let at = text.indexOf('\n');
+      while (at !== -1) {
+        count++;
+        at = text.indexOf('\n', at + 1);
+      }
+    }
+    return { count, sum: 0, lastId: '' };
+  };
 }
 
 /** Clients of the fan-in measurement (many concurrent long-lived streams), in table order. */
@@ -641,6 +703,7 @@ export const FANIN_CLIENTS = [
   'baseline',
   'runstream-iter',
   'runstream-listen',
+  'iterator-floor',
   'eventsource-client',
   'eventsource-client-cb',
   'eventsource',
@@ -712,6 +775,24 @@ export async function loadFanClient(name) {
           closing = true;
           stream.close();
         };
+      };
+    }
+
+    // A reference row: the baseline's code with the cheapest async iterator (iteratorFloor, as
+    // in the network section), consumed with `for await`; closed by aborting its fetch, as the
+    // baseline is. What any `for await` client pays at fan-in.
+    case 'iterator-floor': {
+      const { createParser } = await loadParser();
+      return (url, onEvent, onError) => {
+        const controller = new AbortController();
+        const events = iteratorFloor(url, fetch, createParser, controller.signal);
+        (async () => {
+          for await (const event of events) onEvent(event.data, event.id);
+          if (!controller.signal.aborted) throw new Error('the response ended');
+        })().catch((error) => {
+          if (!controller.signal.aborted) onError(error);
+        });
+        return () => controller.abort();
       };
     }
 

@@ -140,6 +140,26 @@ export const SIZES = {
 };
 
 /**
+ * The slow consumer's work per event (the fast-producer / slow-consumer case): a fixed number
+ * of xorshift rounds, about 2.5 ns each on the 2-core reference machine, so about 2.5 µs.
+ * Fixed, not calibrated: every client, run and machine does the same work.
+ */
+export const SLOW_WORK_ITERATIONS = 1000;
+
+let sink = 0;
+/** `iterations` rounds of xorshift; the result goes to a module variable, so nothing is optimised away. */
+export function work(iterations) {
+  let x = (sink + 0x9e3779b9) | 0;
+  for (let i = 0; i < iterations; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+  }
+  sink = x;
+  return x;
+}
+
+/**
  * Which decoded value each corpus adds to its checksum. Every client calls the same function
  * on each decoded event, so the consumer's work is equal.
  */
@@ -150,6 +170,29 @@ export const CHECKS = {
   big: (data) => data.rows.length,
 };
 
+const SPECS = {
+  agent: (k) => agentEvents(k, '\n'),
+  tokens: (k) => tokenEvents(k),
+  big: (k) => bigEvents(k),
+  'agent-crlf': (k) => agentEvents(k, '\r\n'),
+};
+
+/**
+ * The first `count` events of a corpus, and what a correct client reports for them. Each
+ * generator draws its random numbers event by event, so these are exactly the first bytes of
+ * the corpus with more events (the caller checks that they are).
+ *
+ * @param {keyof typeof SPECS} name
+ */
+export function corpusPrefix(name, count) {
+  const made = SPECS[name](count);
+  return {
+    bytes: Buffer.byteLength(made.text),
+    text: made.text,
+    expect: { count: made.count, sum: made.sum, lastId: made.lastId, chars: made.dataChars },
+  };
+}
+
 /**
  * Builds every corpus (and its warm-up prefix, ~1/5 the events) as pre-encoded buffers.
  *
@@ -157,15 +200,9 @@ export const CHECKS = {
  */
 export function buildCorpora(mode) {
   const n = SIZES[mode];
-  const specs = {
-    agent: (k) => agentEvents(k, '\n'),
-    tokens: (k) => tokenEvents(k),
-    big: (k) => bigEvents(k),
-    'agent-crlf': (k) => agentEvents(k, '\r\n'),
-  };
   const counts = { agent: n.agent, tokens: n.tokens, big: n.big, 'agent-crlf': n.agent };
   const corpora = {};
-  for (const [name, make] of Object.entries(specs)) {
+  for (const [name, make] of Object.entries(SPECS)) {
     const full = make(counts[name]);
     const warm = make(Math.max(2, Math.floor(counts[name] / 5)));
     corpora[name] = {
