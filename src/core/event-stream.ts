@@ -308,6 +308,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   /** The resolve and reject of the pending `next()`, while the queue is empty (two fields, not a pair: one allocation less per event). */
   #waiting: ((result: IteratorResultOf<Events>) => void) | undefined;
   #waitingReject: ((error: unknown) => void) | undefined;
+  /** Further `next()` calls made while one waits (a caller that does not await between calls), oldest first. */
+  #moreWaiting: Pending<IteratorResultOf<Events>>[] | undefined;
   #drained: (() => void) | undefined;
   #finished: Promise<StreamOutcome> | undefined;
   #settle: Pending<StreamOutcome> | undefined;
@@ -512,6 +514,11 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       }
       return Promise.resolve({ done: true, value: undefined });
     }
+    if (this.#waiting) {
+      return new Promise((resolve, reject) => {
+        (this.#moreWaiting ??= []).push([resolve, reject]);
+      });
+    }
     this.#release();
     return new Promise((resolve, reject) => {
       this.#waiting = resolve;
@@ -704,7 +711,9 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     if (known && !known.has(event.type)) return;
     const waiting = this.#waiting;
     if (waiting) {
-      this.#waiting = this.#waitingReject = undefined;
+      const next = this.#moreWaiting?.shift();
+      this.#waiting = next?.[0];
+      this.#waitingReject = next?.[1];
       waiting({ done: false, value: event as EventOf<Events> });
     } else this.#queue.push(event);
   }
@@ -723,7 +732,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     this.#release();
     const waiting = this.#waiting;
     const reject = this.#waitingReject;
-    this.#waiting = this.#waitingReject = undefined;
+    const more = this.#moreWaiting;
+    this.#waiting = this.#waitingReject = this.#moreWaiting = undefined;
     this.#failureThrown = !!(waiting && failure);
     if (failure) {
       reject?.(failure);
@@ -734,6 +744,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       waiting?.(DONE);
       this.#settle?.[0](outcome);
     }
+    // Later concurrent next() calls end, as an async generator's do after it finished or threw.
+    for (const [resolve] of more ?? []) resolve(DONE);
   }
 
   /** The reconnect loop: connections one after another until the stream ends. Never rejects. */

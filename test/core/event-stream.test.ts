@@ -33,6 +33,28 @@ describe('EventStream: iteration', () => {
     expect(await first.next()).toEqual({ done: true, value: undefined });
   });
 
+  it('gives an iterator that is iterable itself, and answers two next() calls made at once with two events', async () => {
+    route('get', '/events', [() => sseResponse([frame({ data: 'a' }), frame({ data: 'b' })])]);
+    const stream = connect(URL_, { reconnect: false });
+    const iterator = stream[Symbol.asyncIterator]() as AsyncIterableIterator<StreamEvent>;
+    expect(iterator[Symbol.asyncIterator]()).toBe(iterator);
+    // A caller that does not await between calls gets distinct results, not one reused object.
+    const [first, second] = await Promise.all([iterator.next(), iterator.next()]);
+    expect(first).not.toBe(second);
+    expect([first.value?.data, second.value?.data]).toEqual(['a', 'b']);
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('rejects the first of two waiting next() calls with the failure and ends the second', async () => {
+    route('get', '/events', [() => new Response('gone', { status: 404 })]);
+    const stream = connect(URL_);
+    const iterator = stream[Symbol.asyncIterator]();
+    const [first, second] = await Promise.allSettled([iterator.next(), iterator.next()]);
+    expect(first.status).toBe('rejected');
+    expect((first as PromiseRejectedResult).reason).toBeInstanceOf(HTTPError);
+    expect(second).toEqual({ status: 'fulfilled', value: { done: true, value: undefined } });
+  });
+
   it('throws the same TypeError when iterated again after the loop finished', async () => {
     route('get', '/events', [() => sseResponse([frame({ data: 'a' })])]);
     const stream = connect(URL_, { reconnect: false });
