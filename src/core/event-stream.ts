@@ -305,11 +305,11 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   #iterating = false;
   #queue: StreamEvent[] = [];
   #head = 0;
-  /** The resolve and reject of the pending `next()`, while the queue is empty (two fields, not a pair: one allocation less per event). */
-  #waiting: ((result: IteratorResultOf<Events>) => void) | undefined;
-  #waitingReject: ((error: unknown) => void) | undefined;
-  /** Further `next()` calls made while one waits (a caller that does not await between calls), oldest first. */
-  #moreWaiting: Pending<IteratorResultOf<Events>>[] | undefined;
+  /**
+   * The `next()` calls waiting while the queue is empty, oldest first: more than one only for a
+   * caller that does not await between calls.
+   */
+  readonly #waiting: Pending<IteratorResultOf<Events>>[] = [];
   #drained: (() => void) | undefined;
   #finished: Promise<StreamOutcome> | undefined;
   #settle: Pending<StreamOutcome> | undefined;
@@ -514,15 +514,9 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       }
       return Promise.resolve({ done: true, value: undefined });
     }
-    if (this.#waiting) {
-      return new Promise((resolve, reject) => {
-        (this.#moreWaiting ??= []).push([resolve, reject]);
-      });
-    }
-    this.#release();
+    if (!this.#waiting.length) this.#release();
     return new Promise((resolve, reject) => {
-      this.#waiting = resolve;
-      this.#waitingReject = reject;
+      this.#waiting.push([resolve, reject]);
     });
   }
 
@@ -709,13 +703,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     if (!this.#iterating) return;
     const known = this.#known;
     if (known && !known.has(event.type)) return;
-    const waiting = this.#waiting;
-    if (waiting) {
-      const next = this.#moreWaiting?.shift();
-      this.#waiting = next?.[0];
-      this.#waitingReject = next?.[1];
-      waiting({ done: false, value: event as EventOf<Events> });
-    } else this.#queue.push(event);
+    if (this.#waiting.length) this.#waiting.shift()![0]({ done: false, value: event as EventOf<Events> });
+    else this.#queue.push(event);
   }
 
   /** Ends the stream once: closed state, request cancelled, consumers settled. */
@@ -730,22 +719,19 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     this.#wake?.abort();
     this.#show?.();
     this.#release();
-    const waiting = this.#waiting;
-    const reject = this.#waitingReject;
-    const more = this.#moreWaiting;
-    this.#waiting = this.#waitingReject = this.#moreWaiting = undefined;
+    const [waiting, ...more] = this.#waiting.splice(0);
     this.#failureThrown = !!(waiting && failure);
     if (failure) {
-      reject?.(failure);
+      waiting?.[1](failure);
       // Nobody observes a failure of a stream with only listeners: surface it rather than lose it.
       if (this.#settle) this.#settle[1](failure);
       else if (!this.#iterating && this.#started) this.#finished ??= Promise.reject(failure);
     } else {
-      waiting?.(DONE);
+      waiting?.[0](DONE);
       this.#settle?.[0](outcome);
     }
     // Later concurrent next() calls end, as an async generator's do after it finished or threw.
-    for (const [resolve] of more ?? []) resolve(DONE);
+    for (const [resolve] of more) resolve(DONE);
   }
 
   /** The reconnect loop: connections one after another until the stream ends. Never rejects. */
