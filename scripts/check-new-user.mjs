@@ -28,7 +28,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, posix, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -172,6 +172,18 @@ try {
   if (missing.length) fail('tarball', `missing ${missing.join(', ')}`);
   if (devOnly.length) fail('tarball', `ships dev-only files: ${devOnly.slice(0, 10).join(', ')}${devOnly.length > 10 ? ', …' : ''}`);
   if (!missing.length && !devOnly.length) console.log(`tarball ok: ${targets.size} files package.json and the entries need are in it; no ${DEV_ONLY.join(', ')}`);
+  // The README and docs/*.md ship; every relative link in them must open a file of the tarball,
+  // since that is the copy an installed user reads.
+  const deadLinks = [];
+  for (const doc of files.filter((file) => file === 'README.md' || /^docs\/[^/]+\.md$/.test(file))) {
+    for (const [, target] of readFileSync(join(root, doc), 'utf8').matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z][a-z\d+.-]*:|^#/i.test(target)) continue;
+      const path = posix.normalize(posix.join(posix.dirname(doc), target.split('#')[0]));
+      if (!inTarball.has(path)) deadLinks.push(`${doc} → ${target}`);
+    }
+  }
+  if (deadLinks.length) fail('tarball', `links in the shipped docs that open nothing in an installed copy: ${deadLinks.join(', ')}`);
+  else console.log('docs ok: every relative link of README.md and docs/*.md opens a file of the tarball');
   if (!files.some((file) => /^licen[cs]e/i.test(file))) console.log(`  note: no LICENSE file ships (package.json says "license": "${pkg.license}")`);
 
   // ---- 2. a fresh project, npm install ./<tarball> with npm's defaults ------------------------

@@ -33,6 +33,8 @@ export interface Command {
   examples: string[];
   /** Extra text after the flags (environment variables, …). */
   notes?: string;
+  /** Its own exit-code table, for a command that watches no run (`serve`, `demo`); else {@link EXIT_TABLE}. */
+  exitCodes?: string;
   /** Runs the command with its arguments (after the command name); resolves with the exit code. */
   run(argv: string[], context: Context): Promise<number>;
 }
@@ -54,7 +56,7 @@ export function helpText(command: Command): string {
     'Examples:',
     ...command.examples.map((example) => `  ${example}`),
     '',
-    EXIT_TABLE,
+    command.exitCodes ?? EXIT_TABLE,
     '',
   ].join('\n');
 }

@@ -24,9 +24,37 @@ describe('serve', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/loopback/);
   });
+
+  it("lists its own exit codes in --help, not the watch commands'", async () => {
+    const { code, stdout } = await run(['serve', '--help']);
+    expect(code).toBe(0);
+    const table = stdout.slice(stdout.indexOf('Exit codes:'));
+    expect(table).toMatch(/^ {2}0 +stopped with Ctrl-C/m);
+    expect(table).toMatch(/^ {2}1 +the server could not start/m);
+    expect(table).not.toMatch(/run failed|cancelled|broken stream/);
+  });
+
+  it('exits 1 when its port is taken', async () => {
+    const first = start(['serve', '--port', '0', '--event-delay', '5'], { timeout: 20_000 });
+    await first.waitFor(/^http:\/\/127\.0\.0\.1:\d+\n/);
+    const port = /:(\d+)\n/.exec(first.output().stdout)![1]!;
+    const second = await run(['serve', '--port', port]);
+    first.child.kill('SIGINT');
+    await first.done;
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/EADDRINUSE|in use/);
+  });
 });
 
 describe('demo', () => {
+  it("lists its own exit codes in --help, not the watch commands'", async () => {
+    const { code, stdout } = await run(['demo', '--help']);
+    expect(code).toBe(0);
+    const table = stdout.slice(stdout.indexOf('Exit codes:'));
+    expect(table).toMatch(/^ {2}1 +a run did not end as scripted/m);
+    expect(table).not.toMatch(/broken stream/);
+  });
+
   it('shows one run per platform under its heading and exits 0', async () => {
     const { code, stdout } = await run(['demo', '--event-delay', '5'], { timeout: 30_000 });
     expect(code).toBe(0);

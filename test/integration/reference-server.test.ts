@@ -419,10 +419,10 @@ describe('reference server', () => {
     expect(result.stdout.trim()).toBe('closed server-closed,server-closed,server-closed');
   });
 
-  it('runs from the CLI until SIGTERM, printing its URL first', async () => {
+  it('runs from runstream serve until SIGTERM, printing its URL first', async () => {
     let url = '';
     let fetched: Promise<RawResponse> | undefined;
-    const result = await runNode(['src/testing/cli.ts', '--port', '0', '--event-delay', '1'], (stdout, kill) => {
+    const result = await runNode(['src/cli/index.ts', 'serve', '--port', '0', '--event-delay', '1'], (stdout, kill) => {
       const line = stdout.split('\n')[0];
       if (url || !line || !stdout.includes('\n')) return;
       url = line;

@@ -5,7 +5,7 @@
  * cannot, and that resumes with `Last-Event-ID` after a drop.
  *
  * Query parameters: `server` (default http://127.0.0.1:4800, where
- * `npx tsx src/testing/cli.ts` starts the reference server), `run` (default run_abc123; try
+ * `npm run serve` starts the reference server), `run` (default run_abc123; try
  * run_failed), `key` (default test-key, the reference server's).
  */
 import { HTTPError, Runstream, StreamError } from 'runstream';
@@ -119,7 +119,7 @@ async function watch(): Promise<void> {
         ? `HTTP ${error.status} from the server (request ${error.requestId ?? 'without id'}).`
         : error instanceof StreamError
           ? `${error.code}: ${error.message}`
-          : `${error instanceof Error ? error.message : String(error)}. Is the reference server running at ${server}? (npx tsx src/testing/cli.ts --port 4800)`;
+          : `${error instanceof Error ? error.message : String(error)}. Is the reference server running at ${server}? (npm run serve)`;
     ui.result.textContent = hint;
     ui.result.hidden = false;
   } finally {

@@ -40,6 +40,11 @@ export const demo: Command = {
     'other, each under its heading. Exits 0 when every run ended as scripted (completed).',
   flags: FLAGS,
   examples: ['npx runstream demo', 'runstream demo --event-delay 250   # slower'],
+  exitCodes: `Exit codes:
+  0    every run ended as scripted
+  1    a run did not end as scripted, or the server could not start
+  2    usage error (unknown flag, bad value)
+  130  interrupted with Ctrl-C`,
   async run(argv, context: Context) {
     const parsed = parse(argv, FLAGS, 'see runstream demo --help');
     if (bool(parsed, 'help')) {

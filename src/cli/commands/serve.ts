@@ -15,6 +15,7 @@ const FLAGS: Flag[] = [
   { name: 'host', type: 'string', arg: '<host>', help: 'loopback interface to listen on (default 127.0.0.1; only 127.x, ::1, localhost)' },
   { name: 'api-key', type: 'string', arg: '<key>', help: 'the key the server accepts (default test-key)' },
   { name: 'event-delay', type: 'string', arg: '<ms>', help: 'wait before each scripted event (default 250, slow enough to watch)' },
+  { name: 'keepalive-interval', type: 'string', arg: '<ms>', help: 'time between keepalives on open streams (default 15000)' },
 ];
 
 /** The routes and a command to try for each, as `serve` prints them. */
@@ -46,13 +47,17 @@ function stopSignal(): Promise<void> {
 export const serve: Command = {
   name: 'serve',
   summary: 'run the reference server (scripted runs of all five platforms) until Ctrl-C',
-  usage: ['runstream serve [--port 4800] [--host 127.0.0.1] [--api-key test-key] [--event-delay 250]'],
+  usage: ['runstream serve [--port 4800] [--host 127.0.0.1] [--api-key test-key] [--event-delay 250] [--keepalive-interval 15000]'],
   description:
     'Starts runstream\'s reference server on a loopback address: scripted runs of Crewship, FlowMaestro,\n' +
     'PraisonAI, the skills engine and the stax runner, over real sockets (ids and prompts: docs/reference-server.md).\n' +
     'Prints its URL as the first line of stdout (for scripts) and its routes on stderr. Ctrl-C stops it (exit 0).',
   flags: FLAGS,
   examples: ['runstream serve', 'url=$(runstream serve --port 0 | head -1)   # in a script: the URL of a free port'],
+  exitCodes: `Exit codes:
+  0    stopped with Ctrl-C (SIGINT) or SIGTERM
+  1    the server could not start (e.g. the port is in use)
+  2    usage error (unknown flag, bad value, a host that is not loopback)`,
   async run(argv, context: Context) {
     const parsed = parse(argv, FLAGS, 'see runstream serve --help');
     if (bool(parsed, 'help')) {
@@ -63,7 +68,13 @@ export const serve: Command = {
     const apiKey = str(parsed, 'api-key') ?? 'test-key';
     let server: ReferenceServer;
     try {
-      server = await startReferenceServer({ port: int(parsed, 'port') ?? 4800, host: str(parsed, 'host') ?? '127.0.0.1', apiKey, eventDelay: int(parsed, 'event-delay') ?? 250 });
+      server = await startReferenceServer({
+        port: int(parsed, 'port') ?? 4800,
+        host: str(parsed, 'host') ?? '127.0.0.1',
+        apiKey,
+        eventDelay: int(parsed, 'event-delay') ?? 250,
+        keepaliveInterval: int(parsed, 'keepalive-interval') ?? 15_000,
+      });
     } catch (error) {
       if (error instanceof TypeError || error instanceof RangeError) throw new UsageError(error.message);
       throw error;
