@@ -1,5 +1,6 @@
 /**
- * Test support for the React hook: an SSE server on 127.0.0.1 that a happy-dom page may call
+ * Test support for the React hook: an SSE server on 127.0.0.1 that a simulated page (happy-dom
+ * enforces CORS) may call
  * (CORS headers, preflights answered and not counted), a React root with `act`, and a
  * `fetch` that counts the requests a component sends.
  */
