@@ -197,6 +197,39 @@ export function hookCases(environment: string): void {
       });
     });
 
+    describe('a throwing reduce', () => {
+      it('closes the stream and reports the exception as the error, never as an uncaught exception', async () => {
+        const escaped: unknown[] = [];
+        const record = (error: unknown) => void escaped.push(error);
+        process.on('uncaughtException', record);
+        process.on('unhandledRejection', record);
+        try {
+          const server = await tokenServer(200, { perWrite: 1, gap: 10 });
+          const failure = new Error('reduce failed on t3');
+          const hook = await renderHook(() => connect<Tokens>(server.url(), { json: true, reconnect: false }), {
+            initial: '',
+            reduce: (text, event) => {
+              if (event.type === 'token' && event.data.text === 't3 ') throw failure;
+              return event.type === 'token' ? text + event.data.text : text;
+            },
+          });
+          await until(() => hook.last().status === 'closed', 5000, 'the close');
+          expect(hook.last().error).toBe(failure);
+          expect(hook.last().outcome).toEqual({ type: 'error', error: failure });
+          // What is shown is consistent: the fold of the events shown, none of the failed batch.
+          const shown = hook.last().events.map((event) => (event.type === 'token' ? event.data.text : ''));
+          expect(hook.last().value).toBe(shown.join(''));
+          expect(shown).not.toContain('t3 ');
+          await until(() => server.requests[0]!.closed, 3000, 'the request to close');
+          await settle(20);
+        } finally {
+          process.off('uncaughtException', record);
+          process.off('unhandledRejection', record);
+        }
+        expect(escaped).toEqual([]);
+      });
+    });
+
     describe('persist', () => {
       function memory(): PersistStorage & { data: Map<string, string>; reads: number } {
         const data = new Map<string, string>();
