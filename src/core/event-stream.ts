@@ -356,7 +356,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       // (a hand-installed jsdom), whose EventTarget rejects this realm's AbortSignal.
       const onAbort = () => this.#aborted(signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });
-      this.#controller.signal.addEventListener('abort', () => signal.removeEventListener('abort', onAbort), { once: true });
+      this.#controller.signal.addEventListener('abort', () => signal.removeEventListener('abort', onAbort));
     }
   }
 
@@ -568,23 +568,22 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
    * getter that throws) gets no page handling, and the stream runs as it would outside a page.
    */
   #watchPage(): void {
-    const page = pageOf();
-    if (!page || !this.#config.reconnect) return;
-    const added: [EventTarget, string, () => void][] = [];
+    if (!this.#config.reconnect) return;
+    const off: (() => void)[] = [];
     const unwatch = () => {
-      for (const [target, type, listener] of added.splice(0)) {
-        try {
-          target.removeEventListener(type, listener);
-        } catch {
-          // The listener stays; it only wakes a stream that has ended, which does nothing.
-        }
+      try {
+        for (const remove of off.splice(0)) remove();
+      } catch {
+        // A listener left behind only wakes a stream that has ended, which does nothing.
       }
     };
-    const listen = (target: EventTarget, type: string, listener: (event: Event) => void) => {
-      target.addEventListener(type, listener);
-      added.push([target, type, listener as () => void]);
-    };
     try {
+      const page = pageOf();
+      if (!page) return;
+      const listen = (target: EventTarget, type: string, listener: (event: Event) => void) => {
+        target.addEventListener(type, listener);
+        off.push(() => target.removeEventListener(type, listener));
+      };
       listen(page.window, 'online', () => this.#wake?.abort());
       listen(page.window, 'pageshow', (event) => {
         if (!(event as Event & { persisted?: boolean }).persisted) return;
@@ -610,11 +609,10 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
         listen(page.document, 'visibilitychange', visibility);
         visibility();
       }
-      this.#controller.signal.addEventListener('abort', unwatch, { once: true });
+      this.#controller.signal.addEventListener('abort', unwatch);
     } catch {
+      // Nothing is half-watched: `visibility()` holds the stream only once it read the state.
       unwatch();
-      this.#show?.();
-      this.#hidden = this.#show = undefined;
     }
   }
 
@@ -994,16 +992,11 @@ class StreamIterator<Events extends EventMap> implements AsyncIterableIterator<E
 /**
  * The page this runs in: a window with a document (not a worker, not Node, Deno or Bun), a
  * simulated one included (happy-dom, jsdom, installed by a test environment or by hand).
- * `undefined` when there is none, or when reading one throws.
  */
 function pageOf(): Page | undefined {
+  const { window, document } = globalThis as { window?: unknown; document?: unknown };
   const isTarget = (value: unknown): value is EventTarget => typeof (value as EventTarget | undefined)?.addEventListener === 'function';
-  try {
-    const { window, document } = globalThis as { window?: unknown; document?: unknown };
-    return isTarget(window) && isTarget(document) ? { window, document } : undefined;
-  } catch {
-    return undefined;
-  }
+  return isTarget(window) && isTarget(document) ? { window, document } : undefined;
 }
 
 /** `text` as a byte string of its UTF-8 encoding (one char per byte), for a header value. */
