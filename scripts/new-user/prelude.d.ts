@@ -28,6 +28,7 @@ declare global {
   interface Storage {
     getItem(key: string): string | null;
     setItem(key: string, value: string): void;
+    clear(): void;
   }
   var localStorage: Storage;
 }

@@ -351,7 +351,13 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     });
     const signal = config.signal;
     if (signal?.aborted) this.#aborted(signal.reason);
-    else signal?.addEventListener('abort', () => this.#aborted(signal.reason), { once: true, signal: this.#controller.signal });
+    else if (signal) {
+      // Removed by hand, not with `{ signal }`: the caller's signal may come from another realm
+      // (a hand-installed jsdom), whose EventTarget rejects this realm's AbortSignal.
+      const onAbort = () => this.#aborted(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#controller.signal.addEventListener('abort', () => signal.removeEventListener('abort', onAbort));
+    }
   }
 
   /**
@@ -544,6 +550,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       // stream never sends a request.
       if (this.#closed()) return;
       this.#watchPage();
+      // Never rejects: a failure ends the stream (see `#run`), so nothing escapes this microtask.
       void this.#run();
     });
   }
@@ -554,39 +561,59 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
    * old connection is dead, so reconnect at once; with `pauseWhenHidden`, close the connection
    * while the page is hidden and resume with `Last-Event-ID` when it is visible. Outside a page
    * none of this runs. The listeners go with the stream.
+   *
+   * The page may be a simulated one of another realm (jsdom installed by hand on `globalThis`):
+   * the listeners are removed by hand when the stream ends rather than given this realm's
+   * `AbortSignal`, which such a page's EventTarget rejects. A page that throws anyway (a stub, a
+   * getter that throws) gets no page handling, and the stream runs as it would outside a page.
    */
   #watchPage(): void {
-    const page = pageOf();
-    if (!page || !this.#config.reconnect) return;
-    const options = { signal: this.#controller.signal };
-    page.window.addEventListener('online', () => this.#wake?.abort(), options);
-    page.window.addEventListener(
-      'pageshow',
-      (event) => {
+    if (!this.#config.reconnect) return;
+    const off: (() => void)[] = [];
+    const unwatch = () => {
+      try {
+        for (const remove of off.splice(0)) remove();
+      } catch {
+        // A listener left behind only wakes a stream that has ended, which does nothing.
+      }
+    };
+    try {
+      const page = pageOf();
+      if (!page) return;
+      const listen = (target: EventTarget, type: string, listener: (event: Event) => void) => {
+        target.addEventListener(type, listener);
+        off.push(() => target.removeEventListener(type, listener));
+      };
+      listen(page.window, 'online', () => this.#wake?.abort());
+      listen(page.window, 'pageshow', (event) => {
         if (!(event as Event & { persisted?: boolean }).persisted) return;
         this.#prompt = true;
         this.#connection?.abort();
         this.#wake?.abort();
-      },
-      options,
-    );
-    // A POST is not resumed by a pause: closing it would lose the work it started.
-    if (!this.#config.pauseWhenHidden || this.#request.method !== 'GET') return;
-    const visibility = () => {
-      if (page.document.visibilityState === 'hidden') {
-        if (this.#hidden) return;
-        this.#hidden = new Promise((resolve) => {
-          this.#show = resolve;
-        });
-        this.#connection?.abort();
-        this.#wake?.abort();
-      } else {
-        this.#show?.();
-        this.#hidden = this.#show = undefined;
+      });
+      // A POST is not resumed by a pause: closing it would lose the work it started.
+      if (this.#config.pauseWhenHidden && this.#request.method === 'GET') {
+        const visibility = () => {
+          if (page.document.visibilityState === 'hidden') {
+            if (this.#hidden) return;
+            this.#hidden = new Promise((resolve) => {
+              this.#show = resolve;
+            });
+            this.#connection?.abort();
+            this.#wake?.abort();
+          } else {
+            this.#show?.();
+            this.#hidden = this.#show = undefined;
+          }
+        };
+        listen(page.document, 'visibilitychange', visibility);
+        visibility();
       }
-    };
-    page.document.addEventListener('visibilitychange', visibility, options);
-    visibility();
+      this.#controller.signal.addEventListener('abort', unwatch);
+    } catch {
+      // Nothing is half-watched: `visibility()` holds the stream only once it read the state.
+      unwatch();
+    }
   }
 
   /** A `StreamError` about the current request: its method, redacted URL and last event ID. */
@@ -962,10 +989,12 @@ class StreamIterator<Events extends EventMap> implements AsyncIterableIterator<E
   }
 }
 
-/** The page this runs in: a window with a document (not a worker, not Node, Deno or Bun). */
+/**
+ * The page this runs in: a window with a document (not a worker, not Node, Deno or Bun), a
+ * simulated one included (happy-dom, jsdom, installed by a test environment or by hand).
+ */
 function pageOf(): Page | undefined {
-  const scope = globalThis as { window?: unknown; document?: unknown };
-  const { window, document } = scope;
+  const { window, document } = globalThis as { window?: unknown; document?: unknown };
   const isTarget = (value: unknown): value is EventTarget => typeof (value as EventTarget | undefined)?.addEventListener === 'function';
   return isTarget(window) && isTarget(document) ? { window, document } : undefined;
 }
@@ -977,7 +1006,12 @@ function utf8Bytes(text: string): string {
   return out;
 }
 
-/** Reports a listener's exception without interrupting dispatch, as `EventTarget` does. */
+/**
+ * Reports a listener's exception without interrupting dispatch, as `EventTarget` does: through
+ * `reportError` where there is one (browsers, Deno, Bun, workerd; a page's `error` event), else
+ * as an uncaught exception in a later task, as Node's own EventTarget reports one. The exception
+ * is the listener's: nothing else runstream runs can throw into a task or a microtask.
+ */
 function report(error: unknown): void {
   const reportError = (globalThis as { reportError?: (error: unknown) => void }).reportError;
   if (typeof reportError === 'function') reportError(error);

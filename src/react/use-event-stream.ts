@@ -90,7 +90,8 @@ export interface UseEventStreamOptions<Events extends EventMap, State> {
   /**
    * Folds each event into a value (`value` in the result), e.g. the tokens of a completion into
    * one string, so that you need not keep the events. Called once per event, in order, when the
-   * batch is rendered; keep it pure. Narrowing on `event.type` narrows `event.data`.
+   * batch is rendered; keep it pure. Narrowing on `event.type` narrows `event.data`. An
+   * exception it throws closes the stream and becomes `error` (see {@link EventStreamView.error}).
    */
   reduce?: ((state: State, event: EventOf<Events>) => State) | undefined;
   /** The value before any event, and after the deps change. Required with `reduce`. */
@@ -140,7 +141,9 @@ export interface EventStreamView<Events extends EventMap, State> {
   readonly outcome: StreamOutcome | undefined;
   /**
    * The typed error the stream failed with (`HTTPError`, `ConnectionError`, `StreamError`,
-   * `TimeoutError`; `outcome.error`), or what the factory threw; `undefined` otherwise.
+   * `TimeoutError`; `outcome.error`), or what the factory or `reduce` threw (the stream is then
+   * closed, `outcome` is `{ type: 'error', error }`, and `value`, `events` and `lastEventId` stay as
+   * they were before the batch that held the event it threw on); `undefined` otherwise.
    */
   readonly error: Error | undefined;
   /**
@@ -270,14 +273,34 @@ export function useEventStream<Events extends EventMap, State = undefined>(
       }
     };
 
+    /** Set once `reduce` threw: the stream was closed with that error. */
+    let failed = false;
+
     /** Processes the pending events: reduce, window, persist, one render. */
     const flush = () => {
       cancelFlush = undefined;
-      if (!active) return;
+      if (!active || failed) return;
       const batch = pending;
       pending = [];
       if (batch.length) {
-        if (reduce) for (const event of batch) value = reduce(value, event);
+        if (reduce) {
+          const before = value;
+          try {
+            for (const event of batch) value = reduce(value, event);
+          } catch (thrown) {
+            // The batch is not shown: `value` stays with the `events` and the id it covers.
+            value = before;
+            // This runs in a frame callback or a timer: a throw would be an uncaught exception
+            // nobody can catch. It ends the stream instead, as a throwing factory does.
+            failed = true;
+            error = thrown instanceof Error ? thrown : new Error(String(thrown));
+            outcome = { type: 'error', error };
+            status = 'closed';
+            stream?.close();
+            render();
+            return;
+          }
+        }
         if (keep > 0) {
           const kept = events.length + batch.length > keep ? events.slice(Math.max(0, events.length + batch.length - keep)) : events.slice();
           for (const event of batch.length > keep ? batch.slice(batch.length - keep) : batch) kept.push(event);
@@ -343,7 +366,7 @@ export function useEventStream<Events extends EventMap, State = undefined>(
       } finally {
         clearInterval(poll);
       }
-      if (!active) return;
+      if (!active || failed) return;
       cancelFlush?.();
       outcome = opened.outcome;
       error ??= outcome?.error;

@@ -163,14 +163,37 @@ describe('a stream in a page', () => {
 
   it('removes its page listeners when it ends', async () => {
     const page = fakePage();
-    const added = vi.spyOn(page.window, 'addEventListener');
+    const targets = [page.window, page.document];
+    const added = targets.map((target) => vi.spyOn(target, 'addEventListener'));
+    const removed = targets.map((target) => vi.spyOn(target, 'removeEventListener'));
     route('get', '/events', [() => openResponse([frame({ data: 'a' })])]);
-    const stream = connect(URL_);
+    const stream = connect(URL_, { pauseWhenHidden: true });
     await new Promise<void>((resolve) => stream.addEventListener('message', () => resolve()));
+    expect(added.map((spy) => spy.mock.calls.map((call) => call[0]))).toEqual([['online', 'pageshow'], ['visibilitychange']]);
+    expect(removed.every((spy) => spy.mock.calls.length === 0)).toBe(true);
     stream.close();
-    const signals = added.mock.calls.map((call) => (call[2] as AddEventListenerOptions).signal);
-    expect(signals.length).toBeGreaterThan(0);
-    expect(signals.every((signal) => signal?.aborted)).toBe(true);
+    // The same listeners, and no options: an AbortSignal of this realm is refused by a page of
+    // another (jsdom installed by hand), so none is passed.
+    for (const [n, spy] of added.entries()) {
+      expect(removed[n]!.mock.calls).toEqual(spy.mock.calls.map(([type, listener]) => [type, listener]));
+      expect(spy.mock.calls.every((call) => call.length === 2)).toBe(true);
+    }
+  });
+
+  it('runs without page handling when the page refuses its listeners', async () => {
+    const page = fakePage();
+    vi.spyOn(page.document, 'addEventListener').mockImplementation(() => {
+      throw new TypeError('refused');
+    });
+    const removed = vi.spyOn(page.window, 'removeEventListener');
+    const seen = route('get', '/events', [() => openResponse([frame({ id: '1', data: 'a' })])]);
+    const stream = connect(URL_, { pauseWhenHidden: true });
+    const first = new Promise<string>((resolve) => stream.addEventListener('message', (event) => resolve(event.data)));
+    expect(await first).toBe('a');
+    expect(seen).toHaveLength(1);
+    // The listeners it did add are gone: no half-watched page.
+    expect(removed.mock.calls.map((call) => call[0])).toEqual(['online', 'pageshow']);
+    stream.close();
   });
 });
 

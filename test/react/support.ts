@@ -1,7 +1,7 @@
 /**
- * Test support for the React hook: an SSE server on 127.0.0.1 that a happy-dom page may call
- * (CORS headers, preflights answered and not counted), a React root with `act`, and a
- * `fetch` that counts the requests a component sends.
+ * Test support for the React hook: an SSE server on 127.0.0.1 that a simulated page may call
+ * (CORS headers for happy-dom's fetch, preflights answered and not counted), a React root with
+ * `act`, and a `fetch` that counts the requests a component sends.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
