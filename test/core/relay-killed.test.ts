@@ -111,7 +111,11 @@ async function startProxy(): Promise<Proxy> {
         incoming.on('data', (chunk: Buffer) => {
           response.write(chunk);
           seen += chunk.toString('latin1').split(': keepalive\n\n').length - 1;
-          for (const entry of waiting) if (seen >= entry.at) (waiting.delete(entry), entry.resolve());
+          for (const entry of waiting) {
+            if (seen < entry.at) continue;
+            waiting.delete(entry);
+            entry.resolve();
+          }
         });
         // Only a complete response ends the page's; a relay that died leaves it hanging.
         incoming.on('end', () => {
