@@ -68,8 +68,6 @@ export class Connection {
   // every few seconds) may shorten `#timeout` to what their cadence says; only then is the
   // timer re-armed early, never per chunk.
   #timer: ReturnType<typeof setTimeout> | undefined;
-  /** When the armed timer runs out (`Date.now()`). */
-  #due = 0;
   /** The idle timeout in effect, in ms: `idleTimeout`, or shorter once a cadence was learned. */
   #timeout: number;
   /** The keepalive cadence of this connection, from its first keepalive on. */
@@ -110,18 +108,16 @@ export class Connection {
     // The read loop stamped the chunk this keepalive came in.
     const now = this.#last;
     const timeout = learnedTimeout((this.#cadence ??= new Cadence()).beat(now), ceiling);
-    if (timeout === this.#timeout) return;
-    this.#timeout = timeout;
-    // A shorter timeout than the armed timer's: re-arm now, or a dead connection would wait out
-    // the old one. A longer one needs nothing: the timer re-arms for the rest when it runs out.
-    if (now + timeout < this.#due) {
+    // Shorter: re-arm now (bytes just came, so nothing is due sooner), or a dead connection
+    // would wait out the old timeout. Longer: the timer re-arms for the rest when it runs out.
+    if (timeout < this.#timeout) {
       clearTimeout(this.#timer);
       this.#arm(timeout);
     }
+    this.#timeout = timeout;
   }
 
   #arm(delay: number): void {
-    this.#due = Date.now() + delay;
     this.#timer = setTimeout(() => {
       const timeout = this.#timeout;
       const silent = Date.now() - this.#last;
@@ -144,7 +140,7 @@ export class Connection {
         `${idle ? `no data for ${timeout} ms` : 'the connection failed'} ${reading ? 'while reading the stream' : 'before a response'}` +
         (idle
           ? learned
-            ? ` (learned idle timeout: keepalives had come every ${this.#cadence!.interval} ms; idleTimeout ${idleTimeout} ms is its ceiling)`
+            ? ` (idle timeout learned from keepalives every ${this.#cadence!.interval} ms)`
             : ' (idle timeout)'
           : ` (${describe(error)})`),
       cause: error,
@@ -274,22 +270,20 @@ export function learnedTimeout(interval: number, ceiling: number): number {
 export class Cadence {
   /** The learned interval in ms; 0 until the cadence is steady. */
   interval = 0;
-  /** When the last keepalive arrived (ms, the caller's clock); -1 before the first. */
-  #at = -1;
+  /** When the last keepalive arrived (ms, the caller's clock); NaN before the first. */
+  #at = NaN;
   /** The last samples, oldest first: at most three. */
   readonly #samples: number[] = [];
 
   /** Records a keepalive that arrived at `now` (ms); returns the learned interval (0: none yet). */
   beat(now: number): number {
+    // NaN for the first keepalive, and a burst's: no sample.
     const gap = now - this.#at;
-    if (this.#at < 0 || gap >= CADENCE_BURST) {
-      const samples = this.#samples;
-      if (this.#at >= 0 && samples.push(gap) > CADENCE_SAMPLES) samples.shift();
-      if (samples.length === CADENCE_SAMPLES) {
-        const longest = Math.max(...samples);
-        if (longest <= CADENCE_STEADY * Math.min(...samples)) this.interval = longest;
-        else if (this.interval) this.interval = Math.max(this.interval, gap);
-      }
+    const samples = this.#samples;
+    if (gap >= CADENCE_BURST && samples.push(gap) >= CADENCE_SAMPLES) {
+      if (samples.length > CADENCE_SAMPLES) samples.shift();
+      const longest = Math.max(...samples);
+      this.interval = longest <= CADENCE_STEADY * Math.min(...samples) ? longest : this.interval && Math.max(this.interval, gap);
     }
     this.#at = now;
     return this.interval;

@@ -4,9 +4,10 @@
  * connection's timer and `Date.now()` are vitest's), so that no test waits for real time.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConnectionError, Crewship, connect } from '../../src/index.js';
+import { http, HttpResponse } from 'msw';
+import { ConnectionError, Crewship, Stax, connect } from '../../src/index.js';
 import { Cadence, learnedTimeout } from '../../src/core/connection.js';
-import { BASE, useMsw } from '../helpers/msw.js';
+import { BASE, server, useMsw } from '../helpers/msw.js';
 import { frame, sseResponse } from '../helpers/sse.js';
 import { instantReconnect, route } from './support.js';
 
@@ -131,7 +132,7 @@ describe('a stream whose keepalives stop', () => {
     const cause = recorded.reconnects[0]!.cause;
     expect(cause).toBeInstanceOf(ConnectionError);
     expect(cause!.message).toContain(
-      'no data for 6000 ms while reading the stream (learned idle timeout: keepalives had come every 2000 ms; idleTimeout 120000 ms is its ceiling)',
+      'no data for 6000 ms while reading the stream (idle timeout learned from keepalives every 2000 ms)',
     );
   });
 
@@ -185,7 +186,27 @@ describe('a stream whose keepalives stop', () => {
     await done;
     expect(types).toEqual(['run.started', 'run.completed']);
     expect(seen[1]!.headers.get('last-event-id')).toBe('e1');
-    expect(recorded.reconnects[0]!.cause!.message).toContain('no data for 15000 ms while reading the stream (learned idle timeout');
+    expect(recorded.reconnects[0]!.cause!.message).toContain('no data for 15000 ms while reading the stream (idle timeout learned from keepalives every 5000 ms)');
+  });
+
+  it("learns nothing from another run's events on a shared bus: stax follow() keeps its idleTimeout", async () => {
+    const bus = live();
+    const seen = route('get', '/api/events', [bus.response, () => new Response(null, { status: 204 })]);
+    server.use(http.get(`${BASE}/api/runs/a1`, () => HttpResponse.json({ id: 'a1', status: 'in_progress', jobs: [] })));
+    const recorded = instantReconnect();
+    const stream = new Stax({ baseUrl: BASE }).runner.follow('a1', { idleTimeout: 20_000, ...recorded });
+    const done = stream.finished;
+    await advance(0);
+    // Another run logs every 1000 ms: steady, but not keepalives of this stream.
+    for (let index = 0; index < 5; index++) {
+      if (index) await advance(1000);
+      bus.send(frame({ event: 'step.log', data: { runId: 'b2', jobId: 'test', stepNumber: 1, line: `${index}\n` } }));
+    }
+    await advance(19_999);
+    expect(seen).toHaveLength(1);
+    await advance(1);
+    await done;
+    expect(recorded.reconnects[0]!.cause!.message).toContain('no data for 20000 ms while reading the stream (idle timeout)');
   });
 
   it('keeps the configured idleTimeout when keepalives come at an uneven pace', async () => {
@@ -228,7 +249,7 @@ describe('a stream whose keepalives stop', () => {
     expect(seen).toHaveLength(2);
     await advance(1);
     await done;
-    expect(recorded.reconnects.map((info) => info.cause!.message.includes('learned idle timeout'))).toEqual([true, false]);
+    expect(recorded.reconnects.map((info) => info.cause!.message.includes('idle timeout learned from keepalives'))).toEqual([true, false]);
   });
 
   it('learns nothing with idleTimeout 0: keepalives that stop never drop the connection', async () => {
