@@ -138,11 +138,7 @@ export class Connection {
       url,
       reason:
         `${idle ? `no data for ${timeout} ms` : 'the connection failed'} ${reading ? 'while reading the stream' : 'before a response'}` +
-        (idle
-          ? learned
-            ? ` (idle timeout learned from keepalives every ${this.#cadence!.interval} ms)`
-            : ' (idle timeout)'
-          : ` (${describe(error)})`),
+        ` (${idle ? `idle timeout${learned ? `, learned from keepalives every ${this.#cadence!.interval} ms` : ''}` : describe(error)})`,
       cause: error,
       lastEventId: this.#host.lastEventId(this.#stream),
     });

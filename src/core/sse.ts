@@ -72,7 +72,7 @@ export interface StreamOptions {
    * silence, not after 120 s. A late keepalive lengthens the learned interval at once; a
    * shorter one takes three steady intervals. Each connection learns afresh (another server
    * or proxy may answer it), so until then `idleTimeout` applies. The error's message says
-   * which timeout fired (`idle timeout learned from keepalives every … ms`).
+   * which timeout fired (`idle timeout, learned from keepalives every … ms`).
    *
    * With 0 nothing is learned: 0 means no idle timeout at all, as EventSource has none, and a
    * silence a server keeps on purpose (a POST stream that cannot be resumed, a server whose

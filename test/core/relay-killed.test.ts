@@ -189,7 +189,7 @@ describe('a relay process that dies behind a dev-server proxy', () => {
     expect(data).toEqual(Array.from({ length: TOTAL }, (_, index) => String(index + 1)));
     // The first reconnect: the learned idle timeout dropped the silent connection.
     expect(reconnects[0]!.cause).toBeInstanceOf(ConnectionError);
-    expect(reconnects[0]!.cause!.message).toMatch(/no data for \d+ ms while reading the stream \(idle timeout learned from keepalives every \d+ ms\)/);
+    expect(reconnects[0]!.cause!.message).toMatch(/no data for \d+ ms while reading the stream \(idle timeout, learned from keepalives every \d+ ms\)/);
     expect(reconnects.every((info) => info.lastEventId === String(BEFORE))).toBe(true);
     // The page's request that reached the new relay carried the id, and the relay passed it on.
     expect(proxy.requests.at(-1)!['last-event-id']).toBe(String(BEFORE));
