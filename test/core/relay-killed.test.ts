@@ -193,6 +193,7 @@ describe('a relay process that dies behind a dev-server proxy', () => {
     expect(reconnects.every((info) => info.lastEventId === String(BEFORE))).toBe(true);
     // The page's request that reached the new relay carried the id, and the relay passed it on.
     expect(proxy.requests.at(-1)!['last-event-id']).toBe(String(BEFORE));
-    expect(upstream.lastEventIds).toEqual([undefined, String(BEFORE)]);
+    // (A third, once the page has left, would be the new relay's own reconnect after the end.)
+    expect(upstream.lastEventIds.slice(0, 2)).toEqual([undefined, String(BEFORE)]);
   });
 });
