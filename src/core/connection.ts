@@ -17,7 +17,10 @@ export interface ConnectionRequest {
   /** Names lower-case. */
   headers: Record<string, string>;
   fetch: typeof fetch;
-  /** Silence, in ms, after which the connection counts as dropped; 0 disables. */
+  /**
+   * Silence, in ms, after which the connection counts as dropped; 0 disables. With keepalives at
+   * a steady pace, the ceiling of the learned timeout (see {@link Cadence}).
+   */
   idleTimeout: number;
 }
 
@@ -59,10 +62,16 @@ export class Connection {
   readonly #controller = new AbortController();
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   // Idle timeout: silence (no bytes at all, comments and keepalives count as data) for
-  // `idleTimeout` ms drops the connection. One timer per connection, re-armed only when it runs
+  // `#timeout` ms drops the connection. One timer per connection, re-armed only when it runs
   // out, so the per-chunk cost is one clock read. A slow consumer is not a silent server, so
-  // the timer also waits while the read loop is paused for backpressure.
+  // the timer also waits while the read loop is paused for backpressure. Keepalives (rare: one
+  // every few seconds) may shorten `#timeout` to what their cadence says; only then is the
+  // timer re-armed early, never per chunk.
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** The idle timeout in effect, in ms: `idleTimeout`, or shorter once a cadence was learned. */
+  #timeout: number;
+  /** The keepalive cadence of this connection, from its first keepalive on. */
+  #cadence: Cadence | undefined;
   /** When the last bytes arrived (`Date.now()`), with an idle timeout. */
   #last = 0;
   #paused = false;
@@ -78,6 +87,7 @@ export class Connection {
     this.#host = host;
     this.#stream = stream;
     this.#request = request;
+    this.#timeout = request.idleTimeout;
   }
 
   /** Cancels the request and its body, whatever stage it is in; a fetch may ignore the signal. */
@@ -86,9 +96,30 @@ export class Connection {
     cancel(this.#reader);
   }
 
+  /**
+   * A keepalive arrived on this connection (an SSE comment, or an event the platform names as a
+   * keepalive), in the chunk the read loop is feeding: learns their cadence, and shortens the
+   * idle timeout to {@link learnedTimeout} once it is steady. With `idleTimeout` 0 it does
+   * nothing: the user asked for no idle timeout, and a learned one would be a new limit.
+   */
+  keepalive(): void {
+    const ceiling = this.#request.idleTimeout;
+    if (!(ceiling > 0)) return;
+    // The read loop stamped the chunk this keepalive came in.
+    const now = this.#last;
+    const timeout = learnedTimeout((this.#cadence ??= new Cadence()).beat(now), ceiling);
+    // Shorter: re-arm now (bytes just came, so nothing is due sooner), or a dead connection
+    // would wait out the old timeout. Longer: the timer re-arms for the rest when it runs out.
+    if (timeout < this.#timeout) {
+      clearTimeout(this.#timer);
+      this.#arm(timeout);
+    }
+    this.#timeout = timeout;
+  }
+
   #arm(delay: number): void {
     this.#timer = setTimeout(() => {
-      const timeout = this.#request.idleTimeout;
+      const timeout = this.#timeout;
       const silent = Date.now() - this.#last;
       if (this.#paused || silent < timeout) return this.#arm(this.#paused ? timeout : timeout - silent);
       this.#idle = true;
@@ -100,12 +131,14 @@ export class Connection {
   #dropped(reading: boolean, error?: unknown): ConnectionError {
     const { method, url, idleTimeout } = this.#request;
     const idle = this.#idle;
+    const timeout = this.#timeout;
+    const learned = timeout < idleTimeout;
     return new ConnectionError({
       method,
       url,
       reason:
-        `${idle ? `no data for ${idleTimeout} ms` : 'the connection failed'} ${reading ? 'while reading the stream' : 'before a response'}` +
-        (idle ? ' (idle timeout)' : ` (${describe(error)})`),
+        `${idle ? `no data for ${timeout} ms` : 'the connection failed'} ${reading ? 'while reading the stream' : 'before a response'}` +
+        ` (${idle ? `idle timeout${learned ? `, learned from keepalives every ${this.#cadence!.interval} ms` : ''}` : describe(error)})`,
       cause: error,
       lastEventId: this.#host.lastEventId(this.#stream),
     });
@@ -194,6 +227,62 @@ export class Connection {
       // server's side open).
       controller.abort();
     }
+  }
+}
+
+/** How many keepalive intervals in a row must be steady before a cadence is learned (four keepalives). */
+const CADENCE_SAMPLES = 3;
+/** How many learned intervals of silence make the learned idle timeout: three missed keepalives. */
+const CADENCE_MISSES = 3;
+/** Steady: the longest of the last intervals is at most this many times the shortest. */
+const CADENCE_STEADY = 1.5;
+/** Keepalives closer together than this, in ms, are one beat (a burst, or one chunk). */
+const CADENCE_BURST = 50;
+/** The learned idle timeout's floor, in ms: a busy event loop is not a dead connection. */
+const CADENCE_FLOOR = 1000;
+
+/**
+ * The idle timeout, in ms, that a learned keepalive `interval` (ms; 0: none learned) gives under
+ * `ceiling` (the configured `idleTimeout`): three intervals of silence, at least 1000 ms, at
+ * most `ceiling`. @internal
+ */
+export function learnedTimeout(interval: number, ceiling: number): number {
+  return interval ? Math.min(ceiling, Math.max(CADENCE_FLOOR, CADENCE_MISSES * interval)) : ceiling;
+}
+
+/**
+ * The cadence of one connection's keepalives, learned from their arrival times (pure: times
+ * in, interval out; each connection learns afresh, as another server or proxy may answer it).
+ *
+ * - A sample is the time between two keepalives; keepalives less than 50 ms apart count as one.
+ * - The cadence is learned once the last 3 samples are steady (the longest at most 1.5 times
+ *   the shortest): {@link Cadence.interval} is then the longest of them.
+ * - Once learned, a steady window sets it again (so a server that speeds up is followed after
+ *   three samples), and an unsteady sample can only raise it (a server that slows down, or a
+ *   late keepalive, never makes the timeout shorter than what was seen).
+ *
+ * @internal
+ */
+export class Cadence {
+  /** The learned interval in ms; 0 until the cadence is steady. */
+  interval = 0;
+  /** When the last keepalive arrived (ms, the caller's clock); NaN before the first. */
+  #at = NaN;
+  /** The last samples, oldest first: at most three. */
+  readonly #samples: number[] = [];
+
+  /** Records a keepalive that arrived at `now` (ms); returns the learned interval (0: none yet). */
+  beat(now: number): number {
+    // NaN for the first keepalive, and a burst's: no sample.
+    const gap = now - this.#at;
+    const samples = this.#samples;
+    if (gap >= CADENCE_BURST && samples.push(gap) >= CADENCE_SAMPLES) {
+      if (samples.length > CADENCE_SAMPLES) samples.shift();
+      const longest = Math.max(...samples);
+      this.interval = longest <= CADENCE_STEADY * Math.min(...samples) ? longest : this.interval && Math.max(this.interval, gap);
+    }
+    this.#at = now;
+    return this.interval;
   }
 }
 

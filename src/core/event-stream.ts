@@ -84,11 +84,12 @@ export interface ListenerOptions {
  */
 export interface StreamAdapter {
   /**
-   * Turns a parsed message into an event. `undefined` skips it (a keepalive); `null` marks the
-   * end of the stream (e.g. `data: [DONE]`). Throws a `StreamError` of code `'invalid-data'`
-   * when the data cannot be decoded.
+   * Turns a parsed message into an event. `undefined` skips it as a keepalive (its cadence
+   * may shorten the idle timeout); `false` skips a message that is not for this stream (another
+   * run's event on a shared bus); `null` marks the end of the stream (e.g. `data: [DONE]`).
+   * Throws a `StreamError` of code `'invalid-data'` when the data cannot be decoded.
    */
-  toEvent(message: EventSourceMessage, lastEventId: string): StreamEvent | null | undefined;
+  toEvent(message: EventSourceMessage, lastEventId: string): StreamEvent | null | undefined | false;
   /** True for the platform's terminal events: the stream closes after delivering one. */
   isTerminal?: ((event: StreamEvent) => boolean) | undefined;
   /** For events that report a failure inside a 200 stream: the failure, raised after delivery. */
@@ -342,6 +343,9 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       onRetry: (retry) => {
         this.#retry = retry;
       },
+      // A comment is a keepalive (`: ping`, a relay's `: keepalive`): its cadence may shorten
+      // the idle timeout. Comments are rare, so this costs nothing per event.
+      onComment: () => this.#connection?.keepalive(),
       onError: (error) => {
         // Unknown fields and non-digit `retry` values are ignored by the spec; only the size
         // limit ends the stream.
@@ -642,14 +646,15 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       if (seen.size > config.dedupe) seen.delete(seen.values().next().value as string);
     }
     const adapter = config.adapter;
-    let event: StreamEvent | null | undefined;
+    let event: StreamEvent | null | undefined | false;
     try {
       event = adapter.toEvent(message, this.#lastEventId);
     } catch (error) {
       return this.#invalidData(error, message);
     }
-    // `undefined`: a keepalive; `null`: the end marker.
+    // `undefined`: a keepalive; `false`: not for this stream; `null`: the end marker.
     if (!event) {
+      if (event === undefined) this.#connection?.keepalive();
       this.#terminal = event === null;
       return;
     }

@@ -176,7 +176,9 @@ export const DEFAULTS = {
    * reconnects); 0 disables. Sized from each platform's keepalive: the stax runner pings every
    * 30 s (so 75 s, 2.5 pings); Crewship, FlowMaestro and PraisonAI send keepalives at
    * undocumented intervals (so 120 s); the skills engine documents none and its POST cannot be
-   * resumed (so off); `connect()` knows nothing of the server (so off, as EventSource).
+   * resumed (so off); `connect()` knows nothing of the server (so off, as EventSource). Each
+   * value is also the ceiling of the timeout learned from the keepalives' cadence (three
+   * steady intervals of silence, at least 1000 ms); see `StreamOptions.idleTimeout`.
    */
   idleTimeout: { connect: 0, runs: 120_000, executions: 120_000, jobs: 120_000, skills: 0, runner: 75_000 },
   /** How many recent event ids `dedupe: true` remembers. */
@@ -258,8 +260,9 @@ export interface ClientOptions {
   /** Default largest event, in characters. @defaultValue 16 Mi */
   maxEventSize?: number | undefined;
   /**
-   * Idle timeout of every stream of this client, in milliseconds (0 disables); see
-   * `StreamOptions.idleTimeout`. @defaultValue per platform, {@link DEFAULTS}`.idleTimeout`
+   * Idle timeout of every stream of this client, in milliseconds (0 disables), and the ceiling
+   * of the one learned from keepalives; see `StreamOptions.idleTimeout`.
+   * @defaultValue per platform, {@link DEFAULTS}`.idleTimeout`
    */
   idleTimeout?: number | undefined;
 }

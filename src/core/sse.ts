@@ -62,6 +62,22 @@ export interface StreamOptions {
    * it (events, comments, keepalive events), a consumer that is still busy with earlier events
    * pauses it. A GET stream then reconnects with `Last-Event-ID`. 0 disables. It is never a
    * limit on the stream's total length.
+   *
+   * It is also the ceiling of a timeout learned from the server's keepalives (SSE comments such
+   * as `: keepalive`, and the platforms' keepalive events: Crewship and PraisonAI `heartbeat`,
+   * stax `ping`). Once a connection has seen four keepalives at a steady pace (three intervals
+   * in a row, the longest at most 1.5 times the shortest; keepalives under 50 ms apart count as
+   * one), three of those intervals of silence drop it, but never less than 1000 ms and never
+   * more than `idleTimeout`: a relay that keeps alive every 15 s is dropped after 45 s of
+   * silence, not after 120 s. A late keepalive lengthens the learned interval at once; a
+   * shorter one takes three steady intervals. Each connection learns afresh (another server
+   * or proxy may answer it), so until then `idleTimeout` applies. The error's message says
+   * which timeout fired (`idle timeout, learned from keepalives every … ms`).
+   *
+   * With 0 nothing is learned: 0 means no idle timeout at all, as EventSource has none, and a
+   * silence a server keeps on purpose (a POST stream that cannot be resumed, a server whose
+   * comments are progress rather than keepalives) must not become a drop the caller never
+   * asked for. Any other value opts in; set it to what you would wait at most.
    * @defaultValue per platform, see {@link DEFAULTS}`.idleTimeout` (`connect()`: 0)
    */
   idleTimeout?: number | undefined;

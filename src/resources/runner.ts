@@ -298,7 +298,8 @@ export class Runner {
       known: busAdapter.known,
       toEvent(message, lastEventId) {
         const event = busAdapter.toEvent(message, lastEventId);
-        return event && runIdOf(event) === runId() ? event : undefined;
+        // Another run's event is no keepalive: `false`, so it teaches the idle timeout nothing.
+        return event && runIdOf(event) !== runId() ? false : event;
       },
       isTerminal: (event) => event.type === 'run.completed',
       outcomeOf: (event) => runOutcome((event.data as { run?: StaxRun } | null)?.run) ?? { type: 'completed' },
