@@ -20,7 +20,8 @@
  * - **Headers**: `Authorization`, `Proxy-Authorization`, `X-API-Key`, `Api-Key`, `Cookie`,
  *   `Set-Cookie`, and every header whose name contains `key`, `token`, `secret`, `auth` (but
  *   not `authenticate`: `WWW-Authenticate` is a challenge, kept for diagnosis), `pass`, `pwd`,
- *   `cred`, `session`, `sig`, `jwt` or `cookie` are shown as `***`.
+ *   `cred`, `session`, `sig`, `jwt` or `cookie` are shown as `***`; `Idempotency-Key` (the
+ *   identity of a request, not a credential) is not.
  * - **Free text** (a runtime's error message, an error body): every URL is redacted as above,
  *   as is every `name=value` pair whose name follows the query rule; `Bearer …` and `Basic …`
  *   credentials, `"name": "value"` fields and `Name: value` lines (a header dump) whose name
@@ -36,6 +37,8 @@
 const SECRET_PARAM = /key|token|secret|pass|pwd|auth|cred|sig|session|jwt|code/i;
 /** Header (and JSON field) names whose values are secrets. */
 const SECRET_HEADER = /key|token|secret|auth(?!enticat)|pass|pwd|cred|session|sig|jwt|cookie/i;
+/** Headers whose names match {@link SECRET_HEADER} but carry no credential. */
+const PUBLIC_HEADER = /^idempotency[-_]key$/i;
 /** What the redaction puts in place of a secret. */
 const MASK = '***';
 
@@ -43,8 +46,6 @@ const MASK = '***';
  * True when a query parameter's value is a secret by its name (see the module notes): the name
  * contains `key`, `token`, `secret`, `pass`, `pwd`, `auth`, `cred`, `sig`, `session`, `jwt` or
  * `code`, in any case.
- *
- * @internal
  */
 export function isSecretParam(name: string): boolean {
   return SECRET_PARAM.test(name);
@@ -53,13 +54,12 @@ export function isSecretParam(name: string): boolean {
 /**
  * True when a header's value is a secret by the header's name: `Authorization`,
  * `Proxy-Authorization`, `X-API-Key`, `Api-Key`, `Cookie`, `Set-Cookie`, and any name that
- * contains `key`, `token`, `secret`, `auth`, `pass`, `pwd`, `cred`, `session`, `sig`, `jwt` or
- * `cookie`, in any case.
- *
- * @internal
+ * contains `key`, `token`, `secret`, `auth` (not `authenticate`), `pass`, `pwd`, `cred`,
+ * `session`, `sig`, `jwt` or `cookie`, in any case; except `Idempotency-Key` (the identity of a
+ * request, not a credential).
  */
 export function isSecretHeader(name: string): boolean {
-  return SECRET_HEADER.test(name);
+  return SECRET_HEADER.test(name) && !PUBLIC_HEADER.test(name);
 }
 
 /** A header value as shown anywhere: `***` for a secret header (see {@link isSecretHeader}). @internal */
@@ -70,8 +70,6 @@ export function redactHeader(name: string, value: string): string {
 /**
  * Headers as a plain record (lower-case names, as `Headers` gives them) with every secret value
  * replaced by `***`. Accepts a `Headers` or a record (repeated values joined with `', '`).
- *
- * @internal
  */
 export function redactHeaders(headers: Headers | Readonly<Record<string, string | readonly string[] | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -112,11 +110,11 @@ function redactPairs(text: string): string {
  *
  * @example
  * ```ts
- * redactUrl('https://user:pw@api.example.com/events?api_key=abc&run=1');
+ * import { redactUrl } from 'runstream';
+ *
+ * console.log(redactUrl('https://user:pw@api.example.com/events?api_key=abc&run=1'));
  * // 'https://api.example.com/events?api_key=***&run=1'
  * ```
- *
- * @internal
  */
 export function redactUrl(url: string): string {
   return redactPairs(url.replace(USERINFO, '$1'));
@@ -164,8 +162,6 @@ const HEADER_LINE = /(^|[\r\n>])([ \t]*)([\w-]+)([ \t]*:[ \t]*)([^\r\n<]*)/g;
  * credentials included; a server's error page can echo the request): every URL as
  * {@link redactUrl} does, every secret `name=value` pair, `Bearer`/`Basic` credentials, and
  * `Name: value` / `"name": "value"` pairs whose name is a secret header name.
- *
- * @internal
  */
 export function redactText(text: string): string {
   if (!text) return text;

@@ -34,7 +34,7 @@ describe('headers', () => {
     '%s is secret',
     (name) => expect(isSecretHeader(name)).toBe(true),
   );
-  it.each(['Accept', 'Content-Type', 'Last-Event-ID', 'X-Request-ID', 'WWW-Authenticate', 'Retry-After', 'User-Agent'])('%s is not', (name) =>
+  it.each(['Accept', 'Content-Type', 'Last-Event-ID', 'X-Request-ID', 'WWW-Authenticate', 'Retry-After', 'User-Agent', 'Idempotency-Key'])('%s is not', (name) =>
     expect(isSecretHeader(name)).toBe(false),
   );
 

@@ -129,7 +129,7 @@ describe('what Node prints by itself', () => {
       }),
       { numRuns: 2 },
     );
-  });
+  }, 60_000);
 });
 
 describe("the relay's error frame", () => {
