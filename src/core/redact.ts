@@ -120,16 +120,6 @@ export function redactUrl(url: string): string {
   return redactPairs(url.replace(USERINFO, '$1'));
 }
 
-/** True when `url` (absolute) carries user info: `scheme://user[:password]@host`. */
-function hasUserinfo(url: string): boolean {
-  try {
-    const parsed = new URL(url);
-    return parsed.username !== '' || parsed.password !== '';
-  } catch {
-    return USERINFO.test(url.trim());
-  }
-}
-
 /**
  * Refuses a URL that carries credentials (`https://user:password@host/`): `fetch` rejects such
  * URLs, and a password in a URL ends up in logs and error messages. Credentials belong in a
@@ -141,11 +131,12 @@ function hasUserinfo(url: string): boolean {
  * @internal
  */
 export function refuseCredentials(url: string, what: string): void {
-  if (!hasUserinfo(url)) return;
-  throw new TypeError(
-    `runstream: ${what} "${redactUrl(url)}" had user info (user:password@) in it, which was left out of this message: fetch refuses such URLs, and a password in a URL ends up in logs. ` +
-      'Send credentials in a header instead: the client\'s `apiKey` (and `auth`) options, or `headers: { authorization: … }` (in the CLI: --api-key, or -H).',
-  );
+  // As the URL parser reads it: user info is what comes before the authority's last `@`.
+  if (USERINFO.test(url.trim())) {
+    throw new TypeError(
+      `runstream: ${what} "${redactUrl(url.trim())}" had user info (user:password@, not shown): fetch refuses it and logs keep it; send credentials in a header: the client's apiKey and auth options, or headers (CLI: --api-key, -H)`,
+    );
+  }
 }
 
 /** An absolute URL in free text; punctuation that ends a sentence is not part of it. */
@@ -199,60 +190,30 @@ export function redactValue(value: unknown, depth = 0, seen: WeakSet<object> = n
   return out;
 }
 
-/** Error classes a sanitised copy keeps, by name, so that `instanceof TypeError` still holds. */
-const BUILTIN_ERRORS: Record<string, ErrorConstructor | undefined> = {
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
-  EvalError,
-  URIError,
-};
-
-/** True when `error`'s text, own string fields and causes (to `depth`) hold nothing to redact. */
-function isClean(error: unknown, depth: number): boolean {
-  if (typeof error === 'string') return redactText(error) === error;
-  if (!(error instanceof Error) || depth > 8) return true;
-  for (const text of [error.message, error.stack]) if (typeof text === 'string' && redactText(text) !== text) return false;
-  for (const key of Object.keys(error)) {
-    const field = (error as unknown as Record<string, unknown>)[key];
-    if (typeof field === 'string' && redactText(field) !== field) return false;
-  }
-  if (error instanceof AggregateError && !error.errors.every((inner) => isClean(inner, depth + 1))) return false;
-  return isClean(error.cause, depth + 1);
-}
-
 /**
  * A foreign error (a runtime's `TypeError: fetch failed`, undici's nested causes, a custom
  * fetch's error) made safe to keep as `cause`: returned as is when nothing in it needs
- * redaction, else a copy of the same built-in class and `name` whose `message`, `stack`, own
- * string fields and causes (8 levels deep) are redacted with {@link redactText}.
+ * redaction, else a copy with the same prototype (so `instanceof TypeError` still holds), `name`
+ * and `code`, whose `message`, `stack`, own string fields and causes (8 levels deep) are
+ * redacted with {@link redactText}.
  *
  * @internal
  */
 export function sanitizeError<T>(error: T, depth = 0): T | Error {
   if (typeof error === 'string') return redactText(error) as T;
-  if (!(error instanceof Error) || isClean(error, depth)) return error;
-  const Builtin = BUILTIN_ERRORS[error.name] ?? Error;
-  const copy = new Builtin(redactText(error.message));
-  Object.defineProperty(copy, 'name', { value: error.name, writable: true, configurable: true, enumerable: false });
-  Object.defineProperty(copy, 'stack', {
-    value: redactText(error.stack ?? `${error.name}: ${error.message}`),
-    writable: true,
-    configurable: true,
-    enumerable: false,
-  });
-  for (const key of Object.keys(error)) {
-    const field = (error as unknown as Record<string, unknown>)[key];
-    (copy as unknown as Record<string, unknown>)[key] = typeof field === 'string' ? redactText(field) : field instanceof Error ? sanitizeError(field, depth + 1) : field;
+  if (!(error instanceof Error) || depth > 8) return error;
+  let dirty = false;
+  const own = Object.keys(error);
+  const fields: PropertyDescriptorMap = {};
+  for (const key of new Set(['name', 'message', 'stack', 'cause', ...own])) {
+    if (!(key in error)) continue;
+    const value: unknown = (error as unknown as Record<string, unknown>)[key];
+    const safe = typeof value === 'string' ? redactText(value) : value instanceof Error ? sanitizeError(value, depth + 1) : value;
+    dirty ||= safe !== value;
+    fields[key] = { value: safe, writable: true, configurable: true, enumerable: own.includes(key) };
   }
-  if (error.cause !== undefined) {
-    Object.defineProperty(copy, 'cause', { value: depth >= 8 ? undefined : sanitizeError(error.cause, depth + 1), writable: true, configurable: true, enumerable: false });
-  }
-  if (error instanceof AggregateError) {
-    Object.defineProperty(copy, 'errors', { value: error.errors.map((inner) => sanitizeError(inner, depth + 1)), writable: true, configurable: true, enumerable: false });
-  }
-  return copy;
+  // Own data properties shadow the prototype's accessors (a DOMException's `message`, too).
+  return dirty ? (Object.create(Object.getPrototypeOf(error) as object, fields) as Error) : error;
 }
 
 /**
