@@ -63,7 +63,7 @@ export class SDKError extends Error {
   #fields(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(this)) {
-      if (key === 'cause' || value === undefined) continue;
+      if (key === 'cause' || key === 'name' || value === undefined) continue;
       out[key] = value instanceof Headers ? redactHeaders(value) : typeof value === 'string' && key !== 'lastEventId' ? redactText(value) : value;
     }
     return out;
