@@ -15,7 +15,7 @@ export type { ConnectOptions, StreamOptions } from './core/sse.js';
 export { EventStream } from './core/event-stream.js';
 export type { DefaultEvents, GapMarker, JsonEvents, EventMap, EventOf, ListenerOptions, ReadyState, StreamEvent, StreamOutcome } from './core/event-stream.js';
 export { lastEventIdFrom, relayResponse, relayStream } from './core/relay.js';
-export type { RelayOptions } from './core/relay.js';
+export type { RelayErrorData, RelayOptions } from './core/relay.js';
 export { DEFAULTS } from './core/options.js';
 export type {
   AuthScheme,
@@ -31,6 +31,7 @@ export type {
 } from './core/options.js';
 export { ConnectionError, HTTPError, SDKError, StreamError, TimeoutError } from './core/errors.js';
 export type { StreamErrorCode } from './core/errors.js';
+export { isSecretHeader, isSecretParam, redactHeaders, redactText, redactUrl } from './core/redact.js';
 /** The raw parsed SSE message, as eventsource-parser reports it. */
 export type { EventSourceMessage } from 'eventsource-parser';
 

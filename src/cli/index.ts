@@ -19,6 +19,7 @@ import { skills } from './commands/skills.js';
 import { tail } from './commands/tail.js';
 import { Output } from './output.js';
 import { EXIT, EXIT_TABLE, errorLines, exitCodeOfError } from './watch.js';
+import { redactText } from '../index.js';
 
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [tail, runs, executions, jobs, skills, runner, serve, demo];
@@ -93,7 +94,7 @@ export async function main(argv: string[], context: Context): Promise<number> {
 /** Prints a failure on stderr and gives its exit code. */
 function report(output: Output, error: unknown): number {
   if (error instanceof UsageError) {
-    output.diag(`runstream: ${error.message}`);
+    output.diag(`runstream: ${redactText(error.message)}`);
     if (error.hint) output.diag(output.err.dim(`hint: ${error.hint}`));
     return EXIT.usage;
   }

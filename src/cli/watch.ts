@@ -8,7 +8,7 @@
  * @module
  */
 import { createParser, type EventSourceParser } from 'eventsource-parser';
-import { ConnectionError, HTTPError, StreamError, TimeoutError, type ReadyState, type StreamEvent, type StreamOptions, type StreamOutcome } from '../index.js';
+import { ConnectionError, HTTPError, StreamError, TimeoutError, isSecretHeader, redactHeaders, redactText, redactUrl, type ReadyState, type StreamEvent, type StreamOptions, type StreamOutcome } from '../index.js';
 import { UsageError } from './args.js';
 import { bytes, progressBar, short, type Output } from './output.js';
 
@@ -51,7 +51,7 @@ export function exitCodeOfError(error: unknown): number {
   }
   if (error instanceof HTTPError || error instanceof ConnectionError || error instanceof TimeoutError) return EXIT.network;
   // connect() and the clients throw TypeError for a URL that can never work.
-  if (error instanceof TypeError && /runstream:/.test(error.message)) return EXIT.usage;
+  if (error instanceof TypeError && /runstream:/i.test(error.message)) return EXIT.usage;
   return EXIT.failed;
 }
 
@@ -68,31 +68,6 @@ export function exitCodeOf(outcome: StreamOutcome | undefined, error: unknown): 
     default:
       return EXIT.ok;
   }
-}
-
-/** Names whose values are credentials: never printed. */
-const SECRET_HEADER = /^(authorization|proxy-authorization|x-api-key|api-key|cookie|set-cookie)$/i;
-const SECRET_PARAM = /key|token|secret|password|passwd|auth|signature|sig$|credential/i;
-
-/** A URL with its password and key-like query values replaced by `***`. */
-export function redactUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return url;
-  }
-  if (parsed.password) parsed.password = '***';
-  if (parsed.username) parsed.username = '***';
-  for (const name of [...new Set(parsed.searchParams.keys())]) {
-    if (SECRET_PARAM.test(name)) parsed.searchParams.set(name, '***');
-  }
-  return parsed.href.replace(/%2A%2A%2A/g, '***');
-}
-
-/** A header value as `--verbose` prints it: `***` for credentials. */
-export function redactHeader(name: string, value: string): string {
-  return SECRET_HEADER.test(name) ? '***' : value;
 }
 
 /** What {@link Session.watch} reads of an `EventStream`: any resource's stream, or `connect()`'s. */
@@ -189,7 +164,7 @@ export class Session {
     try {
       response = await globalThis.fetch(input, init);
     } catch (error) {
-      if (this.#options.verbose) this.#output.diag(this.#output.err.dim(`✗ ${method} ${redactUrl(url)}: ${error instanceof Error ? error.message : String(error)}`));
+      if (this.#options.verbose) this.#output.diag(this.#output.err.dim(`✗ ${method} ${redactUrl(url)}: ${redactText(error instanceof Error ? error.message : String(error))}`));
       throw error;
     }
     if (this.#options.verbose) {
@@ -213,7 +188,7 @@ export class Session {
       onReconnect: ({ attempt, delay, cause, lastEventId }) => {
         this.stats.reconnects++;
         this.#state = `reconnecting #${attempt} in ${delay} ms`;
-        const why = cause ? `${cause.name}: ${short(cause.message, 120)}` : 'the server closed the stream';
+        const why = cause ? `${cause.name}: ${short(redactText(cause.message), 120)}` : 'the server closed the stream';
         this.#output.diag(
           this.#output.err.yellow(`↻ reconnect #${attempt} in ${delay} ms (${why}) · Last-Event-ID: ${lastEventId === '' ? '(none)' : lastEventId}`),
         );
@@ -295,7 +270,10 @@ export class Session {
       this.#output.diag('Interrupted (no event id yet: the stream cannot be resumed by Last-Event-ID).');
       return;
     }
-    this.#output.diag(`Interrupted. Resume with:\n  ${resumeCommand(this.#options.argv, id)}`);
+    const command = resumeCommand(this.#options.argv, id);
+    // A secret header's value is not printed: say where it goes back.
+    const note = command.includes('***') ? '\n  (values shown as *** are secrets: put them back, e.g. from an environment variable)' : '';
+    this.#output.diag(`Interrupted. Resume with:\n  ${command}${note}`);
   }
 
   #onSigint(): () => void {
@@ -321,7 +299,7 @@ export class Session {
 
   #logRequest(method: string, url: string, headers: Headers): void {
     const lines = [`→ ${method} ${redactUrl(url)}`];
-    headers.forEach((value, name) => lines.push(`    ${name}: ${redactHeader(name, value)}`));
+    for (const [name, value] of Object.entries(redactHeaders(headers))) lines.push(`    ${name}: ${value}`);
     this.#output.diag(this.#output.err.dim(lines.join('\n')));
   }
 
@@ -351,7 +329,11 @@ export class Session {
   }
 }
 
-/** `argv` with `--last-event-id <id>` set and any `--api-key` value replaced by `"$RUNSTREAM_API_KEY"`. */
+/**
+ * `argv` with `--last-event-id <id>` set, any `--api-key` value replaced by
+ * `"$RUNSTREAM_API_KEY"`, the value of every secret `-H` header (see `isSecretHeader`) replaced by
+ * `***`, and secrets in URLs redacted (see `redactUrl`): a resume hint never prints a credential.
+ */
 export function resumeCommand(argv: string[], id: string): string {
   const out: string[] = [];
   for (let index = 0; index < argv.length; index++) {
@@ -362,9 +344,17 @@ export function resumeCommand(argv: string[], id: string): string {
       index++;
       out.push('--api-key', '"$RUNSTREAM_API_KEY"');
     } else if (arg.startsWith('--api-key=')) out.push('--api-key', '"$RUNSTREAM_API_KEY"');
-    else out.push(shellQuote(arg));
+    else if ((arg === '-H' || arg === '--header') && index + 1 < argv.length) out.push(arg, shellQuote(headerArg(argv[++index]!)));
+    else if (arg.startsWith('--header=')) out.push(shellQuote(`--header=${headerArg(arg.slice('--header='.length))}`));
+    else out.push(shellQuote(redactText(arg)));
   }
   return ['runstream', ...out, '--last-event-id', shellQuote(id)].join(' ');
+}
+
+/** A `-H 'Name: value'` argument with the value of a secret header replaced by `***`. */
+function headerArg(header: string): string {
+  const colon = header.indexOf(':');
+  return colon > 0 && isSecretHeader(header.slice(0, colon).trim()) ? `${header.slice(0, colon)}: ***` : redactText(header);
 }
 
 /** One shell word: as is when safe, else in single quotes. */
@@ -375,9 +365,9 @@ export function shellQuote(word: string): string {
 
 /** An error as one line: its class, runstream's code, and the message. */
 export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
+  if (!(error instanceof Error)) return redactText(String(error));
   const code = error instanceof StreamError ? ` [${error.code}]` : error instanceof HTTPError ? ` ${error.status}` : '';
-  return `${error.name}${code}: ${error.message}`;
+  return `${error.name}${code}: ${redactText(error.message)}`;
 }
 
 /** The error lines every view prints when a stream fails: class, code, and the platform's fields. */

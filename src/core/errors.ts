@@ -6,47 +6,20 @@
  *
  * @module
  */
+import { redactHeaders, redactText, redactUrl, redactValue, sanitizeError, serializeCause } from './redact.js';
 
-/** Query parameter names whose values are replaced by `***` when a URL is shown in an error. */
-const SECRET_PARAM = /key|token|secret|auth|password|signature|sig$/i;
+// The one redaction (see redact.ts); re-exported for the modules that import it from here.
+export { redactText, redactUrl } from './redact.js';
 
-/**
- * Renders a URL for an error message without credentials: user info is dropped and the values
- * of query parameters that look like secrets (`api_key`, `token`, …) become `***`.
- *
- * @internal
- */
-export function redactUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return url.replace(/\/\/[^/@]*@/, '//');
-  }
-  parsed.username = '';
-  parsed.password = '';
-  for (const name of [...parsed.searchParams.keys()]) {
-    if (SECRET_PARAM.test(name)) parsed.searchParams.set(name, '***');
-  }
-  return parsed.toString();
-}
-
-/**
- * Redacts every URL inside free text (a runtime's error message can quote the URL it was given,
- * credentials included) the way {@link redactUrl} does.
- *
- * @internal
- */
-export function redactText(text: string): string {
-  // Punctuation that ends a sentence is not part of the URL before it.
-  return text.replace(/\b[a-z][a-z\d+.-]*:\/\/[^\s"'<>`]*[^\s"'<>`.,;:!?)\]]/gi, (url) => redactUrl(url));
-}
+/** Node's `util.inspect` hook: a symbol from the global registry, so no `node:` import is needed. */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * Base class of every error runstream throws. Catch this to handle any SDK failure.
  *
  * Shape: `name` is the literal class name; `cause` (standard `Error.cause`) holds the
- * underlying error when there is one; `lastEventId` is set when the error ends an event stream
+ * underlying error when there is one (a foreign error whose text quotes a secret, such as a
+ * runtime's error that repeats the URL, is kept as a redacted copy of the same class); `lastEventId` is set when the error ends an event stream
  * (see {@link EventStream.lastEventId}) so the caller can resume later with
  * `connect(url, { lastEventId })` or the resource's `lastEventId` option.
  */
@@ -59,30 +32,59 @@ export class SDKError extends Error {
   declare lastEventId: string | undefined;
 
   /**
-   * @param message - the message, as is.
-   * @param fields - `cause` becomes the standard `Error.cause`; every other field becomes a
-   *   property of the error (`url` with credentials redacted, see the module notes).
+   * @param message - the message; secrets in it are redacted (see the module notes).
+   * @param fields - `cause` becomes the standard `Error.cause` (a foreign error is sanitised
+   *   first); every other field becomes a property of the error (`url` with credentials
+   *   redacted, see the module notes).
    */
   constructor(
     message: string,
     fields: { cause?: unknown; lastEventId?: string | undefined; url?: string | undefined; [field: string]: unknown } = {},
   ) {
     const { cause, ...rest } = fields;
-    super(message, cause === undefined ? undefined : { cause });
+    // The stack starts with the message: redacting it before `super` keeps the stack clean too.
+    super(redactText(message), cause === undefined ? undefined : { cause: cause instanceof SDKError ? cause : sanitizeError(cause) });
     if (rest.url !== undefined) rest.url = redactUrl(rest.url);
     Object.assign(this, rest);
   }
 
-  /** A plain object with the error's public fields, for logging. Holds no secrets. */
+  /**
+   * A plain object with the error's public fields, for logging (`JSON.stringify(error)`):
+   * `name`, `message`, every field that is set, and `cause` (its `name`, `message`, `code` and
+   * own `cause`, 8 levels deep). Holds no secrets.
+   */
   toJSON(): Record<string, unknown> {
-    const out: Record<string, unknown> = { name: this.name, message: this.message };
-    for (const [key, value] of Object.entries(this)) {
-      if (key !== 'cause' && value !== undefined) out[key] = value;
-    }
-    if (this.cause instanceof Error) out.cause = { name: this.cause.name, message: redactText(this.cause.message) };
+    const out: Record<string, unknown> = { name: this.name, message: this.message, ...this.#fields() };
+    if (this.cause !== undefined) out.cause = serializeCause(this.cause, ownJson);
     return out;
   }
+
+  /** The fields logs show: every field that is set, with `url` and anything secret redacted. */
+  #fields(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(this)) {
+      if (key === 'cause' || key === 'name' || value === undefined) continue;
+      out[key] = value instanceof Headers ? redactHeaders(value) : typeof value === 'string' && key !== 'lastEventId' ? redactText(value) : value;
+    }
+    return out;
+  }
+
+  /**
+   * What Node's `util.inspect` (and so `console.log` and an uncaught rejection) prints: the
+   * stack, the fields, and the `cause` chain, with secrets redacted.
+   */
+  [INSPECT](depth: number, options: { depth?: number | null }, inspect: (value: unknown, options?: unknown) => string): string {
+    const fields: Record<string, unknown> = this.#fields();
+    if (this.cause !== undefined) fields.cause = this.cause;
+    const stack = redactText(this.stack ?? `${this.name}: ${this.message}`);
+    if (!Object.keys(fields).length) return stack;
+    if (depth < 0) return `[${this.name}: ${this.message}]`;
+    return `${stack} ${inspect(fields, { ...options, depth: options.depth == null ? options.depth : options.depth - 1 })}`;
+  }
 }
+
+/** `toJSON` of a runstream error kept as a cause; `undefined` for a foreign one. */
+const ownJson = (error: Error): unknown => (error instanceof SDKError ? error.toJSON() : undefined);
 
 /** Largest response body, in characters, that {@link HTTPError} keeps. */
 export const MAX_ERROR_BODY = 64 * 1024;
@@ -103,7 +105,9 @@ export class HTTPError extends SDKError {
   /**
    * Response body: the parsed value when the response is JSON, else the text; at most
    * 64 KiB (65,536 characters) are read (longer text is cut and ends with `…`);
-   * `undefined` when the body is empty or could not be read.
+   * `undefined` when the body is empty or could not be read. A server that echoes the request
+   * may repeat its credentials: secrets are masked as `***` (values under secret names, URLs'
+   * secrets, `Bearer …`; see the redaction rules in the `redact` module notes of the docs).
    */
   declare readonly body: unknown;
   /** The request id from the `X-Request-ID` (or `Request-Id`) response header, when present. */
@@ -127,19 +131,8 @@ export class HTTPError extends SDKError {
     super(
       `${init.method} ${redactUrl(init.url)} failed with HTTP ${init.status}${init.statusText && ' ' + init.statusText}` +
         `${detail && ': ' + detail}${requestId ? ` (request id ${requestId})` : ''}`,
-      { ...init, requestId },
+      { ...init, body: redactValue(init.body), requestId },
     );
-  }
-
-  override toJSON(): Record<string, unknown> {
-    const out = super.toJSON();
-    // Headers serialise as {} by default; list them, minus anything that could carry a secret.
-    const headers: Record<string, string> = {};
-    this.headers.forEach((value, key) => {
-      if (!/cookie|authorization|key|token/i.test(key)) headers[key] = value;
-    });
-    out.headers = headers;
-    return out;
   }
 }
 
@@ -177,6 +170,25 @@ export function errorMessage(data: unknown, fallback: string): string {
   }
   const message = data.message ?? data.detail;
   return typeof message === 'string' && message ? message : fallback;
+}
+
+/**
+ * The `status` and `code` an error event's data carries, when it does, as `StreamError`'s
+ * `status` and `serverCode`: top-level `status` (a number, or a word) and `code` (a string), or
+ * the same fields of its `error` object. A relay's error frame (see `RelayErrorData`) carries
+ * both.
+ *
+ * @internal
+ */
+export function errorFields(data: unknown): { status?: string | number; serverCode?: string } {
+  if (!isRecord(data)) return {};
+  const inner = isRecord(data.error) ? data.error : undefined;
+  const status = data.status ?? inner?.status;
+  const code = data.code ?? inner?.code;
+  return {
+    ...(typeof status === 'number' || typeof status === 'string' ? { status } : {}),
+    ...(typeof code === 'string' ? { serverCode: code } : {}),
+  };
 }
 
 /**
@@ -281,12 +293,15 @@ export class StreamError extends SDKError {
   /**
    * The platform's own status for that outcome, when it sent one: PraisonAI's job `status`
    * (`'failed'`, `'cancelled'`), the skills engine's `error.status` (an HTTP-style number such as
-   * `404`) or its result `status`.
+   * `404`) or its result `status`, a Crewship `error` event's `status`; through a relay, the
+   * upstream's HTTP status (the `status` of the relay's error frame, `RelayErrorData`).
    */
   declare readonly status: string | number | undefined;
   /**
    * The platform's own error code, when it sent one (the skills engine's `error.code`, e.g.
-   * `'STEP_FAILED'`). Not runstream's {@link StreamError.code}.
+   * `'STEP_FAILED'`, a Crewship `error` event's `code`); through a relay, the upstream's
+   * `StreamError` code (e.g. `'retries-exhausted'`, the `code` of the relay's error frame). Not
+   * runstream's {@link StreamError.code}.
    */
   declare readonly serverCode: string | undefined;
   /** The URL of the stream, with credentials redacted. */

@@ -10,6 +10,7 @@ import type { BodyLike, OpenInfo, ReconnectInfo, ResolvedReconnect, ResumeMode }
 import { reconnectDelay } from './reconnect.js';
 import { Connection, describe, type ConnectionHost } from './connection.js';
 import { retryAfterDelay } from './http.js';
+import { refuseCredentials } from './redact.js';
 
 /**
  * One delivered event: the same object reaches iterators and listeners.
@@ -901,6 +902,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     if (this.#request.method === 'GET' || typeof resume !== 'object') return;
     const url =
       typeof resume.url === 'function' ? resume.url({ lastEventId: this.#lastEventId, headers: this.#responseHeaders }) : resume.url;
+    // A resume URL function runs late: its URL is checked here, as `connect()` checks its own.
+    refuseCredentials(url, 'the resume URL');
     this.#request = { url, method: 'GET', body: undefined };
   }
 

@@ -25,7 +25,9 @@ const MAX_LAST_EVENT_ID = 1024;
  * The stream as SSE bytes again, for a page (a relay that keeps the platform key on the server):
  * a `ReadableStream<Uint8Array>` of `event:`/`id:`/`data:` frames, with `retry:` when the
  * upstream sent one (the SSE `retry` field), `: keepalive` comments every `keepalive` ms, and a
- * final `event: error` frame with a safe message (no URL, header or key) if the upstream fails.
+ * final `event: error` frame if the upstream fails: its data is a {@link RelayErrorData} (the
+ * error's class, a fixed message, the HTTP `status` and runstream's `code`; never a URL, a header,
+ * a body or a key).
  * It ends after the platform's terminal event. Pull-based: a page that reads slowly makes the
  * upstream be read slowly. Cancelling it (the page went away) closes the stream and its upstream
  * request. Decoded `data` is sent as JSON, text as it came. It iterates the stream, so the stream
@@ -97,12 +99,36 @@ export function relayStream<Events extends EventMap>(stream: EventStream<Events>
 }
 
 /**
- * What a page may learn of an upstream failure: the error's class and, where there is one, its
- * HTTP status or stream code. Never a URL, a header, a body or a key.
+ * The data of the relay's final `event: error` frame: what a page may learn of an upstream
+ * failure. Never a URL, a header, a body or a key.
+ *
+ * Read by a platform resource on the page (e.g. `Crewship`'s `runs.stream()` through a relay),
+ * it becomes a `StreamError` of code `'server-error-event'` whose `status` is this `status` and
+ * whose `serverCode` is this `code`; a `connect()` stream delivers it as an event of type
+ * `'error'` with this object as its `data` (with `json: true`).
  */
-function safeError(error: unknown): { name: string; message: string; status?: number; code?: string } {
+export interface RelayErrorData {
+  /** The upstream error's class: `'HTTPError'`, `'StreamError'`, `'ConnectionError'`, `'TimeoutError'`, or `'Error'`. */
+  name: string;
+  /** A fixed sentence naming the failure, e.g. `'the upstream answered HTTP 401'`. */
+  message: string;
+  /**
+   * The upstream's HTTP status (an `HTTPError`'s, or the one a `'retries-exhausted'`
+   * `StreamError` last got), or the status the platform reported with a `'server-error-event'`
+   * (a number such as `404`, or a word such as `'failed'`); absent when there is none.
+   */
+  status?: number | string;
+  /** runstream's code of an upstream `StreamError` (see `StreamErrorCode`); absent for other errors. */
+  code?: string;
+}
+
+/** The relay's error frame data for `error`; see {@link RelayErrorData}. */
+function safeError(error: unknown): RelayErrorData {
   if (error instanceof HTTPError) return { name: 'HTTPError', message: `the upstream answered HTTP ${error.status}`, status: error.status };
-  if (error instanceof StreamError) return { name: 'StreamError', message: `the upstream stream failed (${error.code})`, code: error.code };
+  if (error instanceof StreamError) {
+    const status = error.status ?? (error.cause instanceof HTTPError ? error.cause.status : undefined);
+    return { name: 'StreamError', message: `the upstream stream failed (${error.code})`, ...(status === undefined ? {} : { status }), code: error.code };
+  }
   const name = error instanceof Error && /^(ConnectionError|TimeoutError)$/.test(error.name) ? error.name : 'Error';
   return { name, message: name === 'TimeoutError' ? 'the upstream timed out' : 'the upstream connection failed' };
 }

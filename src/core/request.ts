@@ -7,6 +7,7 @@
 import { ConnectionError, SDKError, TimeoutError, isTimeoutReason, redactText } from './errors.js';
 import { EventStream, type EventMap, type StreamAdapter, type StreamConfig } from './event-stream.js';
 import { httpErrorFrom } from './http.js';
+import { refuseCredentials } from './redact.js';
 import { DEFAULTS, stripUndefined, type AuthScheme, type ClientOptions, type HeadersLike, type RequestOptions } from './options.js';
 import { globalFetch, streamConfig, type StreamOptions } from './sse.js';
 
@@ -44,6 +45,7 @@ export class Transport {
     if (!options || typeof options.baseUrl !== 'string' || !/^https?:\/\//i.test(options.baseUrl)) {
       throw new TypeError('Runstream: `baseUrl` must be an absolute http(s) URL, e.g. "https://api.crewship.dev"');
     }
+    refuseCredentials(options.baseUrl, '`baseUrl`');
     if (options.apiKey && isBrowserPage() && !options.dangerouslyAllowBrowser) {
       const dom = simulatedDom();
       throw new TypeError(

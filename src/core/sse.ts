@@ -4,6 +4,7 @@
  * @module
  */
 import { invalidData, redactUrl, type StreamError } from './errors.js';
+import { refuseCredentials } from './redact.js';
 import {
   EventStream,
   type DefaultEvents,
@@ -188,17 +189,18 @@ export const globalFetch: typeof fetch = (input, init) => globalThis.fetch(input
  * The URL a stream requests: absolute http(s) URLs as given; in a page (or a worker), a
  * relative URL resolved against its `location`, as `fetch` would. @internal
  *
- * @throws TypeError for anything else (a relative URL outside a page, `ftp:`, a typo), at once:
- *   retrying cannot make such a URL work.
+ * @throws TypeError for anything else (a relative URL outside a page, `ftp:`, a typo), and for
+ *   a URL with user info (`user:password@`), at once: retrying cannot make such a URL work.
  */
-export function streamUrl(url: string): string {
+export function streamUrl(url: string, what = 'the stream URL'): string {
+  refuseCredentials(url, what);
   let parsed = parseUrl(url);
   const absolute = !!parsed;
   const base = (globalThis as { location?: { href?: unknown } }).location?.href;
   if (!parsed && typeof base === 'string') parsed = parseUrl(url, base);
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
     throw new TypeError(
-      `runstream: the stream URL "${redactUrl(url)}" ${parsed ? `has the scheme ${parsed.protocol}; only http: and https: serve event streams` : 'is not an absolute http(s) URL (relative URLs work only in a page, against its location)'}`,
+      `runstream: ${what} "${redactUrl(url)}" ${parsed ? `has the scheme ${parsed.protocol}; only http: and https: serve event streams` : 'is not an absolute http(s) URL (relative URLs work only in a page, against its location)'}`,
     );
   }
   return absolute ? url : parsed.href;
@@ -229,6 +231,7 @@ export function streamConfig(
   } else if (options.body != null) {
     body = options.body as BodyLike;
   }
+  if (typeof options.resume === 'object' && typeof options.resume.url === 'string') streamUrl(options.resume.url, 'the resume URL');
   if (options.resume === 'resend' && body instanceof ReadableStream) {
     throw new TypeError("runstream: resume: 'resend' needs a body that can be sent twice, not a ReadableStream");
   }
@@ -283,7 +286,8 @@ export function streamConfig(
  * @param options - see {@link ConnectOptions}.
  * @returns the stream; nothing is requested until it has a consumer.
  * @throws TypeError synchronously when `url` is not an absolute http(s) URL (outside a page, a
- *   relative URL such as `'/events'` is an error too). The stream fails (iterator throws, `finished` rejects) with
+ *   relative URL such as `'/events'` is an error too), or when it carries user info
+ *   (`https://user:password@host/`; send credentials in `headers` instead). The stream fails (iterator throws, `finished` rejects) with
  *   `HTTPError` (non-2xx other than retried statuses), `ConnectionError` (network failure of a
  *   non-reconnecting stream), `StreamError` (`'invalid-content-type'`, `'invalid-data'`,
  *   `'max-buffer-size'`, `'retries-exhausted'`).

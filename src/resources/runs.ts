@@ -4,7 +4,7 @@
  * @module
  */
 import { field, platformAdapter, type PlatformSpec } from '../core/adapter.js';
-import { errorMessage } from '../core/errors.js';
+import { errorFields, errorMessage } from '../core/errors.js';
 import { markGap, type EventStream, type GapMarker } from '../core/event-stream.js';
 import { DEFAULTS } from '../core/options.js';
 import type { Transport } from '../core/request.js';
@@ -99,7 +99,8 @@ const SPEC: PlatformSpec = {
   terminal: ['run.completed', 'run.failed', 'run.canceled', 'complete', 'timeout'],
   keepalive: ['heartbeat'],
   envelope: { typeKey: 'type', dataKeys: ['data', 'payload'] },
-  errorOf: (event) => (event.type === 'error' ? { message: errorMessage(event.data, 'error event') } : undefined),
+  // An `error` event (or a relay's error frame) may carry a status and a code: they reach the StreamError.
+  errorOf: (event) => (event.type === 'error' ? { message: errorMessage(event.data, 'error event'), ...errorFields(event.data) } : undefined),
   outcomeOf: (event) =>
     event.type === 'run.failed'
       ? { type: 'failed', message: field(event.data, 'error') }

@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { redactHeaders, redactUrl } from '../core/redact.js';
 import { errorBody, Timers, type Core, type RequestContext, type Route, type Settings } from './context.js';
 import { crewshipRoutes } from './platforms/crewship.js';
 import { flowmaestroRoutes } from './platforms/flowmaestro.js';
@@ -71,11 +72,15 @@ export interface PlayedScript {
 export interface RecordedRequest {
   /** HTTP method, upper-case. */
   readonly method: string;
-  /** Path with its query string, e.g. `'/v1/runs/run_abc123/events?types=log'`. */
+  /**
+   * Path with its query string, e.g. `'/v1/runs/run_abc123/events?types=log'`; the values of
+   * secret query parameters (`api_key`, `token`, …: the rule of `isSecretParam`) are `'***'`.
+   */
   readonly path: string;
   /**
-   * Request headers with lower-case names. The values of `authorization` and `x-api-key` are
-   * replaced by `'***'`; repeated headers are joined with `', '`.
+   * Request headers with lower-case names. The values of secret headers (`authorization`,
+   * `x-api-key`, `cookie`, …: the rule of `isSecretHeader`) are replaced by `'***'`; repeated
+   * headers are joined with `', '`.
    */
   readonly headers: Readonly<Record<string, string>>;
   /** The body parsed as JSON; `undefined` when there is none or it is not JSON. */
@@ -199,7 +204,6 @@ export interface ReferenceServer {
 const MAX_LOG = 10_000;
 const MAX_BODY = 1024 * 1024;
 const MAX_CONNECTIONS = 512;
-const SECRET_HEADERS = new Set(['authorization', 'x-api-key']);
 /** Connection-level headers a played script's `Request` does not take. */
 const HOP_HEADERS = new Set(['host', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'upgrade', 'expect']);
 const CORS: Readonly<Record<string, string>> = {
@@ -252,12 +256,7 @@ function parseJson(buffer: Buffer | 'too-large' | undefined): unknown {
 }
 
 function headerMap(req: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    headers[name] = SECRET_HEADERS.has(name) ? '***' : Array.isArray(value) ? value.join(', ') : value;
-  }
-  return headers;
+  return redactHeaders(req.headers);
 }
 
 function pushBounded<T>(list: T[], item: T): void {
@@ -387,7 +386,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     const url = new URL(path, 'http://reference.invalid');
     const raw = method === 'GET' || method === 'HEAD' || method === 'OPTIONS' ? undefined : await readBody(req);
     const body = parseJson(raw);
-    pushBounded(requests, { method, path, headers: headerMap(req), body, requestId });
+    pushBounded(requests, { method, path: redactUrl(path), headers: headerMap(req), body, requestId });
 
     if (method === 'OPTIONS') {
       res.writeHead(204, { 'access-control-max-age': '600' });

@@ -98,7 +98,7 @@ describe('error classes', () => {
     for (const error of errors) expectNoSecret(error);
     const json = (errors[0] as HTTPError).toJSON();
     expect(json).toMatchObject({ name: 'HTTPError', status: 401, requestId: 'req_1', url: 'https://api.test/v1/runs?api_key=***&token=***&page=2' });
-    expect(json.headers).toEqual({ 'www-authenticate': 'Bearer realm="api"', 'x-request-id': 'req_1' });
+    expect(json.headers).toEqual({ 'set-cookie': '***', 'www-authenticate': 'Bearer realm="api"', 'x-request-id': 'req_1' });
     expect((errors[3] as StreamError).toJSON()).toMatchObject({ code: 'retries-exhausted', lastEventId: '3', cause: { name: 'TypeError' } });
   });
 

@@ -145,6 +145,46 @@ describe('the relay in front of a platform', () => {
   });
 });
 
+describe("the page's error from the relay's error frame", () => {
+  it("gives a Crewship page the upstream's HTTP status as StreamError.status", async () => {
+    const reference = await startReferenceServer();
+    try {
+      const relay = await startRelay((_request, signal) => new Crewship({ baseUrl: reference.url, apiKey: 'wrong-key', reconnect: false }).runs.stream('run_abc123', { signal }));
+      relays.push(relay);
+      const page = new Crewship({ baseUrl: relay.url, reconnect: false }).runs.stream('run_abc123');
+      const error = await page.finished.then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error).toMatchObject({ name: 'StreamError', code: 'server-error-event', status: 401, message: expect.stringContaining('the upstream answered HTTP 401') });
+      expect((error as { serverCode?: string }).serverCode).toBeUndefined();
+    } finally {
+      await reference.close();
+    }
+  });
+
+  it("gives a Crewship page the upstream's stream code as serverCode, with the last HTTP status", async () => {
+    const failing = createServer((_request, response) => response.writeHead(503, { 'content-type': 'text/plain' }).end('down'));
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+    try {
+      const upstream = `http://127.0.0.1:${(failing.address() as AddressInfo).port}`;
+      const relay = await startRelay((_request, signal) =>
+        new Crewship({ baseUrl: upstream, apiKey: 'k', reconnect: { initialDelay: 0, maxAttempts: 1, jitter: 0 } }).runs.stream('run_abc123', { signal }),
+      );
+      relays.push(relay);
+      const page = new Crewship({ baseUrl: relay.url, reconnect: false }).runs.stream('run_abc123');
+      const error = await page.finished.then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error).toMatchObject({ name: 'StreamError', code: 'server-error-event', status: 503, serverCode: 'retries-exhausted' });
+    } finally {
+      failing.closeAllConnections();
+      await new Promise((resolve) => failing.close(resolve));
+    }
+  });
+});
+
 describe('backpressure end to end', () => {
   it('reads the upstream only as fast as a page that stopped reading allows', async () => {
     const loopback = await startLoopback();

@@ -26,7 +26,8 @@ export function headersOf(values: string[]): Headers {
   const headers = new Headers();
   for (const value of values) {
     const colon = value.indexOf(':');
-    if (colon <= 0) throw new UsageError(`-H wants 'Name: value', got "${value}"`, "e.g. -H 'Authorization: Bearer $TOKEN'");
+    // The value is not echoed: a header without its colon may still be a credential.
+    if (colon <= 0) throw new UsageError(`-H wants 'Name: value', got a value without a colon (${value.length} characters, not shown)`, "e.g. -H 'Authorization: Bearer $TOKEN'");
     try {
       headers.append(value.slice(0, colon).trim(), value.slice(colon + 1).trim());
     } catch {

@@ -6,6 +6,7 @@
  * @module
  */
 import { encodeFrame, type SSEFrame } from '../../core/encode.js';
+import { redactHeaders, redactUrl } from '../../core/redact.js';
 import {
   cutOffset,
   formatOf,
@@ -28,13 +29,14 @@ import {
 export interface ScriptedRequest {
   /** HTTP method, upper-case. */
   readonly method: string;
-  /** The full URL. */
+  /** The full URL; the values of secret query parameters (the rule of `isSecretParam`) are `'***'`. */
   readonly url: string;
-  /** Path with its query string, e.g. `'/v1/runs/run_1/events?types=log'`. */
+  /** Path with its query string, e.g. `'/v1/runs/run_1/events?types=log'`, redacted as `url` is. */
   readonly path: string;
   /**
-   * Request headers with lower-case names. The values of `authorization`, `proxy-authorization`,
-   * `x-api-key` and `cookie` are replaced by `'***'`.
+   * Request headers with lower-case names. The values of secret headers (`authorization`,
+   * `proxy-authorization`, `x-api-key`, `cookie`, …: the rule of `isSecretHeader`) are
+   * replaced by `'***'`.
    */
   readonly headers: Readonly<Record<string, string>>;
   /** The body as text; `''` when there is none. */
@@ -61,7 +63,6 @@ export interface PlayOptions {
   sleep?: Sleep | undefined;
 }
 
-const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'cookie']);
 const ENCODER = new TextEncoder();
 
 /** Waits `delay` ms or until `signal` aborts; `Infinity` waits for the abort only. @internal */
@@ -85,13 +86,9 @@ export class ScriptCutError extends TypeError {
   }
 }
 
-/** Headers as a record with lower-case names and secrets redacted. @internal */
+/** Headers as a record with lower-case names and secrets redacted (the rule of `isSecretHeader`). @internal */
 export function redactedHeaders(headers: Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    out[name] = SECRET_HEADERS.has(name) ? '***' : value;
-  });
-  return out;
+  return redactHeaders(headers);
 }
 
 function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
@@ -254,8 +251,8 @@ export class ScriptPlayer {
     }
     this.requests.push({
       method: request.method,
-      url: url.href,
-      path: url.pathname + url.search,
+      url: redactUrl(url.href),
+      path: redactUrl(url.pathname + url.search),
       headers: redactedHeaders(request.headers),
       body,
       lastEventId,
@@ -342,8 +339,8 @@ export class ScriptRouter {
     const problem = `runstream/testing: no script for ${request.method} ${url.pathname}; scripted: ${this.#routes.map(({ matcher }) => matcher.key).join(', ') || 'none'}`;
     this.requests.push({
       method: request.method,
-      url: url.href,
-      path: url.pathname + url.search,
+      url: redactUrl(url.href),
+      path: redactUrl(url.pathname + url.search),
       headers: redactedHeaders(request.headers),
       body: request.method === 'GET' || request.method === 'HEAD' ? '' : await request.clone().text().catch(() => ''),
       lastEventId: request.headers.get('last-event-id') ?? undefined,
