@@ -140,15 +140,20 @@ const adapter = /* @__PURE__ */ platformAdapter({
   envelope: { typeKey: 'event', dataKeys: ['data'] },
   endMarker: '[DONE]',
   errorOf: (event) => (event.type === 'error' ? { message: errorMessage(event.data, 'job failed'), status: 'failed' } : undefined),
-  outcomeOf: (event) => jobOutcome(event.type === 'cancelled' ? 'cancelled' : (field(event.data, 'status') ?? 'succeeded')),
+  outcomeOf: (event) => jobOutcome(event.type === 'cancelled' ? 'cancelled' : (field(event.data, 'status') ?? 'succeeded'), event.data),
 });
 
 /** The statuses of a finished job. */
 const FINISHED: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled']);
 
-/** The outcome of a job in `status` (PraisonAI's word): succeeded, failed or cancelled. */
-function jobOutcome(status: string): OutcomeInfo {
-  return { type: status === 'failed' ? 'failed' : status === 'cancelled' ? 'cancelled' : 'completed', status };
+/**
+ * The outcome of a job in `status` (PraisonAI's word): succeeded, failed or cancelled; with the
+ * failure's reason from `data` (a `complete` event's data or the job's state: its `error`).
+ */
+function jobOutcome(status: string, data?: unknown): OutcomeInfo {
+  const type = status === 'failed' ? 'failed' : status === 'cancelled' ? 'cancelled' : 'completed';
+  const message = type === 'completed' ? '' : errorMessage(data, '');
+  return message ? { type, status, message } : { type, status };
 }
 
 /** PraisonAI async jobs. Reach it as `client.jobs`. Auth: none by default. */
@@ -296,10 +301,17 @@ export class Jobs {
     if (options.signal?.aborted) throw options.signal.reason;
     const outcome = events.outcome;
     // `[DONE]` without a `complete` names no status: the REST API does.
-    const status = typeof outcome?.status === 'string' ? outcome.status : (await this.retrieve(job.job_id, call)).status;
+    const state = typeof outcome?.status === 'string' ? undefined : await this.retrieve(job.job_id, call);
+    const status = state?.status ?? (outcome?.status as string);
     if (status !== 'succeeded') {
-      throw new StreamError('server-error-event', `job ${job.job_id} finished with status "${status}"`, {
+      // The same reason and data as the named form's `error` event gives: from the `complete`
+      // event (its raw envelope), else from the state the REST API reported.
+      const resynced = outcome?.event?.type === 'resync' ? (outcome.event.data as JobResync).state : undefined;
+      const source = state ?? resynced;
+      const reason = outcome?.message ?? (source ? errorMessage(source, '') : '');
+      throw new StreamError('server-error-event', `job ${job.job_id} finished with status "${status}"${reason ? `: ${reason}` : ''}`, {
         event: outcome?.event?.type,
+        data: source ? JSON.stringify(source) : outcome?.event?.raw,
         lastEventId: events.lastEventId,
         status,
         outcome: status === 'cancelled' ? 'cancelled' : 'failed',
