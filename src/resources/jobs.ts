@@ -7,7 +7,7 @@
 import { field, platformAdapter } from '../core/adapter.js';
 import { errorMessage, StreamError } from '../core/errors.js';
 import type { EventOf, EventStream, OutcomeInfo, ResyncContext, ResyncResult } from '../core/event-stream.js';
-import { DEFAULTS, type RequestOptions } from '../core/options.js';
+import { DEFAULTS, validateOptions, type RequestOptions } from '../core/options.js';
 import type { Transport } from '../core/request.js';
 import { segment } from '../core/request.js';
 import type { StreamOptions } from '../core/sse.js';
@@ -287,8 +287,13 @@ export class Jobs {
    * @throws StreamError `'server-error-event'` when the job ends failed or cancelled: `outcome`
    *   is `'failed'` or `'cancelled'` and `status` the job's status (branch on those, not on the
    *   message); HTTPError, TimeoutError, ConnectionError from the calls.
+   * @throws RangeError, before the job is submitted, when `timeout` or a `stream` option is out
+   *   of its documented range.
    */
   async run<Result = unknown>(params: JobCreateParams, options: JobRunOptions = {}): Promise<Result> {
+    // Checked before the job is submitted: a bad option must not leave a job running unwatched.
+    validateOptions(options);
+    validateOptions(options.stream);
     const { onEvent, stream: streamOptions, ...createOptions } = options;
     // Every request of the run carries the caller's headers (a proxy's auth, a tenant), not
     // only the create call.
