@@ -228,7 +228,8 @@ export class Jobs {
    * `complete`, `result` or `cancelled`; an `error` event is delivered, then the stream fails
    * with `StreamError` `'server-error-event'`. A documented-form `complete` whose `status` is
    * `'failed'` or `'cancelled'` is an outcome, not an error: the stream ends normally, so check
-   * `event.data.status` or `stream.outcome` (or use {@link Jobs.run}, which throws for it).
+   * `event.data.status` or `stream.outcome` (whose `message` is the job's `error`, as an
+   * `error` event's message is), or use {@link Jobs.run}, which throws for it.
    *
    * What a drop costs: the server form sends ids, so the stream resumes with `Last-Event-ID` and
    * loses nothing. The documented form sends none: the reconnect cannot say where it left off, a
