@@ -382,7 +382,7 @@ export interface RequestOptions {
  * @internal
  */
 export function invalidPort(url: string): string | undefined {
-  const port = /^[a-z][a-z\d+.-]*:\/\/(?:[^/?#@]*@)?(?:\[[^\]/?#]*\]|[^/?#:[\]]*):([^/?#]*)/i.exec(url.trim())?.[1];
+  const port = /^[a-z][a-z\d+.-]*:\/\/(?:[^/?#@]*@)?(?:\[[^\]/?#]*\]|[^/?#:[\]@]*):([^/?#@]*)(?=[/?#]|$)/i.exec(url.trim())?.[1];
   if (port === undefined || port === '') return undefined;
   const number = /^\d+$/.test(port) ? Number(port) : NaN;
   if (number >= 1 && number <= 65535) return undefined;

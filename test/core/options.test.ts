@@ -148,3 +148,22 @@ describe('DEFAULTS', () => {
     expect(DEFAULTS.idleTimeout.runs).toBe(120_000);
   });
 });
+
+describe('URLs with a port that can never work', () => {
+  it.each([
+    ['http://127.0.0.1:99999/x', 'has an invalid port (99999)'],
+    ['http://127.0.0.1:0/x', 'has an invalid port (0)'],
+    ['https://[::1]:70000/x', 'has an invalid port (70000)'],
+    ['http://user:pass@127.0.0.1:99999/x', 'has an invalid port (99999)'],
+  ])('connect(%s) names the port, not the URL, as the problem', (url, message) => {
+    expect(() => connect(url)).toThrow(new TypeError(`runstream: the stream URL ${message}: a port is a number from 1 to 65535`));
+  });
+
+  it.each(['http://user:sk-secret@api.test/x', 'http://127.0.0.1:8080/x', 'https://[::1]:443/x', 'http://api.test/a:b/c'])(
+    'leaves %s alone (credentials are not a port; a valid port; a colon in the path)',
+    (url) => {
+      expect(() => connect(url)).not.toThrow();
+      expect(() => new Runstream({ baseUrl: url })).not.toThrow();
+    },
+  );
+});
