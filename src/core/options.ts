@@ -205,35 +205,32 @@ export const DEFAULTS = /* @__PURE__ */ deepFreeze({
 /** The largest duration an option takes, in milliseconds: setTimeout's limit, 2³¹−1 (about 24.8 days). */
 export const MAX_DURATION = MAX_TIMER;
 
-/** One numeric option's rule: whether `value` is allowed, and the range as a message states it. */
-interface NumberRule {
-  ok(value: number): boolean;
-  range: string;
-}
+/**
+ * One numeric option's range: `[min, max]`, then `1` when it must be a whole number, then `1`
+ * when `Infinity` is allowed too. (Tuples, not objects with messages: this ships in every bundle.)
+ */
+type Rule = readonly [min: number, max: number, whole?: 1, infinity?: 1];
 
-const duration = (off: string): NumberRule => ({
-  ok: (value) => Number.isFinite(value) && value >= 0 && value <= MAX_TIMER,
-  range: `a number of milliseconds from 0 to ${MAX_TIMER} (${off})`,
-});
-const count = (min: number, infinity: boolean): NumberRule => ({
-  ok: (value) => (Number.isInteger(value) && value >= min && value <= Number.MAX_SAFE_INTEGER) || (infinity && value === Infinity),
-  range: `a whole number ≥ ${min}${infinity ? ' or Infinity' : ''}`,
-});
+const MS: Rule = [0, MAX_TIMER];
+const COUNT = Number.MAX_SAFE_INTEGER;
 
 /** Every numeric option runstream takes, by name (a `reconnect` field as `reconnect.name`). */
-const RULES: Record<string, NumberRule> = {
-  timeout: duration('0 turns the deadline off'),
-  idleTimeout: duration('0 turns the idle timeout off'),
-  keepalive: duration('0 turns keepalives off'),
-  maxEventSize: count(1, false),
-  dedupe: count(0, false),
-  'reconnect.initialDelay': duration('0 reconnects at once'),
-  'reconnect.maxDelay': duration('0 reconnects at once'),
-  'reconnect.factor': { ok: (value) => Number.isFinite(value) && value >= 1, range: 'a finite number ≥ 1 (1 keeps the delay constant)' },
-  'reconnect.jitter': { ok: (value) => value >= 0 && value <= 1, range: 'a number from 0 to 1 (0: no jitter)' },
-  'reconnect.maxAttempts': count(0, true),
-  'reconnect.maxConnectAttempts': count(1, true),
+const RULES: Record<string, Rule> = {
+  timeout: MS,
+  idleTimeout: MS,
+  keepalive: MS,
+  maxEventSize: [1, COUNT, 1],
+  dedupe: [0, COUNT, 1],
+  'reconnect.initialDelay': MS,
+  'reconnect.maxDelay': MS,
+  'reconnect.factor': [1, Number.MAX_VALUE],
+  'reconnect.jitter': [0, 1],
+  'reconnect.maxAttempts': [0, COUNT, 1, 1],
+  'reconnect.maxConnectAttempts': [1, COUNT, 1, 1],
 };
+
+/** The durations whose 0 means off. */
+const OFF = ['timeout', 'idleTimeout', 'keepalive'];
 
 /**
  * Checks every numeric option of `options` (client, stream, call or relay options alike; a
@@ -248,30 +245,30 @@ const RULES: Record<string, NumberRule> = {
 export function validateOptions(options: object | undefined): void {
   if (!options) return;
   const fields = options as Record<string, unknown>;
-  for (const name of ['timeout', 'idleTimeout', 'keepalive', 'maxEventSize', 'dedupe'] as const) {
-    const value = fields[name];
-    if (value !== undefined && !(name === 'dedupe' && typeof value === 'boolean')) check(name, value);
-  }
-  const reconnect = fields.reconnect;
-  if (typeof reconnect === 'object' && reconnect !== null) {
-    const policy = reconnect as Record<string, unknown>;
-    for (const name of ['initialDelay', 'maxDelay', 'factor', 'jitter', 'maxAttempts', 'maxConnectAttempts'] as const) {
-      if (policy[name] !== undefined) check(`reconnect.${name}`, policy[name]);
-    }
-  } else if (reconnect !== undefined && typeof reconnect !== 'boolean') {
+  const reconnect = fields.reconnect as Record<string, unknown> | boolean | null | undefined;
+  if (reconnect === null || (reconnect !== undefined && typeof reconnect !== 'boolean' && typeof reconnect !== 'object')) {
     throw new RangeError(`runstream: \`reconnect\` must be true, false or an object of reconnect options, got ${show(reconnect)}`);
   }
-}
-
-function check(name: string, value: unknown): void {
-  const rule = RULES[name]!;
-  if (typeof value === 'number' && rule.ok(value)) return;
-  throw new RangeError(`runstream: \`${name}\` must be ${rule.range}, got ${show(value)}`);
+  for (const name in RULES) {
+    const [scope, field] = name.split('.') as [string, string | undefined];
+    const value = field ? (typeof reconnect === 'object' ? reconnect[field] : undefined) : fields[scope];
+    if (value === undefined || (name === 'dedupe' && typeof value === 'boolean')) continue;
+    const [min, max, whole, infinity] = RULES[name]!;
+    if (typeof value === 'number' && ((value >= min && value <= max && (!whole || Number.isInteger(value))) || (infinity && value === Infinity))) continue;
+    const range = whole
+      ? `a whole number ≥ ${min}${infinity ? ' or Infinity' : ''}`
+      : max === MAX_TIMER
+        ? `a number of milliseconds from 0 to ${max}${OFF.includes(name) ? ' (0 turns it off)' : ''}`
+        : max === 1
+          ? 'a number from 0 to 1'
+          : `a finite number ≥ ${min}`;
+    throw new RangeError(`runstream: \`${name}\` must be ${range}, got ${show(value)}`);
+  }
 }
 
 /** A rejected option value as a message shows it (a string quoted, so `"5000"` reads as text). */
 function show(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : typeof value === 'object' && value !== null ? 'an object' : String(value);
+  return typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : String(value);
 }
 
 /** Fills a reconnect policy from the defaults; `false` stays `false`. @internal */

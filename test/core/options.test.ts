@@ -16,20 +16,20 @@ const MS = 'a number of milliseconds from 0 to 2147483647';
 
 /** Invalid values of every numeric option, each with the message it must get. */
 const INVALID: [string, Record<string, unknown>, string][] = [
-  ['idleTimeout Infinity (used to re-arm a 1 ms timer)', { idleTimeout: Infinity }, `\`idleTimeout\` must be ${MS} (0 turns the idle timeout off), got Infinity`],
-  ['idleTimeout above the timer limit', { idleTimeout: 2 ** 31 }, `\`idleTimeout\` must be ${MS} (0 turns the idle timeout off), got 2147483648`],
-  ['idleTimeout negative', { idleTimeout: -1 }, `\`idleTimeout\` must be ${MS} (0 turns the idle timeout off), got -1`],
-  ['idleTimeout NaN', { idleTimeout: Number.NaN }, `\`idleTimeout\` must be ${MS} (0 turns the idle timeout off), got NaN`],
-  ['idleTimeout as a string', { idleTimeout: '5000' }, `\`idleTimeout\` must be ${MS} (0 turns the idle timeout off), got "5000"`],
+  ['idleTimeout Infinity (used to re-arm a 1 ms timer)', { idleTimeout: Infinity }, `\`idleTimeout\` must be ${MS} (0 turns it off), got Infinity`],
+  ['idleTimeout above the timer limit', { idleTimeout: 2 ** 31 }, `\`idleTimeout\` must be ${MS} (0 turns it off), got 2147483648`],
+  ['idleTimeout negative', { idleTimeout: -1 }, `\`idleTimeout\` must be ${MS} (0 turns it off), got -1`],
+  ['idleTimeout NaN', { idleTimeout: Number.NaN }, `\`idleTimeout\` must be ${MS} (0 turns it off), got NaN`],
+  ['idleTimeout as a string', { idleTimeout: '5000' }, `\`idleTimeout\` must be ${MS} (0 turns it off), got "5000"`],
   ['maxEventSize 0', { maxEventSize: 0 }, '`maxEventSize` must be a whole number ≥ 1, got 0'],
   ['maxEventSize Infinity', { maxEventSize: Infinity }, '`maxEventSize` must be a whole number ≥ 1, got Infinity'],
   ['maxEventSize 1.5', { maxEventSize: 1.5 }, '`maxEventSize` must be a whole number ≥ 1, got 1.5'],
-  ['reconnect.initialDelay Infinity', { reconnect: { initialDelay: Infinity } }, `\`reconnect.initialDelay\` must be ${MS} (0 reconnects at once), got Infinity`],
-  ['reconnect.maxDelay 3e9', { reconnect: { maxDelay: 3e9 } }, `\`reconnect.maxDelay\` must be ${MS} (0 reconnects at once), got 3000000000`],
-  ['reconnect.factor 0.5', { reconnect: { factor: 0.5 } }, '`reconnect.factor` must be a finite number ≥ 1 (1 keeps the delay constant), got 0.5'],
-  ['reconnect.factor Infinity', { reconnect: { factor: Infinity } }, '`reconnect.factor` must be a finite number ≥ 1 (1 keeps the delay constant), got Infinity'],
-  ['reconnect.jitter 2', { reconnect: { jitter: 2 } }, '`reconnect.jitter` must be a number from 0 to 1 (0: no jitter), got 2'],
-  ['reconnect.jitter NaN', { reconnect: { jitter: Number.NaN } }, '`reconnect.jitter` must be a number from 0 to 1 (0: no jitter), got NaN'],
+  ['reconnect.initialDelay Infinity', { reconnect: { initialDelay: Infinity } }, `\`reconnect.initialDelay\` must be ${MS}, got Infinity`],
+  ['reconnect.maxDelay 3e9', { reconnect: { maxDelay: 3e9 } }, `\`reconnect.maxDelay\` must be ${MS}, got 3000000000`],
+  ['reconnect.factor 0.5', { reconnect: { factor: 0.5 } }, '`reconnect.factor` must be a finite number ≥ 1, got 0.5'],
+  ['reconnect.factor Infinity', { reconnect: { factor: Infinity } }, '`reconnect.factor` must be a finite number ≥ 1, got Infinity'],
+  ['reconnect.jitter 2', { reconnect: { jitter: 2 } }, '`reconnect.jitter` must be a number from 0 to 1, got 2'],
+  ['reconnect.jitter NaN', { reconnect: { jitter: Number.NaN } }, '`reconnect.jitter` must be a number from 0 to 1, got NaN'],
   ['reconnect.maxAttempts -1', { reconnect: { maxAttempts: -1 } }, '`reconnect.maxAttempts` must be a whole number ≥ 0 or Infinity, got -1'],
   ['reconnect.maxAttempts 2.5', { reconnect: { maxAttempts: 2.5 } }, '`reconnect.maxAttempts` must be a whole number ≥ 0 or Infinity, got 2.5'],
   ['reconnect.maxConnectAttempts 0', { reconnect: { maxConnectAttempts: 0 } }, '`reconnect.maxConnectAttempts` must be a whole number ≥ 1 or Infinity, got 0'],
@@ -67,7 +67,7 @@ describe('client options', () => {
 
   it.each(TIMEOUTS)('refuses timeout %s', (_name, timeout, shown) => {
     expect(thrown(() => new Runstream({ baseUrl: BASE, timeout: timeout as number })).message).toBe(
-      `runstream: \`timeout\` must be ${MS} (0 turns the deadline off), got ${shown}`,
+      `runstream: \`timeout\` must be ${MS} (0 turns it off), got ${shown}`,
     );
   });
 
@@ -120,7 +120,7 @@ describe('relay options', () => {
   ])("relayStream refuses keepalive %s", (shown, keepalive) => {
     const upstream = connect(`${BASE}/events`);
     expect(thrown(() => relayStream(upstream, { keepalive })).message).toBe(
-      `runstream: \`keepalive\` must be ${MS} (0 turns keepalives off), got ${shown === '3e9' ? '3000000000' : shown}`,
+      `runstream: \`keepalive\` must be ${MS} (0 turns it off), got ${shown === '3e9' ? '3000000000' : shown}`,
     );
   });
 

@@ -247,7 +247,7 @@ describe('Transport: JSON calls', () => {
     for (const timeout of [Infinity, 3e9, -1, Number.NaN]) {
       const error = await rejection(transport().json(spec(), { timeout }));
       expect(error).toBeInstanceOf(RangeError);
-      expect((error as Error).message).toContain(`\`timeout\` must be a number of milliseconds from 0 to 2147483647 (0 turns the deadline off), got ${timeout}`);
+      expect((error as Error).message).toContain(`\`timeout\` must be a number of milliseconds from 0 to 2147483647 (0 turns it off), got ${timeout}`);
     }
     expect(seen).toHaveLength(0);
   });
