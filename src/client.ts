@@ -43,7 +43,10 @@ export class Runstream {
 
   /**
    * @param options - see {@link ClientOptions}; `baseUrl` is required.
-   * @throws TypeError when `baseUrl` is not an absolute http(s) URL.
+   * @throws TypeError when `baseUrl` is not an absolute http(s) URL or its port is not 1–65535,
+   *   or an `apiKey` is given in a browser page without `dangerouslyAllowBrowser`.
+   * @throws RangeError when a numeric option (`timeout`, `idleTimeout`, `maxEventSize`, a
+   *   `reconnect` field) is out of its documented range; the message names the option and value.
    */
   constructor(options: ClientOptions) {
     const transport = new Transport(options);
@@ -92,8 +95,10 @@ export class Crewship {
 
   /**
    * @param options - see {@link PlatformClientOptions}. @defaultValue `baseUrl` {@link Crewship.baseUrl}
-   * @throws TypeError when `baseUrl` is not an absolute http(s) URL, or an `apiKey` is given in a
-   *   browser page without `dangerouslyAllowBrowser`.
+   * @throws TypeError when `baseUrl` is not an absolute http(s) URL or its port is not 1–65535,
+   *   or an `apiKey` is given in a browser page without `dangerouslyAllowBrowser`.
+   * @throws RangeError when a numeric option (`timeout`, `idleTimeout`, `maxEventSize`, a
+   *   `reconnect` field) is out of its documented range; the message names the option and value.
    */
   constructor(options: PlatformClientOptions = {}) {
     const transport = platformTransport(options, Crewship.baseUrl);
@@ -123,7 +128,7 @@ export class FlowMaestro {
 
   /**
    * @param options - see {@link PlatformClientOptions}. @defaultValue `baseUrl` {@link FlowMaestro.baseUrl}
-   * @throws TypeError as {@link Crewship}'s constructor.
+   * @throws TypeError, RangeError as {@link Crewship}'s constructor.
    */
   constructor(options: PlatformClientOptions = {}) {
     const transport = platformTransport(options, FlowMaestro.baseUrl);
@@ -153,7 +158,7 @@ export class PraisonAI {
 
   /**
    * @param options - see {@link PlatformClientOptions}. @defaultValue `baseUrl` {@link PraisonAI.baseUrl}
-   * @throws TypeError as {@link Crewship}'s constructor.
+   * @throws TypeError, RangeError as {@link Crewship}'s constructor.
    */
   constructor(options: PlatformClientOptions = {}) {
     const transport = platformTransport(options, PraisonAI.baseUrl);
@@ -183,7 +188,7 @@ export class SkillsEngine {
 
   /**
    * @param options - see {@link PlatformClientOptions}. @defaultValue `baseUrl` {@link SkillsEngine.baseUrl}
-   * @throws TypeError as {@link Crewship}'s constructor.
+   * @throws TypeError, RangeError as {@link Crewship}'s constructor.
    */
   constructor(options: PlatformClientOptions = {}) {
     const transport = platformTransport(options, SkillsEngine.baseUrl);
@@ -213,7 +218,7 @@ export class Stax {
 
   /**
    * @param options - see {@link PlatformClientOptions}. @defaultValue `baseUrl` {@link Stax.baseUrl}
-   * @throws TypeError as {@link Crewship}'s constructor.
+   * @throws TypeError, RangeError as {@link Crewship}'s constructor.
    */
   constructor(options: PlatformClientOptions = {}) {
     const transport = platformTransport(options, Stax.baseUrl);

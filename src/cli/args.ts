@@ -7,6 +7,7 @@
  * @module
  */
 import { parseArgs } from 'node:util';
+import { Runstream } from '../index.js';
 
 /** One flag: its `parseArgs` type, short letter, argument name and help line. */
 export interface Flag {
@@ -116,16 +117,22 @@ export function bool(parsed: Parsed, name: string): boolean {
   return parsed.values[name] === true;
 }
 
+/** The longest duration a flag in milliseconds takes: setTimeout's limit, as the library's options. */
+export const MAX_MS = 2_147_483_647;
+
 /**
  * A non-negative integer flag, `undefined` when absent.
  *
- * @throws UsageError when it is not a non-negative integer.
+ * @param max - the largest value allowed (e.g. {@link MAX_MS} for a duration).
+ * @throws UsageError when it is not a whole number from 0 to `max`.
  */
-export function int(parsed: Parsed, name: string): number | undefined {
+export function int(parsed: Parsed, name: string, max: number = Number.MAX_SAFE_INTEGER): number | undefined {
   const value = str(parsed, name);
   if (value === undefined) return undefined;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 0) throw new UsageError(`--${name} must be a whole number ≥ 0, got "${value}"`);
+  if (!Number.isInteger(number) || number < 0 || number > max) {
+    throw new UsageError(`--${name} must be a whole number from 0 to ${max}, got "${value}"`);
+  }
   return number;
 }
 
@@ -157,10 +164,33 @@ export interface PlatformEnv {
 /**
  * The base URL and key of a platform command: the flag, else `RUNSTREAM_*`, else the platform's
  * own variable. `undefined` leaves the platform client's documented default.
+ *
+ * @throws UsageError (exit 2) when the base URL can never work: not an absolute http(s) URL
+ *   (`127.0.0.1:4800` without its scheme), or a port that is not 1–65535. The message names
+ *   where the URL came from (the flag or the variable).
  */
 export function clientConfig(parsed: Parsed, platform: PlatformEnv, env: NodeJS.ProcessEnv = process.env): { baseUrl?: string; apiKey?: string } {
+  const sources: [string, string | undefined][] = [
+    ['--base-url', str(parsed, 'base-url')],
+    ['$RUNSTREAM_BASE_URL', env.RUNSTREAM_BASE_URL],
+    [`$${platform.baseUrl}`, env[platform.baseUrl]],
+  ];
+  const [source, baseUrl] = sources.find(([, value]) => value !== undefined && value !== '') ?? [];
+  if (source && baseUrl) checkBaseUrl(source, baseUrl);
   const pick = (...values: (string | undefined)[]) => values.find((value) => value !== undefined && value !== '');
-  const baseUrl = pick(str(parsed, 'base-url'), env.RUNSTREAM_BASE_URL, env[platform.baseUrl]);
   const apiKey = pick(str(parsed, 'api-key'), env.RUNSTREAM_API_KEY, platform.apiKey ? env[platform.apiKey] : undefined);
   return { ...(baseUrl ? { baseUrl } : {}), ...(apiKey ? { apiKey } : {}) };
+}
+
+/** Throws the usage error of a base URL the client would refuse, naming `source`. */
+function checkBaseUrl(source: string, baseUrl: string): void {
+  try {
+    // The library's own check (and message), through the public client: one rule for URLs.
+    new Runstream({ baseUrl });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.replace(/^runstream:\s*/i, '').replace(/^`baseUrl`\s*/, '') : String(error);
+    // A bare host[:port][/path] (no scheme, no credentials) is shown with the scheme it lacks.
+    const bare = /^[\w.-]+(?::\d{1,5})?(?:\/[^\s@]*)?$/.test(baseUrl) && !/^https?:/i.test(baseUrl);
+    throw new UsageError(`${source} ${message}`, bare ? `did you mean ${source === '--base-url' ? '--base-url ' : ''}http://${baseUrl}?` : undefined);
+  }
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { HELP_FLAG, bool, int, outputMode, parse, str, type Flag, type Parsed } from './args.js';
+import { HELP_FLAG, MAX_MS, bool, int, outputMode, parse, str, type Flag, type Parsed } from './args.js';
 import { Output } from './output.js';
 import { EXIT, EXIT_TABLE, Session } from './watch.js';
 
@@ -91,7 +91,7 @@ export function setup(command: Command, argv: string[], context: Context, typesO
   return {
     parsed,
     session,
-    stream: { lastEventId: str(parsed, 'last-event-id'), reconnect: !bool(parsed, 'no-reconnect'), idleTimeout: int(parsed, 'idle-timeout') },
+    stream: { lastEventId: str(parsed, 'last-event-id'), reconnect: !bool(parsed, 'no-reconnect'), idleTimeout: int(parsed, 'idle-timeout', MAX_MS) },
   };
 }
 

@@ -90,9 +90,11 @@ const ownJson = (error: Error): unknown => (error instanceof SDKError ? error.to
 export const MAX_ERROR_BODY = 64 * 1024;
 
 /**
- * The server answered with a non-2xx HTTP status (or with 2xx where the route promises
- * something else). Thrown by JSON calls and by event streams; streams retry 5xx, 408 and 429
- * and fail at once on other 4xx.
+ * The server answered with a non-2xx HTTP status, or a JSON call got a 2xx that is not JSON (an
+ * event stream, which is not read, or a body that does not parse; `status` is then the 2xx and
+ * the message names the content type). Thrown by JSON calls and by event streams; streams retry
+ * 5xx, 408 and 429 and fail at once on other 4xx. (A stream answered with something other than
+ * `text/event-stream` fails with `StreamError` `'invalid-content-type'` instead.)
  */
 export class HTTPError extends SDKError {
   override name = 'HTTPError' as const;
@@ -125,13 +127,18 @@ export class HTTPError extends SDKError {
     method: string;
     url: string;
     lastEventId?: string | undefined;
+    cause?: unknown;
+    /** What is wrong with a 2xx response, said instead of "failed with HTTP …" (not kept as a field). */
+    reason?: string | undefined;
   }) {
+    const { reason, ...fields } = init;
     const detail = describeBody(init.body);
     const requestId = init.headers.get('x-request-id') ?? init.headers.get('request-id') ?? undefined;
     super(
-      `${init.method} ${redactUrl(init.url)} failed with HTTP ${init.status}${init.statusText && ' ' + init.statusText}` +
-        `${detail && ': ' + detail}${requestId ? ` (request id ${requestId})` : ''}`,
-      { ...init, body: redactValue(init.body), requestId },
+      (reason === undefined
+        ? `${init.method} ${redactUrl(init.url)} failed with HTTP ${init.status}${init.statusText && ' ' + init.statusText}${detail && ': ' + detail}`
+        : `${init.method} ${redactUrl(init.url)}: ${reason}`) + (requestId ? ` (request id ${requestId})` : ''),
+      { ...fields, body: redactValue(init.body), requestId },
     );
   }
 }
@@ -143,7 +150,9 @@ export class HTTPError extends SDKError {
  */
 function describeBody(body: unknown): string {
   const text = errorMessage(body, '');
-  if (/<[a-z!/?][^>]*>/i.test(text)) return '';
+  // Markup is a document or an element (`<!doctype`, `<?xml`, a closing tag, `<br>`), not a
+  // placeholder in a sentence: Crewship's 401 says "send Authorization: Bearer <key>".
+  if (/<!doctype|<\?xml|<\/[a-z][\w-]*\s*>|<(?:html|head|body|br|p|div|pre|h[1-6])\b[^>]*>/i.test(text)) return '';
   const line = (text.trim().split(/\r\n|\r|\n/, 1)[0] ?? '').replace(/\s+/g, ' ');
   return line.length > 160 ? `${line.slice(0, 160)}…` : line;
 }

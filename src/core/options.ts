@@ -14,35 +14,40 @@
  * {@link ReconnectOptions.factor}, up to {@link ReconnectOptions.maxDelay}, minus a random
  * share of up to {@link ReconnectOptions.jitter}.
  *
+ * Every field is checked when the stream (or the client) is made: a value out of its range
+ * throws a `RangeError` naming the field and the value, at once.
+ *
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#reestablish-the-connection
  */
 export interface ReconnectOptions {
   /**
-   * Base delay before reconnecting, in milliseconds, until the server sends `retry:`.
+   * Base delay before reconnecting, in milliseconds, until the server sends `retry:`. From 0
+   * to 2³¹−1 (2147483647); 0 reconnects at once.
    * @defaultValue 1000
    */
   initialDelay?: number | undefined;
   /**
    * Upper bound of the backoff delay, in milliseconds. A server `retry:` above it is still
-   * honoured as sent.
+   * honoured as sent. From 0 to 2³¹−1 (2147483647).
    * @defaultValue 30000
    */
   maxDelay?: number | undefined;
   /**
-   * Growth of the delay per consecutive failed attempt.
+   * Growth of the delay per consecutive failed attempt: a finite number ≥ 1 (1 keeps the
+   * delay constant).
    * @defaultValue 2
    */
   factor?: number | undefined;
   /**
    * Largest share of a backoff delay (0 to 1) removed at random, so that many clients dropped
-   * at once do not reconnect in step. Not applied to the first attempt.
+   * at once do not reconnect in step. Not applied to the first attempt. From 0 (no jitter) to 1.
    * @defaultValue 0.2
    */
   jitter?: number | undefined;
   /**
    * How many consecutive attempts that deliver no new event are made before the stream fails
-   * with a `StreamError` of code `'retries-exhausted'`. `Infinity` retries for ever, as
-   * EventSource does.
+   * with a `StreamError` of code `'retries-exhausted'`: a whole number ≥ 0 (0: never
+   * reconnect after a drop), or `Infinity` to retry for ever, as EventSource does.
    * @defaultValue 10
    */
   maxAttempts?: number | undefined;
@@ -54,7 +59,8 @@ export interface ReconnectOptions {
    * `ConnectionError` that names the host and port and says no connection was ever made. Once
    * any response has arrived, only {@link ReconnectOptions.maxAttempts} applies: a server that
    * was there and went away is waited for with the long backoff. EventSource retries for ever;
-   * openai-node makes 3 attempts: a typo in a host should fail fast.
+   * openai-node makes 3 attempts: a typo in a host should fail fast. A whole number ≥ 1, or
+   * `Infinity`.
    * @defaultValue 3
    */
   maxConnectAttempts?: number | undefined;
@@ -131,7 +137,7 @@ export interface ReconnectInfo {
   lastEventId: string;
 }
 
-/** setTimeout's largest delay (2^31 - 1 ms); longer ones fire at once. */
+/** setTimeout's largest delay (2^31 - 1 ms); longer ones fire at once (Node also warns). */
 const MAX_TIMER = 2_147_483_647;
 
 /** Waits for `delay` ms, resolving early (without error) when `signal` aborts. */
@@ -153,11 +159,22 @@ function defaultSleep(delay: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** Freezes `value` and every object inside it. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const field of Object.values(value)) deepFreeze(field);
+  }
+  return value;
+}
+
 /**
  * Every default runstream applies, in one place. Durations in milliseconds, sizes in
- * characters (UTF-16 code units, as JavaScript strings count them).
+ * characters (UTF-16 code units, as JavaScript strings count them). Frozen, deeply: assigning
+ * to it throws in strict code (and does nothing elsewhere), so no module can change another's
+ * defaults; pass options instead.
  */
-export const DEFAULTS = {
+export const DEFAULTS = /* @__PURE__ */ deepFreeze({
   /** Reconnection policy of GET streams; see {@link ReconnectOptions}. */
   reconnect: {
     initialDelay: 1000,
@@ -168,7 +185,7 @@ export const DEFAULTS = {
     maxConnectAttempts: 3,
     sleep: defaultSleep,
     random: Math.random,
-  } satisfies ResolvedReconnect,
+  } as const satisfies ResolvedReconnect,
   /** Largest single event (its buffered lines and data), in characters: 16 Mi. */
   maxEventSize: 16 * 1024 * 1024,
   /**
@@ -183,9 +200,78 @@ export const DEFAULTS = {
   idleTimeout: { connect: 0, runs: 120_000, executions: 120_000, jobs: 120_000, skills: 0, runner: 75_000 },
   /** How many recent event ids `dedupe: true` remembers. */
   dedupeWindow: 1000,
-  /** Deadline of a JSON call (not of a stream), in milliseconds. */
+  /** Deadline of a JSON call (not of a stream), in milliseconds; 0 turns it off. */
   timeout: 60_000,
-} as const;
+} as const);
+
+/** The largest duration an option takes, in milliseconds: setTimeout's limit, 2³¹−1 (about 24.8 days). */
+export const MAX_DURATION = MAX_TIMER;
+
+/**
+ * One numeric option's range: `[min, max]`, then `1` when it must be a whole number, then `1`
+ * when `Infinity` is allowed too. (Tuples, not objects with messages: this ships in every bundle.)
+ */
+type Rule = readonly [min: number, max: number, whole?: 1, infinity?: 1];
+
+const MS: Rule = [0, MAX_TIMER];
+const COUNT = Number.MAX_SAFE_INTEGER;
+
+/** Every numeric option runstream takes, by name (a `reconnect` field as `reconnect.name`). */
+const RULES: Record<string, Rule> = {
+  timeout: MS,
+  idleTimeout: MS,
+  keepalive: MS,
+  maxEventSize: [1, COUNT, 1],
+  dedupe: [0, COUNT, 1],
+  'reconnect.initialDelay': MS,
+  'reconnect.maxDelay': MS,
+  'reconnect.factor': [1, Number.MAX_VALUE],
+  'reconnect.jitter': [0, 1],
+  'reconnect.maxAttempts': [0, COUNT, 1, 1],
+  'reconnect.maxConnectAttempts': [1, COUNT, 1, 1],
+};
+
+/** The durations whose 0 means off. */
+const OFF = ['timeout', 'idleTimeout', 'keepalive'];
+
+/**
+ * Checks every numeric option of `options` (client, stream, call or relay options alike; a
+ * `reconnect` object's fields too) against its documented range. `undefined` means the
+ * default and passes; so do `true`/`false` where the option takes them (`dedupe`,
+ * `reconnect`). Called once, when a client, stream, call or relay is made.
+ *
+ * @throws RangeError naming the option and the value, for anything else (`NaN`, `Infinity`
+ *   for a duration, a negative number, a string, a duration above {@link MAX_DURATION}).
+ * @internal
+ */
+export function validateOptions(options: object | undefined): void {
+  if (!options) return;
+  const fields = options as Record<string, unknown>;
+  const reconnect = fields.reconnect as Record<string, unknown> | boolean | null | undefined;
+  if (reconnect === null || (reconnect !== undefined && typeof reconnect !== 'boolean' && typeof reconnect !== 'object')) {
+    throw new RangeError(`runstream: \`reconnect\` must be true, false or an object of reconnect options, got ${show(reconnect)}`);
+  }
+  for (const name in RULES) {
+    const [scope, field] = name.split('.') as [string, string | undefined];
+    const value = field ? (typeof reconnect === 'object' ? reconnect[field] : undefined) : fields[scope];
+    if (value === undefined || (name === 'dedupe' && typeof value === 'boolean')) continue;
+    const [min, max, whole, infinity] = RULES[name]!;
+    if (typeof value === 'number' && ((value >= min && value <= max && (!whole || Number.isInteger(value))) || (infinity && value === Infinity))) continue;
+    const range = whole
+      ? `a whole number ≥ ${min}${infinity ? ' or Infinity' : ''}`
+      : max === MAX_TIMER
+        ? `a number of milliseconds from 0 to ${max}${OFF.includes(name) ? ' (0 turns it off)' : ''}`
+        : max === 1
+          ? 'a number from 0 to 1'
+          : `a finite number ≥ ${min}`;
+    throw new RangeError(`runstream: \`${name}\` must be ${range}, got ${show(value)}`);
+  }
+}
+
+/** A rejected option value as a message shows it (a string quoted, so `"5000"` reads as text). */
+function show(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : String(value);
+}
 
 /** Fills a reconnect policy from the defaults; `false` stays `false`. @internal */
 export function resolveReconnect(options: ReconnectOptions | boolean | undefined): ResolvedReconnect | false {
@@ -217,7 +303,9 @@ export function stripUndefined<T extends object>(value: T): Defined<T> {
 export type AuthScheme = 'bearer' | 'x-api-key' | 'none' | { header: string; prefix?: string };
 
 /**
- * Options of {@link Runstream}. Durations in milliseconds.
+ * Options of {@link Runstream}. Durations in milliseconds. The numeric options (and the
+ * `reconnect` fields) are checked when the client is made: a value out of its documented range
+ * throws a `RangeError` naming the option and the value.
  */
 export interface ClientOptions {
   /**
@@ -250,18 +338,20 @@ export interface ClientOptions {
   /** The fetch to use. @defaultValue `globalThis.fetch` */
   fetch?: typeof fetch | undefined;
   /**
-   * Deadline of each JSON call (create, retrieve, result, execute), in milliseconds; a call
-   * past it fails with `TimeoutError`. Streams have no total deadline.
+   * Deadline of each JSON call (create, retrieve, result, execute, cancel), in milliseconds,
+   * from 0 to 2³¹−1 (2147483647); a call past it fails with `TimeoutError`. `0` turns the
+   * deadline off (as `idleTimeout: 0` and the relay's `keepalive: 0` do). Streams have no
+   * total deadline.
    * @defaultValue 60000
    */
   timeout?: number | undefined;
   /** Default reconnection of GET streams; see {@link ReconnectOptions}. @defaultValue true */
   reconnect?: boolean | ReconnectOptions | undefined;
-  /** Default largest event, in characters. @defaultValue 16 Mi */
+  /** Default largest event, in characters: a whole number ≥ 1. @defaultValue 16 Mi */
   maxEventSize?: number | undefined;
   /**
-   * Idle timeout of every stream of this client, in milliseconds (0 disables), and the ceiling
-   * of the one learned from keepalives; see `StreamOptions.idleTimeout`.
+   * Idle timeout of every stream of this client, in milliseconds, from 0 to 2³¹−1 (0 turns it
+   * off), and the ceiling of the one learned from keepalives; see `StreamOptions.idleTimeout`.
    * @defaultValue per platform, {@link DEFAULTS}`.idleTimeout`
    */
   idleTimeout?: number | undefined;
@@ -273,8 +363,29 @@ export interface ClientOptions {
 export interface RequestOptions {
   /** Aborting it rejects the call with the runtime's `AbortError`. */
   signal?: AbortSignal | undefined;
-  /** Deadline of this call in milliseconds. @defaultValue the client's `timeout` */
+  /**
+   * Deadline of this call in milliseconds, from 0 to 2³¹−1 (2147483647); `0` turns it off. A
+   * value out of that range makes the call throw a `RangeError` before any request.
+   * @defaultValue the client's `timeout`
+   */
   timeout?: number | undefined;
   /** Extra headers for this call. */
   headers?: HeadersLike | undefined;
+}
+
+/**
+ * Why `url`'s port can never work, when that is what is wrong with it: a port above 65535 or
+ * not a number (which the URL parser rejects with the whole URL) or port 0; `undefined` when
+ * the URL has no port or a valid one. So that `http://127.0.0.1:99999/x` is reported as a bad
+ * port, not as a URL that is not absolute.
+ *
+ * @internal
+ */
+export function invalidPort(url: string): string | undefined {
+  const port = /^[a-z][a-z\d+.-]*:\/\/(?:[^/?#@]*@)?(?:\[[^\]/?#]*\]|[^/?#:[\]@]*):([^/?#@]*)(?=[/?#]|$)/i.exec(url.trim())?.[1];
+  if (port === undefined || port === '') return undefined;
+  const number = /^\d+$/.test(port) ? Number(port) : NaN;
+  if (number >= 1 && number <= 65535) return undefined;
+  // Only digits are echoed: text where a port should be may be a password that lost its `@`.
+  return `has an invalid port${Number.isNaN(number) ? '' : ` (${port})`}: a port is a number from 1 to 65535`;
 }

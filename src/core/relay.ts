@@ -7,12 +7,14 @@
 import { encodeFrame, type SSEFrame } from './encode.js';
 import { HTTPError, StreamError } from './errors.js';
 import type { EventMap, EventStream, StreamEvent } from './event-stream.js';
+import { validateOptions } from './options.js';
 
 /** Options of {@link relayStream} and {@link relayResponse}. */
 export interface RelayOptions {
   /**
    * Interval of keepalive comments (`: keepalive`) toward the page, in milliseconds, so that
-   * proxies do not drop a quiet connection; 0 disables.
+   * proxies do not drop a quiet connection: from 0 to 2³¹−1 (2147483647); 0 turns them off.
+   * Anything else throws a `RangeError` when the relay is made.
    * @defaultValue 15000
    */
   keepalive?: number | undefined;
@@ -46,8 +48,10 @@ const MAX_LAST_EVENT_ID = 1024;
  * @param stream - the upstream stream, not yet iterated.
  * @param options - `keepalive`, in ms (default 15000; 0 disables).
  * @throws TypeError when the stream is already being iterated.
+ * @throws RangeError when `keepalive` is not a number of milliseconds from 0 to 2³¹−1.
  */
 export function relayStream<Events extends EventMap>(stream: EventStream<Events>, options: RelayOptions = {}): ReadableStream<Uint8Array> {
+  validateOptions(options);
   const encoder = new TextEncoder();
   const send = (controller: ReadableStreamDefaultController<Uint8Array>, text: string) => controller.enqueue(encoder.encode(text));
   const interval = options.keepalive ?? 15_000;
@@ -156,6 +160,7 @@ function safeError(error: unknown): RelayErrorData {
  * @returns a `200` response whose body is the stream's frames; it ends after the upstream's
  *   terminal event, with a final `event: error` frame (a safe message) if the upstream fails.
  * @throws TypeError when the stream is already being iterated.
+ * @throws RangeError when `keepalive` is not a number of milliseconds from 0 to 2³¹−1.
  */
 export function relayResponse<Events extends EventMap>(
   stream: EventStream<Events>,

@@ -4,11 +4,20 @@
  *
  * @module
  */
-import { ConnectionError, SDKError, TimeoutError, isTimeoutReason, redactText } from './errors.js';
+import { ConnectionError, HTTPError, MAX_ERROR_BODY, TimeoutError, isTimeoutReason } from './errors.js';
 import { EventStream, type EventMap, type StreamAdapter, type StreamConfig } from './event-stream.js';
 import { httpErrorFrom } from './http.js';
 import { refuseCredentials } from './redact.js';
-import { DEFAULTS, stripUndefined, type AuthScheme, type ClientOptions, type HeadersLike, type RequestOptions } from './options.js';
+import {
+  DEFAULTS,
+  invalidPort,
+  stripUndefined,
+  validateOptions,
+  type AuthScheme,
+  type ClientOptions,
+  type HeadersLike,
+  type RequestOptions,
+} from './options.js';
 import { globalFetch, streamConfig, type StreamOptions } from './sse.js';
 
 /** Query parameters; `undefined` values are left out. @internal */
@@ -41,15 +50,24 @@ export class Transport {
   readonly #maxEventSize: number | undefined;
   readonly #idleTimeout: number | undefined;
 
+  /**
+   * @throws TypeError when `baseUrl` is not an absolute http(s) URL (or its port is not 1–65535),
+   *   or an `apiKey` is given in a browser page without `dangerouslyAllowBrowser`.
+   * @throws RangeError when a numeric option is out of its range (see {@link validateOptions}).
+   */
   constructor(options: ClientOptions) {
-    if (!options || typeof options.baseUrl !== 'string' || !/^https?:\/\//i.test(options.baseUrl)) {
-      throw new TypeError('Runstream: `baseUrl` must be an absolute http(s) URL, e.g. "https://api.crewship.dev"');
+    const baseUrl: unknown = options?.baseUrl;
+    if (typeof baseUrl === 'string') refuseCredentials(baseUrl, '`baseUrl`');
+    const port = typeof baseUrl === 'string' ? invalidPort(baseUrl) : undefined;
+    if (port) throw new TypeError(`runstream: \`baseUrl\` ${port}`);
+    if (typeof baseUrl !== 'string' || !/^https?:\/\//i.test(baseUrl) || !parses(baseUrl)) {
+      throw new TypeError('runstream: `baseUrl` must be an absolute http(s) URL, e.g. "https://api.crewship.dev"');
     }
-    refuseCredentials(options.baseUrl, '`baseUrl`');
+    validateOptions(options);
     if (options.apiKey && isBrowserPage() && !options.dangerouslyAllowBrowser) {
       const dom = simulatedDom();
       throw new TypeError(
-        'Runstream: an apiKey in a browser page can be read by anyone who can open the page and replayed against the platform. ' +
+        'runstream: an apiKey in a browser page can be read by anyone who can open the page and replayed against the platform. ' +
           'Call the platform from your server instead, or pass a short-lived, narrowly scoped token with `dangerouslyAllowBrowser: true`. ' +
           (dom
             ? `This looks like ${dom}, a test runner's simulated page: pass \`dangerouslyAllowBrowser: true\` in the test's client (no real page can read it there), or run the test in the node environment.`
@@ -107,13 +125,20 @@ export class Transport {
   }
 
   /**
-   * Sends a JSON call and returns the parsed response body.
+   * Sends a JSON call and returns the parsed response body (`undefined` for a 204, 205 or an
+   * empty body).
    *
-   * @throws HTTPError for a non-2xx response; TimeoutError past the deadline; ConnectionError
-   *   when no response arrives; SDKError when a 2xx body is not JSON; the runtime's AbortError
-   *   when `signal` aborts.
+   * @throws RangeError, before any request, when `options.timeout` is out of range.
+   * @throws HTTPError for a non-2xx response, and for a 2xx whose body is not JSON: at once,
+   *   without reading it, for `text/event-stream` (an event stream never ends: the body is
+   *   cancelled); after reading it for any other body that does not parse (`body` holds its
+   *   first 64 KiB, `cause` the `SyntaxError`). The message names the content type.
+   * @throws TimeoutError past the deadline (unless `timeout` is 0); ConnectionError when no
+   *   response arrives, naming the host, the port and the runtime's reason (`ECONNREFUSED`, …);
+   *   the runtime's AbortError when `signal` aborts.
    */
   async json<T>(spec: RequestSpec, options: RequestOptions = {}): Promise<T> {
+    validateOptions(options);
     const url = this.url(spec.path, spec.query);
     const headers = this.headers(spec.auth, options.headers);
     headers.set('accept', 'application/json');
@@ -133,10 +158,14 @@ export class Transport {
           : error;
     const controller = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeout);
+    // 0: no deadline, as `idleTimeout: 0` and the relay's `keepalive: 0` mean off.
+    const timer =
+      timeout > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            controller.abort();
+          }, timeout)
+        : undefined;
     const forward = () => controller.abort(options.signal?.reason);
     if (options.signal?.aborted) forward();
     options.signal?.addEventListener('abort', forward, { once: true });
@@ -146,14 +175,20 @@ export class Transport {
         response = await this.#fetch(url, { method, headers, body: body ?? null, signal: controller.signal });
       } catch (error) {
         if (timedOut || options.signal?.aborted) throw deadline(error);
-        throw new ConnectionError({
-          method,
-          url,
-          reason: `the request failed before a response (${error instanceof Error ? error.message : String(error)})`,
-          cause: error,
-        });
+        throw new ConnectionError({ method, url, reason: unreachable(url, error), cause: error });
       }
       if (!response.ok) throw await httpErrorFrom(response, method, url, undefined, controller.signal);
+      if (response.status === 204 || response.status === 205) {
+        response.body?.cancel().catch(() => {});
+        return undefined as T;
+      }
+      const type = response.headers.get('content-type') ?? '';
+      if (/^\s*text\/event-stream\s*(;|$)/i.test(type)) {
+        // An event stream may never end: waiting for it to parse would hold the call (and its
+        // socket) until the deadline. Streams check their content type at once; so do calls.
+        response.body?.cancel().catch(() => {});
+        throw notJson(response, method, url, undefined, 'an event stream (text/event-stream); this is a stream endpoint, read it with the stream method');
+      }
       let text: string;
       try {
         text = await untilAborted(response.text(), controller.signal);
@@ -164,12 +199,11 @@ export class Transport {
       try {
         return JSON.parse(text) as T;
       } catch (cause) {
-        // Every message goes through the redaction of the error classes: the body may quote the
-        // request URL (an error page echoing it), so the preview is redacted like the URL.
-        throw new SDKError(redactText(`${method} ${url}: the response is not valid JSON (${JSON.stringify(text.slice(0, 80))})`), { cause, url });
+        const body = text.length > MAX_ERROR_BODY ? `${text.slice(0, MAX_ERROR_BODY)}…` : text;
+        throw notJson(response, method, url, body, `a body that is not JSON (${type ? `"${type}"` : 'no content type'})`, cause);
       }
     } finally {
-      clearTimeout(timer);
+      if (timer !== undefined) clearTimeout(timer);
       options.signal?.removeEventListener('abort', forward);
     }
   }
@@ -209,6 +243,68 @@ export class Transport {
 }
 
 /**
+ * The `HTTPError` of a 2xx answer to a JSON call that is not JSON: `what` says what came
+ * instead. The message does not quote the body (an error page may be markup, or echo the
+ * request); `body` keeps the text.
+ */
+function notJson(response: Response, method: string, url: string, body: string | undefined, what: string, cause?: unknown): HTTPError {
+  return new HTTPError({
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+    body,
+    method,
+    url,
+    cause,
+    reason: `expected a JSON response, got HTTP ${response.status} with ${what}`,
+  });
+}
+
+/** Errno-style codes of a failure to open a connection at all (Node, undici, Bun, Deno). */
+const CONNECT_CODES = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EAI_NONAME|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL|ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT|ConnectionRefused|FailedToOpenSocket)$/;
+
+/**
+ * The reason of a JSON call whose fetch rejected: the host and port, and the runtime's reason
+ * with its errno (`ECONNREFUSED`, `ENOTFOUND`), as a stream that never connects words it.
+ */
+function unreachable(url: string, error: unknown): string {
+  let where = '';
+  try {
+    const parsed = new URL(url);
+    where = `${parsed.hostname}:${parsed.port || (parsed.protocol === 'https:' ? '443' : '80')}`;
+  } catch {
+    // The base URL was checked when the client was made: unreachable.
+  }
+  const code = errnoOf(error);
+  const reason = causeText(error, code);
+  return code !== undefined && CONNECT_CODES.test(code)
+    ? `could not connect to ${where} (${reason}); check the host and port, and that the server is running`
+    : `the request to ${where} failed before a response (${reason})`;
+}
+
+/** The errno-style `code` of a fetch failure: on the error, its cause, or an `AggregateError`'s first. */
+function errnoOf(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
+    const { code, errors, cause } = current as { code?: unknown; errors?: unknown; cause?: unknown };
+    if (typeof code === 'string' && code) return code;
+    current = Array.isArray(errors) && errors.length ? errors[0] : cause;
+  }
+  return undefined;
+}
+
+/** An error's message and its cause's, plus the errno when neither names it. */
+function causeText(error: unknown, code: string | undefined): string {
+  const messages: string[] = [];
+  for (let current: unknown = error, depth = 0; current && depth < 3; depth++) {
+    const message = current instanceof Error ? current.message : typeof current === 'string' ? current : '';
+    if (message && !messages.includes(message)) messages.push(message);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  const text = messages.join(': ') || String(error);
+  return code !== undefined && !text.includes(code) ? `${text} (${code})` : text;
+}
+
+/**
  * Settles as `promise` does, or rejects with the abort reason as soon as `signal` aborts. A
  * fetch whose body ignores the signal (a custom `fetch`, a mock) would otherwise keep a body
  * read, and so the call, pending past its deadline.
@@ -220,6 +316,16 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener('abort', abort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
   });
+}
+
+/** Whether `url` is a URL the runtime can fetch (`URL.canParse` is too recent for some browsers). */
+function parses(url: string): boolean {
+  try {
+    new URL(url);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** True in a browser page (a window with a document); false in Node, Deno, Bun and workers. */

@@ -14,7 +14,7 @@ import {
   type StreamConfig,
   type StreamEvent,
 } from './event-stream.js';
-import { DEFAULTS, resolveReconnect, stripUndefined, type BodyLike, type Defined, type HeadersLike, type OpenInfo, type ReconnectInfo, type ReconnectOptions, type ResumeMode } from './options.js';
+import { DEFAULTS, invalidPort, resolveReconnect, stripUndefined, validateOptions, type BodyLike, type Defined, type HeadersLike, type OpenInfo, type ReconnectInfo, type ReconnectOptions, type ResumeMode } from './options.js';
 
 /**
  * Options every event stream takes, from `connect()` or a resource method.
@@ -38,8 +38,8 @@ export interface StreamOptions {
   reconnect?: boolean | ReconnectOptions | undefined;
   /**
    * Largest event, in characters, that the stream buffers (the parser's `maxBufferSize`: a
-   * partial line plus the event's data so far). Beyond it the stream fails with a
-   * `StreamError` of code `'max-buffer-size'`.
+   * partial line plus the event's data so far): a whole number ≥ 1. Beyond it the stream fails
+   * with a `StreamError` of code `'max-buffer-size'`.
    * @defaultValue 16 Mi characters ({@link DEFAULTS}`.maxEventSize`)
    */
   maxEventSize?: number | undefined;
@@ -61,8 +61,8 @@ export interface StreamOptions {
   /**
    * Silence, in milliseconds, after which the connection counts as dropped: any bytes reset
    * it (events, comments, keepalive events), a consumer that is still busy with earlier events
-   * pauses it. A GET stream then reconnects with `Last-Event-ID`. 0 disables. It is never a
-   * limit on the stream's total length.
+   * pauses it. A GET stream then reconnects with `Last-Event-ID`. From 0 to 2³¹−1
+   * (2147483647); 0 turns it off. It is never a limit on the stream's total length.
    *
    * It is also the ceiling of a timeout learned from the server's keepalives (SSE comments such
    * as `: keepalive`, and the platforms' keepalive events: Crewship and PraisonAI `heartbeat`,
@@ -92,7 +92,8 @@ export interface StreamOptions {
   resume?: ResumeMode | undefined;
   /**
    * Drop events whose `id:` was already delivered, for servers that replay after a reconnect:
-   * `true` remembers the last {@link DEFAULTS}`.dedupeWindow` ids, a number sets how many.
+   * `true` remembers the last {@link DEFAULTS}`.dedupeWindow` ids, a number (a whole number
+   * ≥ 0; 0 is off) sets how many.
    * Events without their own `id:` field are never dropped.
    * @defaultValue false
    */
@@ -189,11 +190,15 @@ export const globalFetch: typeof fetch = (input, init) => globalThis.fetch(input
  * The URL a stream requests: absolute http(s) URLs as given; in a page (or a worker), a
  * relative URL resolved against its `location`, as `fetch` would. @internal
  *
- * @throws TypeError for anything else (a relative URL outside a page, `ftp:`, a typo), and for
- *   a URL with user info (`user:password@`), at once: retrying cannot make such a URL work.
+ * @throws TypeError for anything else (a relative URL outside a page, `ftp:`, a port that is
+ *   not 1–65535, a typo), and for a URL with user info (`user:password@`), at once: retrying
+ *   cannot make such a URL work.
  */
 export function streamUrl(url: string, what = 'the stream URL'): string {
   refuseCredentials(url, what);
+  const port = invalidPort(url);
+  // The URL is not quoted: what stands where its port should may be a password that lost its `@`.
+  if (port) throw new TypeError(`runstream: ${what} ${port}`);
   let parsed = parseUrl(url);
   const absolute = !!parsed;
   const base = (globalThis as { location?: { href?: unknown } }).location?.href;
@@ -214,7 +219,13 @@ function parseUrl(url: string, base?: string): URL | undefined {
   }
 }
 
-/** Resolves stream options into the configuration an `EventStream` runs on. @internal */
+/**
+ * Resolves stream options into the configuration an `EventStream` runs on, checking them once.
+ *
+ * @throws TypeError for a URL that can never work (see {@link streamUrl}); RangeError for a
+ *   numeric option out of its range (see `validateOptions`).
+ * @internal
+ */
 export function streamConfig(
   url: string,
   method: string,
@@ -222,6 +233,7 @@ export function streamConfig(
   adapter: StreamAdapter,
   idleTimeout: number = DEFAULTS.idleTimeout.connect,
 ): StreamConfig {
+  validateOptions(options);
   const headers = new Headers(options.headers);
   if (!headers.has('accept')) headers.set('accept', 'text/event-stream');
   let body: BodyLike | undefined;
@@ -286,8 +298,10 @@ export function streamConfig(
  * @param options - see {@link ConnectOptions}.
  * @returns the stream; nothing is requested until it has a consumer.
  * @throws TypeError synchronously when `url` is not an absolute http(s) URL (outside a page, a
- *   relative URL such as `'/events'` is an error too), or when it carries user info
- *   (`https://user:password@host/`; send credentials in `headers` instead). The stream fails (iterator throws, `finished` rejects) with
+ *   relative URL such as `'/events'` is an error too), when its port is not 1–65535, or when it
+ *   carries user info (`https://user:password@host/`; send credentials in `headers` instead).
+ * @throws RangeError synchronously when a numeric option is out of its documented range
+ *   (`idleTimeout`, `maxEventSize`, `dedupe`, a `reconnect` field), naming it and the value. The stream fails (iterator throws, `finished` rejects) with
  *   `HTTPError` (non-2xx other than retried statuses), `ConnectionError` (network failure of a
  *   non-reconnecting stream), `StreamError` (`'invalid-content-type'`, `'invalid-data'`,
  *   `'max-buffer-size'`, `'retries-exhausted'`).

@@ -89,6 +89,8 @@ export class Executions {
    *
    * @param executionId - e.g. `'exec_xyz789'`.
    * @param options - `lastEventId` to resume, and the stream options.
+   * @throws RangeError synchronously when a numeric option is out of its range (`idleTimeout`,
+   *   `maxEventSize`, `dedupe`, a `reconnect` field), naming the option and the value.
    * @throws TypeError synchronously when `executionId` is empty. The stream fails with
    *   `HTTPError`, `StreamError` or `ConnectionError`; see `connect`.
    */

@@ -7,7 +7,7 @@
 import { field, platformAdapter } from '../core/adapter.js';
 import { errorMessage, StreamError } from '../core/errors.js';
 import type { EventOf, EventStream, OutcomeInfo, ResyncContext, ResyncResult } from '../core/event-stream.js';
-import { DEFAULTS, type RequestOptions } from '../core/options.js';
+import { DEFAULTS, validateOptions, type RequestOptions } from '../core/options.js';
 import type { Transport } from '../core/request.js';
 import { segment } from '../core/request.js';
 import type { StreamOptions } from '../core/sse.js';
@@ -140,15 +140,20 @@ const adapter = /* @__PURE__ */ platformAdapter({
   envelope: { typeKey: 'event', dataKeys: ['data'] },
   endMarker: '[DONE]',
   errorOf: (event) => (event.type === 'error' ? { message: errorMessage(event.data, 'job failed'), status: 'failed' } : undefined),
-  outcomeOf: (event) => jobOutcome(event.type === 'cancelled' ? 'cancelled' : (field(event.data, 'status') ?? 'succeeded')),
+  outcomeOf: (event) => jobOutcome(event.type === 'cancelled' ? 'cancelled' : (field(event.data, 'status') ?? 'succeeded'), event.data),
 });
 
 /** The statuses of a finished job. */
 const FINISHED: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled']);
 
-/** The outcome of a job in `status` (PraisonAI's word): succeeded, failed or cancelled. */
-function jobOutcome(status: string): OutcomeInfo {
-  return { type: status === 'failed' ? 'failed' : status === 'cancelled' ? 'cancelled' : 'completed', status };
+/**
+ * The outcome of a job in `status` (PraisonAI's word): succeeded, failed or cancelled; with the
+ * failure's reason from `data` (a `complete` event's data or the job's state: its `error`).
+ */
+function jobOutcome(status: string, data?: unknown): OutcomeInfo {
+  const type = status === 'failed' ? 'failed' : status === 'cancelled' ? 'cancelled' : 'completed';
+  const message = type === 'completed' ? '' : errorMessage(data, '');
+  return message ? { type, status, message } : { type, status };
 }
 
 /** PraisonAI async jobs. Reach it as `client.jobs`. Auth: none by default. */
@@ -223,7 +228,8 @@ export class Jobs {
    * `complete`, `result` or `cancelled`; an `error` event is delivered, then the stream fails
    * with `StreamError` `'server-error-event'`. A documented-form `complete` whose `status` is
    * `'failed'` or `'cancelled'` is an outcome, not an error: the stream ends normally, so check
-   * `event.data.status` or `stream.outcome` (or use {@link Jobs.run}, which throws for it).
+   * `event.data.status` or `stream.outcome` (whose `message` is the job's `error`, as an
+   * `error` event's message is), or use {@link Jobs.run}, which throws for it.
    *
    * What a drop costs: the server form sends ids, so the stream resumes with `Last-Event-ID` and
    * loses nothing. The documented form sends none: the reconnect cannot say where it left off, a
@@ -282,8 +288,13 @@ export class Jobs {
    * @throws StreamError `'server-error-event'` when the job ends failed or cancelled: `outcome`
    *   is `'failed'` or `'cancelled'` and `status` the job's status (branch on those, not on the
    *   message); HTTPError, TimeoutError, ConnectionError from the calls.
+   * @throws RangeError, before the job is submitted, when `timeout` or a `stream` option is out
+   *   of its documented range.
    */
   async run<Result = unknown>(params: JobCreateParams, options: JobRunOptions = {}): Promise<Result> {
+    // Checked before the job is submitted: a bad option must not leave a job running unwatched.
+    validateOptions(options);
+    validateOptions(options.stream);
     const { onEvent, stream: streamOptions, ...createOptions } = options;
     // Every request of the run carries the caller's headers (a proxy's auth, a tenant), not
     // only the create call.
@@ -296,10 +307,17 @@ export class Jobs {
     if (options.signal?.aborted) throw options.signal.reason;
     const outcome = events.outcome;
     // `[DONE]` without a `complete` names no status: the REST API does.
-    const status = typeof outcome?.status === 'string' ? outcome.status : (await this.retrieve(job.job_id, call)).status;
+    const state = typeof outcome?.status === 'string' ? undefined : await this.retrieve(job.job_id, call);
+    const status = state?.status ?? (outcome?.status as string);
     if (status !== 'succeeded') {
-      throw new StreamError('server-error-event', `job ${job.job_id} finished with status "${status}"`, {
+      // The same reason and data as the named form's `error` event gives: from the `complete`
+      // event (its raw envelope), else from the state the REST API reported.
+      const resynced = outcome?.event?.type === 'resync' ? (outcome.event.data as JobResync).state : undefined;
+      const source = state ?? resynced;
+      const reason = outcome?.message ?? (source ? errorMessage(source, '') : '');
+      throw new StreamError('server-error-event', `job ${job.job_id} finished with status "${status}"${reason ? `: ${reason}` : ''}`, {
         event: outcome?.event?.type,
+        data: source ? JSON.stringify(source) : outcome?.event?.raw,
         lastEventId: events.lastEventId,
         status,
         outcome: status === 'cancelled' ? 'cancelled' : 'failed',

@@ -145,6 +145,8 @@ export class Runs {
    * @typeParam Types - inferred from `options.types`: `runs.stream(id, { types: ['agent.started'] })`
    *   is an `EventStream` of `agent.started` and the three terminal events.
    * @param options - `types` filter, `lastEventId` to resume, and the stream options.
+   * @throws RangeError synchronously when a numeric option is out of its range (`idleTimeout`,
+   *   `maxEventSize`, `dedupe`, a `reconnect` field), naming the option and the value.
    * @throws TypeError synchronously when `runId` is empty. The stream fails with `HTTPError`
    *   (401, 404, …), `StreamError`, or `ConnectionError`; see `connect`.
    */

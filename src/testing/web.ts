@@ -20,4 +20,4 @@ export type { InstantReconnect, TestClock } from './kit/clock.js';
 export { recordScript, scriptFromRaw } from './kit/record.js';
 export type { RecordOptions, ScriptFromRawOptions } from './kit/record.js';
 export { collectEvents } from './kit/collect.js';
-export type { Collected, CollectOptions } from './kit/collect.js';
+export type { Collected, CollectedError, CollectOptions } from './kit/collect.js';

@@ -56,7 +56,18 @@ describe('Transport: URLs', () => {
 
   it('rejects a base URL that is not absolute http(s)', () => {
     expect(() => new Transport({ baseUrl: 'api.test' })).toThrow(/absolute http\(s\) URL/);
+    expect(() => new Transport({ baseUrl: '127.0.0.1:4800' })).toThrow(/absolute http\(s\) URL/);
     expect(() => new Transport({ baseUrl: 'ftp://api.test' })).toThrow(TypeError);
+    expect(() => new Transport({ baseUrl: 'http://' })).toThrow(/absolute http\(s\) URL/);
+  });
+
+  it('names an invalid port as such, not as a URL that is not absolute', () => {
+    expect(() => new Transport({ baseUrl: 'http://127.0.0.1:99999' })).toThrow(
+      new TypeError('runstream: `baseUrl` has an invalid port (99999): a port is a number from 1 to 65535'),
+    );
+    expect(() => new Transport({ baseUrl: 'http://127.0.0.1:0/api' })).toThrow(/invalid port \(0\)/);
+    // Text where the port should be is not echoed: it may be a password that lost its `@`.
+    expect(() => new Transport({ baseUrl: 'http://admin:hunter2/api' })).toThrow(new TypeError('runstream: `baseUrl` has an invalid port: a port is a number from 1 to 65535'));
   });
 
   it('encodes one path segment and refuses an empty id', () => {
@@ -187,21 +198,84 @@ describe('Transport: JSON calls', () => {
     });
   });
 
-  it('fails with SDKError when a 2xx body is not JSON', async () => {
-    route('get', '/thing', [() => new HttpResponse('<html>hello</html>', { headers: { 'content-type': 'text/html' } })]);
+  it('fails with HTTPError naming the content type when a 2xx body is not JSON, keeping the body', async () => {
+    route('get', '/thing', [() => new HttpResponse('<html>hello</html>', { headers: { 'content-type': 'text/html', 'x-request-id': 'req_7' } })]);
     const error = await rejection(transport().json(spec()));
-    expect(error).toBeInstanceOf(SDKError);
-    expect(error).not.toBeInstanceOf(HTTPError);
-    expect((error as SDKError).message).toContain('not valid JSON');
-    expect((error as SDKError).cause).toBeInstanceOf(SyntaxError);
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(error).toMatchObject({ status: 200, body: '<html>hello</html>', requestId: 'req_7', method: 'GET', url: `${BASE}/thing` });
+    expect((error as HTTPError).message).toBe(
+      `GET ${BASE}/thing: expected a JSON response, got HTTP 200 with a body that is not JSON ("text/html") (request id req_7)`,
+    );
+    expect((error as HTTPError).cause).toBeInstanceOf(SyntaxError);
   });
 
-  it('fails with ConnectionError when the request gets no response', async () => {
+  it('fails at once with HTTPError when a JSON call is answered by an event stream', async () => {
+    // An event stream that never ends: reading it to parse it would wait for ever. (That its
+    // body is cancelled, freeing the socket, is checked over a real socket in request-socket.)
+    route('get', '/thing', [() => new HttpResponse(stalledBody(': hello\n\ndata: {"a":1}\n\n'), { headers: { 'content-type': 'text/event-stream; charset=utf-8' } })]);
+    // No deadline at all (timeout 0): only the content-type check can end this call.
+    const error = await rejection(transport({ timeout: 0 }).json(spec()));
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(error).toMatchObject({ status: 200, body: undefined });
+    expect((error as Error).message).toBe(
+      `GET ${BASE}/thing: expected a JSON response, got HTTP 200 with an event stream (text/event-stream); this is a stream endpoint, read it with the stream method`,
+    );
+  });
+
+  it('accepts JSON whatever the content type says (text/plain), and returns undefined for a 204 without reading it', async () => {
+    route('get', '/thing', [
+      () => new HttpResponse('{"ok":true}', { headers: { 'content-type': 'text/plain' } }),
+      () => new HttpResponse(null, { status: 204 }),
+    ]);
+    expect(await transport().json(spec())).toEqual({ ok: true });
+    expect(await transport().json(spec())).toBeUndefined();
+  });
+
+  it('has no deadline with timeout 0: a slow answer still arrives', async () => {
+    server.use(
+      http.get(`${BASE}/thing`, async () => {
+        await delay(40);
+        return HttpResponse.json({ late: true });
+      }),
+    );
+    expect(await transport({ timeout: 0 }).json(spec())).toEqual({ late: true });
+    expect(await transport().json(spec(), { timeout: 0 })).toEqual({ late: true });
+  });
+
+  it('refuses an out-of-range call timeout with a RangeError before any request', async () => {
+    const seen = route('get', '/thing', [() => HttpResponse.json({})]);
+    for (const timeout of [Infinity, 3e9, -1, Number.NaN]) {
+      const error = await rejection(transport().json(spec(), { timeout }));
+      expect(error).toBeInstanceOf(RangeError);
+      expect((error as Error).message).toContain(`\`timeout\` must be a number of milliseconds from 0 to 2147483647 (0 turns it off), got ${timeout}`);
+    }
+    expect(seen).toHaveLength(0);
+  });
+
+  it('fails with ConnectionError naming the host and port when the request gets no response', async () => {
     route('get', '/thing', [() => HttpResponse.error()]);
     const error = await rejection(transport().json(spec()));
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).toMatchObject({ method: 'GET', url: `${BASE}/thing` });
+    expect((error as Error).message).toMatch(/^GET http:\/\/api\.test\/thing: the request to api\.test:80 failed before a response \(.+\)$/);
     expect((error as ConnectionError).cause).toBeInstanceOf(Error);
+  });
+
+  it("names the runtime's errno of a DNS failure from an injected fetch", async () => {
+    const dnsFailure = (() =>
+      Promise.reject(new TypeError('fetch failed', { cause: Object.assign(new Error('getaddrinfo ENOTFOUND api.exmaple.com'), { code: 'ENOTFOUND' }) }))) as typeof fetch;
+    const error = await rejection(new Transport({ baseUrl: 'https://api.exmaple.com', fetch: dnsFailure }).json(spec()));
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as Error).message).toBe(
+      'GET https://api.exmaple.com/thing: could not connect to api.exmaple.com:443 (fetch failed: getaddrinfo ENOTFOUND api.exmaple.com); check the host and port, and that the server is running',
+    );
+  });
+
+  it('adds the errno when the messages do not name it (an AggregateError with no message)', async () => {
+    const refused = (() =>
+      Promise.reject(new TypeError('fetch failed', { cause: Object.assign(new AggregateError([Object.assign(new Error(''), { code: 'ECONNREFUSED' })], ''), { code: 'ECONNREFUSED' }) }))) as typeof fetch;
+    const error = await rejection(new Transport({ baseUrl: 'http://localhost:4800', fetch: refused }).json(spec()));
+    expect((error as Error).message).toContain('could not connect to localhost:4800 (fetch failed (ECONNREFUSED))');
   });
 
   it("rejects with the runtime's AbortError when the caller's signal aborts", async () => {

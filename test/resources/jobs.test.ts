@@ -271,7 +271,7 @@ describe('jobs JSON calls', () => {
 
 describe('jobs.run', () => {
   /** Serves one job end to end: create, its stream, its status and its result. */
-  function job(stream: () => Response, state: { status: string } = { status: 'succeeded' }): RequestLog {
+  function job(stream: () => Response, state: { status: string; error?: string } = { status: 'succeeded' }): RequestLog {
     const log = new RequestLog();
     server.use(
       http.post(RUNS, async ({ request }) => {
@@ -330,6 +330,35 @@ describe('jobs.run', () => {
     // Told apart by fields, not by the message.
     expect(error).toMatchObject({ code: 'server-error-event', outcome: status, status });
     expect(route(log)).not.toContain('GET /api/v1/runs/run_abc123/result');
+  });
+
+  it("gives the job's reason and data in both wire forms of a failure", async () => {
+    const reason = 'Agent execution failed: LLM provider returned 503';
+    job(() => sseResponse([frames([{ data: { event: 'complete', data: { status: 'failed', job_id: 'run_abc123', error: reason } } }, { data: '[DONE]' }])]));
+    const documented = (await client().jobs.run({ prompt: 'x' }).catch((thrown: unknown) => thrown)) as StreamError;
+    job(() => sseResponse([frames(serverForm({ event: 'error', data: { job_id: 'run_abc123', error: reason } }))]));
+    const named = (await client().jobs.run({ prompt: 'x' }).catch((thrown: unknown) => thrown)) as StreamError;
+    for (const error of [documented, named]) {
+      expect(error).toBeInstanceOf(StreamError);
+      expect(error).toMatchObject({ code: 'server-error-event', outcome: 'failed', status: 'failed' });
+      expect(error.message).toContain(reason);
+      expect(JSON.stringify(JSON.parse(error.data!))).toContain(reason);
+    }
+  });
+
+  it("gives the reason the REST API reports when the stream ends at [DONE] without a status", async () => {
+    job(() => sseResponse([frames([{ data: '[DONE]' }])]), { status: 'failed', error: 'Out of credits' });
+    const error = (await client().jobs.run({ prompt: 'x' }).catch((thrown: unknown) => thrown)) as StreamError;
+    expect(error).toMatchObject({ code: 'server-error-event', outcome: 'failed', status: 'failed' });
+    expect(error.message).toBe('job run_abc123 finished with status "failed": Out of credits');
+    expect(JSON.parse(error.data!)).toMatchObject({ status: 'failed', error: 'Out of credits' });
+  });
+
+  it("reports a documented-form failure's reason on the stream's outcome", async () => {
+    server.use(http.get(STREAM, () => sseResponse([frames([{ data: { event: 'complete', data: { status: 'failed', job_id: 'run_abc123', error: 'Agent crashed' } } }])])));
+    const stream = client().jobs.stream('run_abc123');
+    await collect(stream);
+    expect(stream.outcome).toMatchObject({ type: 'failed', status: 'failed', message: 'Agent crashed' });
   });
 
   it('throws StreamError server-error-event when the server form sends error', async () => {

@@ -238,4 +238,25 @@ describe('runs.stream events', () => {
     expect((error as Error).message).not.toContain('sk-test-secret');
     expect(log.count).toBe(1);
   });
+
+  it("keeps the platform's explanation of a 401 in the message, as the other platforms' do", async () => {
+    // Crewship's explanation holds a placeholder in angle brackets: it is text, not markup.
+    const explanation = 'Missing or invalid API key; send Authorization: Bearer <key>';
+    server.use(
+      http.get(EVENTS, () =>
+        HttpResponse.json({ error: { code: 'unauthorized', message: explanation } }, { status: 401, headers: { 'www-authenticate': 'Bearer', 'x-request-id': 'req_1' } }),
+      ),
+    );
+    const error = await collect(client().runs.stream('run_abc123')).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(HTTPError);
+    expect((error as Error).message).toBe(`GET ${BASE}/v1/runs/run_abc123/events failed with HTTP 401 Unauthorized: ${explanation} (request id req_1)`);
+  });
+
+  it('leaves an HTML error page out of the message (it stays in body)', async () => {
+    const page = '<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>';
+    server.use(http.get(EVENTS, () => new HttpResponse(page, { status: 502, headers: { 'content-type': 'text/html' } })));
+    const error = await collect(client({ reconnect: false }).runs.stream('run_abc123')).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ status: 502, body: page });
+    expect((error as Error).message).toBe(`GET ${BASE}/v1/runs/run_abc123/events failed with HTTP 502 Bad Gateway`);
+  });
 });

@@ -3,7 +3,16 @@
  *
  * @module
  */
-import type { EventStream, StreamOutcome } from '../../index.js';
+import type { ConnectionError, EventStream, HTTPError, SDKError, StreamError, StreamOutcome, TimeoutError } from '../../index.js';
+
+/**
+ * What {@link Collected.error} can hold: one of runstream's errors (`HTTPError`, `StreamError`,
+ * `ConnectionError`, `TimeoutError`, or their base `SDKError`), or another `Error` (a runtime
+ * `AbortError`, a `TypeError` from iterating a stream twice, or whatever a custom iterable
+ * threw; a thrown non-`Error` value is wrapped in an `Error` whose `cause` it is).
+ * Narrow it with `instanceof` or its `name`.
+ */
+export type CollectedError = HTTPError | StreamError | ConnectionError | TimeoutError | SDKError | Error;
 
 /** Options of {@link collectEvents}. */
 export interface CollectOptions {
@@ -23,8 +32,11 @@ export interface Collected<Event> {
   readonly events: Event[];
   /** `stream.outcome` once it ended: `'completed'`, `'failed'`, `'cancelled'`, `'closed'`, `'ended'` or `'error'`. */
   readonly outcome: StreamOutcome | undefined;
-  /** What the iterator threw (`HTTPError`, `StreamError`, `ConnectionError`, …); `undefined` when it ended without error. */
-  readonly error: unknown;
+  /**
+   * What the iterator threw (`HTTPError`, `StreamError`, `ConnectionError`, …; see
+   * {@link CollectedError}); `undefined` when it ended without error.
+   */
+  readonly error: CollectedError | undefined;
   /** True when `timeout` passed before the stream ended. */
   readonly timedOut: boolean;
 }
@@ -49,7 +61,7 @@ export async function collectEvents<Event>(
   options: CollectOptions = {},
 ): Promise<Collected<Event>> {
   const events: Event[] = [];
-  let error: unknown;
+  let error: CollectedError | undefined;
   let timedOut = false;
   const iterator = stream[Symbol.asyncIterator]();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -74,7 +86,9 @@ export async function collectEvents<Event>(
       events.push(next.value);
     }
   } catch (caught) {
-    error = caught;
+    // An Error from another realm (a jsdom window, a worker) fails `instanceof`: its shape counts.
+    const isError = caught instanceof Error || (typeof caught === 'object' && caught !== null && typeof (caught as Error).message === 'string' && typeof (caught as Error).name === 'string');
+    error = isError ? (caught as Error) : new Error(`the stream threw a value that is not an Error: ${String(caught)}`, { cause: caught });
   } finally {
     clearTimeout(timer);
   }
