@@ -154,13 +154,20 @@ describe('URLs with a port that can never work', () => {
     ['http://127.0.0.1:99999/x', 'has an invalid port (99999)'],
     ['http://127.0.0.1:0/x', 'has an invalid port (0)'],
     ['https://[::1]:70000/x', 'has an invalid port (70000)'],
-    ['http://user:pass@127.0.0.1:99999/x', 'has an invalid port (99999)'],
   ])('connect(%s) names the port, not the URL, as the problem', (url, message) => {
     expect(() => connect(url)).toThrow(new TypeError(`runstream: the stream URL ${message}: a port is a number from 1 to 65535`));
   });
 
-  it.each(['http://user:sk-secret@api.test/x', 'http://127.0.0.1:8080/x', 'https://[::1]:443/x', 'http://api.test/a:b/c'])(
-    'leaves %s alone (credentials are not a port; a valid port; a colon in the path)',
+  it('refuses user info before it looks at the port, naming neither the password nor the URL as a port', () => {
+    for (const make of [() => connect('http://user:pass@127.0.0.1:99999/x'), () => new Runstream({ baseUrl: 'http://user:pass@127.0.0.1:99999' })]) {
+      expect(make).toThrow(TypeError);
+      expect(make).toThrow(/had user info/);
+      expect(make).not.toThrow(/user:pass@|invalid port/);
+    }
+  });
+
+  it.each(['http://127.0.0.1:8080/x', 'https://[::1]:443/x', 'http://api.test/a:b/c'])(
+    'leaves %s alone (a valid port; a colon in the path)',
     (url) => {
       expect(() => connect(url)).not.toThrow();
       expect(() => new Runstream({ baseUrl: url })).not.toThrow();

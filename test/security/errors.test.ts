@@ -187,7 +187,7 @@ describe("a client's apiKey and headers never show in its errors", () => {
           await rejection(client.jobs.retrieve('job_slow', { signal: AbortSignal.abort() })),
           await rejection(client.jobs.retrieve('job_html')),
         ];
-        expect(errors.map((error) => (error as Error).name)).toEqual(['TimeoutError', 'AbortError', 'SDKError']);
+        expect(errors.map((error) => (error as Error).name)).toEqual(['TimeoutError', 'AbortError', 'HTTPError']);
         for (const error of errors) expectNoSecret(surfaces(error), valuesOf(s));
       }),
       { numRuns: 3 },
