@@ -410,9 +410,8 @@ describe('reference server', () => {
     const streaming = raw(`${other.url}/api/events`);
     await expect.poll(() => other.streams.map((stream) => stream.state), { timeout: 2_000, interval: 5 }).toEqual(['open']);
 
-    const started = Date.now();
+    // Resolves at all: a close() that waited for the never-ending stream would hang (the test's timeout).
     await other.close();
-    expect(Date.now() - started).toBeLessThan(1_000);
     expect(other.streams[0]!.state).toBe('server-closed');
     const response = await streaming;
     expect(response.body.toString('utf8')).toMatch(/^event: ping\ndata: \{\}\n\n/);
