@@ -239,6 +239,12 @@ export class Jobs {
    * its outcome. A job that finished before the stream opened (the server answers `400`, "Job
    * already completed") is settled the same way, without a stream.
    *
+   * So the last event depends on timing, not on how the job ended: a job cancelled (or
+   * finished) while its stream is open ends with its terminal event (`complete`, `cancelled`),
+   * one that ended before the request or during a drop ends with the `resync` event. Read the end
+   * from `stream.outcome` (or `finished`), which is the same in every order: `type` `'cancelled'`,
+   * `status` `'cancelled'` for a cancelled job.
+   *
    * @throws TypeError synchronously when `jobId` is empty. The stream fails with `HTTPError`
    *   404 (unknown job) or 400 (when the job has not finished after all), `StreamError`,
    *   `ConnectionError`.

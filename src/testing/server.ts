@@ -119,9 +119,10 @@ export interface DropOptions {
  *   `connected` and every `keepaliveInterval`. Executions: `exec_xyz789` (completes),
  *   `exec_failed`, `exec_cancelled`.
  * - PraisonAI (no auth): `POST /api/v1/runs` `{prompt}` → 202 (`Location`, `Retry-After: 2`;
- *   400 without prompt; `Idempotency-Key` returns the same job); `GET /api/v1/runs/:id`;
- *   `GET /api/v1/runs/:id/result` (409 until finished); `POST /api/v1/runs/:id/cancel` (409
- *   once finished); `GET /api/v1/runs/:id/stream`: the documented form (unnamed
+ *   400 without prompt; `Idempotency-Key` returns the same job); a job starts on its first
+ *   use (any request below), one step every `eventDelay` ms; `GET /api/v1/runs/:id`;
+ *   `GET /api/v1/runs/:id/result` (409 until finished); `POST /api/v1/runs/:id/cancel` (ends
+ *   the job before it answers; 409 once finished); `GET /api/v1/runs/:id/stream`: the documented form (unnamed
  *   `{"event","data"}` envelopes, LF, then `data: [DONE]`) or the server's (named `status`,
  *   `progress`, `heartbeat`, `result` | `error` | `cancelled`, ids `1`, `2`, …, CRLF, a `: ping`
  *   comment and one every `keepaliveInterval`), resuming after `Last-Event-ID`; 400 once the

@@ -234,11 +234,10 @@ describe('drops and aborts over a real socket', () => {
     const delayTimer = setTimeoutSpy.mock.calls.findIndex((call) => call[1] === 60_000);
     expect(delayTimer).toBeGreaterThanOrEqual(0);
     expect(stream.readyState).toBe('connecting');
-    const started = performance.now();
     controller.abort();
-    expect((await within(1000, events)).map((e) => e.data)).toEqual(['a']);
-    await within(1000, stream.finished);
-    expect(performance.now() - started).toBeLessThan(500);
+    // Guards, not measures: a stream still waiting on the 60 s timer would miss them by far.
+    expect((await within(10_000, events)).map((e) => e.data)).toEqual(['a']);
+    await within(10_000, stream.finished);
     expect(clearTimeoutSpy).toHaveBeenCalledWith(setTimeoutSpy.mock.results[delayTimer]!.value);
     expect(loopback.requests).toHaveLength(1);
   });

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { HTTPError, StreamError, type JobCreateParams } from '../../src/index.js';
+import { HTTPError, StreamError, type JobCreateParams, type JobState } from '../../src/index.js';
 import { budget, collect, collectUntilError, FAST_RECONNECT, idsOf, rejection, typesOf, watch, useReferenceServer } from './support.js';
 
-// 20 ms per step: a job takes about 160 ms, long enough to cancel one or see it unfinished.
-// PraisonAI needs no key.
+// 20 ms per step: a job takes about 160 ms from its first use (its stream, status, result or
+// cancel request; not its creation). PraisonAI needs no key.
 const ref = useReferenceServer({ eventDelay: 20 }, { reconnect: FAST_RECONNECT });
+// A job that takes no step of its own while a test runs (one a minute): what a test sees of it
+// depends only on the order of the test's own requests, never on how fast the machine is.
+const held = useReferenceServer({ eventDelay: 60_000 }, { reconnect: FAST_RECONNECT });
 
 const DOCUMENTED = ['progress', 'log', 'progress', 'progress', 'log', 'progress', 'progress', 'complete'];
 const NAMED = ['status', 'progress', 'progress', 'progress', 'progress', 'progress', 'result'];
@@ -50,9 +53,9 @@ describe('PraisonAI async jobs over a real socket', () => {
     expect(events.at(-1)!.data).toEqual({ job_id: 'run_named_cancelled' });
   });
 
-  it('creates a job, reports its state, refuses its result until it finishes, then returns it', async () => {
-    const log = watch(ref.server);
-    const job = await ref.client.jobs.create({ prompt: 'Summarize the Q3 report', framework: 'praisonai' });
+  it('creates a job, reports its state and refuses its result while it has not finished', async () => {
+    const log = watch(held.server);
+    const job = await held.client.jobs.create({ prompt: 'Summarize the Q3 report', framework: 'praisonai' });
 
     expect(job).toMatchObject({ job_id: expect.stringMatching(/^run_[0-9a-f]{12}$/), status: 'queued' });
     expect(job.poll_url).toBe(`/api/v1/runs/${job.job_id}`);
@@ -63,13 +66,16 @@ describe('PraisonAI async jobs over a real socket', () => {
       headers: { 'content-type': 'application/json' },
     });
 
-    const state = await ref.client.jobs.retrieve(job.job_id);
-    expect(state).toMatchObject({ job_id: job.job_id, status: expect.stringMatching(/^(queued|running)$/), retry_after: 2 });
+    const state = await held.client.jobs.retrieve(job.job_id);
+    expect(state).toMatchObject({ job_id: job.job_id, status: 'queued', retry_after: 2 });
 
-    const early = await rejection(ref.client.jobs.result(job.job_id));
+    const early = await rejection(held.client.jobs.result(job.job_id));
     expect(early).toBeInstanceOf(HTTPError);
     expect(early).toMatchObject({ status: 409, body: { detail: expect.stringContaining('not completed') } });
+  });
 
+  it('streams a created job from its first step, then reports it succeeded and returns its result', async () => {
+    const job = await ref.client.jobs.create({ prompt: 'Summarize the Q3 report', framework: 'praisonai' });
     const events = await collect(ref.client.jobs.stream(job.job_id, { signal: budget() }));
     expect(typesOf(events)).toEqual(DOCUMENTED);
 
@@ -141,15 +147,67 @@ describe('PraisonAI async jobs over a real socket', () => {
     expect(error).toMatchObject({ code: 'server-error-event', message: expect.stringContaining('"failed"') });
   });
 
-  it('cancels a running job: its stream ends with complete {status: cancelled}', async () => {
-    const job = await ref.client.jobs.create({ prompt: 'A long analysis' });
-    const cancelled = await ref.client.jobs.cancel(job.job_id);
-    expect(cancelled).toMatchObject({ job_id: job.job_id, status: 'cancelled' });
+  // A cancelled job ends cancelled whichever comes first, the cancel or the stream request: the
+  // tests below force each order (and a drop between them) instead of racing the job's clock.
+  it.each([
+    ['documented', 'A long analysis', 'complete', { status: 'cancelled' }, ''],
+    ['named', 'A long named analysis', 'cancelled', {}, '1'],
+  ])('a %s-form job cancelled while its stream is open: the stream ends with its cancelled event', async (_form, prompt, type, data, id) => {
+    const job = await held.client.jobs.create({ prompt });
+    let cancelled: Promise<JobState> | undefined;
+    // onOpen: the server has taken the stream request, so the cancel comes after it.
+    const stream = held.client.jobs.stream(job.job_id, { signal: budget(), onOpen: () => (cancelled ??= held.client.jobs.cancel(job.job_id)) });
 
-    const events = await collect(ref.client.jobs.stream(job.job_id, { signal: budget() }));
-    expect(events.at(-1)).toMatchObject({ type: 'complete', data: { status: 'cancelled', job_id: job.job_id } });
-    const again = await rejection(ref.client.jobs.cancel(job.job_id));
-    expect(again).toMatchObject({ status: 409 });
+    const events = await collect(stream);
+
+    expect(await cancelled).toMatchObject({ job_id: job.job_id, status: 'cancelled' });
+    expect(events).toEqual([expect.objectContaining({ type, id, data: { ...data, job_id: job.job_id } })]);
+    expect(stream.outcome).toMatchObject({ type: 'cancelled', status: 'cancelled', event: { type } });
+    expect(await rejection(held.client.jobs.cancel(job.job_id))).toMatchObject({ status: 409 });
+  });
+
+  it('a job cancelled before its stream opens: the stream answers 400 and ends cancelled, by the job status', async () => {
+    const job = await ref.client.jobs.create({ prompt: 'A long analysis' });
+    expect(await ref.client.jobs.cancel(job.job_id)).toMatchObject({ job_id: job.job_id, status: 'cancelled' });
+    const log = watch(ref.server);
+
+    const stream = ref.client.jobs.stream(job.job_id, { signal: budget() });
+    const events = await collect(stream);
+
+    expect(typesOf(events)).toEqual(['resync']);
+    expect(events[0]!.data).toMatchObject({ reason: 'http-error', state: { job_id: job.job_id, status: 'cancelled', retry_after: null }, recovered: true });
+    expect(stream.outcome).toMatchObject({ type: 'cancelled', status: 'cancelled', event: { type: 'resync' } });
+    // A cancelled job has no result to fetch.
+    expect(log.requests().map((request) => request.path)).toEqual([`/api/v1/runs/${job.job_id}/stream`, `/api/v1/runs/${job.job_id}`]);
+    expect(await rejection(ref.client.jobs.cancel(job.job_id))).toMatchObject({ status: 409 });
+  });
+
+  it('a job cancelled while its stream is down: the reconnect answers 400 and the stream ends cancelled, by the job status', async () => {
+    const job = await held.client.jobs.create({ prompt: 'A long analysis' });
+    const path = `/api/v1/runs/${job.job_id}/stream`;
+    const log = watch(held.server);
+    let cancelled: JobState | undefined;
+    const stream = held.client.jobs.stream(job.job_id, {
+      signal: budget(),
+      // The connection drops as soon as it opens, and the job is cancelled during the reconnect
+      // wait: the reconnect comes after the cancel.
+      onOpen: () => held.server.dropOpen(path),
+      reconnect: {
+        ...FAST_RECONNECT,
+        sleep: async () => {
+          cancelled = await held.client.jobs.cancel(job.job_id);
+        },
+      },
+    });
+
+    const events = await collect(stream);
+
+    expect(cancelled).toMatchObject({ status: 'cancelled' });
+    expect(typesOf(events)).toEqual(['resync']);
+    expect(events[0]!.data).toMatchObject({ reason: 'http-error', state: { status: 'cancelled' }, recovered: true });
+    expect(stream.outcome).toMatchObject({ type: 'cancelled', status: 'cancelled' });
+    expect(log.requests(path)).toHaveLength(2);
+    expect(log.streams(path).map((record) => record.state)).toEqual(['dropped']);
   });
 
   it('settles a finished job by its status and result when its stream answers 400, without a stream', async () => {

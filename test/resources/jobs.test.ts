@@ -498,6 +498,29 @@ describe('jobs.stream recovers what the wire cannot tell', () => {
     expect(error).toMatchObject({ status: 400 });
   });
 
+  it('jobs.run() rejects as cancelled for a job cancelled while its stream was down (the reconnect answers 400)', async () => {
+    server.use(http.post(RUNS, () => HttpResponse.json({ job_id: 'run_abc123', status: 'queued' }, { status: 202 })));
+    // The order a busy machine can produce: two events, the connection drops, the job is
+    // cancelled meanwhile, and the reconnect finds it finished.
+    const rest = recovering(
+      [
+        () => sseResponse([frames(documented.slice(0, 2))]),
+        () => HttpResponse.json({ detail: 'Job already completed (no stream available)' }, { status: 400 }),
+      ],
+      [{ status: 'cancelled' }],
+    );
+    const seen: string[] = [];
+    const error = await client()
+      .jobs.run({ prompt: 'x' }, { onEvent: (event) => seen.push(event.type), stream: instant })
+      .catch((thrown: unknown) => thrown);
+
+    expect(seen).toEqual(['progress', 'log', 'resync']);
+    expect(error).toBeInstanceOf(StreamError);
+    expect(error).toMatchObject({ code: 'server-error-event', outcome: 'cancelled', status: 'cancelled', event: 'resync' });
+    // A cancelled job has no result to fetch.
+    expect(paths(rest)).toEqual(['/api/v1/runs/run_abc123/stream', '/api/v1/runs/run_abc123/stream', '/api/v1/runs/run_abc123']);
+  });
+
   it('jobs.run() returns the result the resync fetched, without fetching it twice', async () => {
     const log = new RequestLog();
     server.use(

@@ -90,13 +90,12 @@ describe('scriptedFetch', () => {
     await expect(fetch('https://x.test/', { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
     const controller = new AbortController();
     const stream = connect('https://x.test/', { fetch, signal: controller.signal });
-    const started = performance.now();
+    // The script's `wait: Infinity` would hold the loop until the test's timeout if the abort did not stop it.
     for await (const event of stream) {
       expect(event.data).toBe('one');
       controller.abort();
     }
     expect(stream.outcome?.type).toBe('closed');
-    expect(performance.now() - started).toBeLessThan(500);
   });
 
   it('after the last connection answers 204, repeats it, or rejects it', async () => {

@@ -95,7 +95,7 @@ describe.each(ways.map((way) => ({ way, name: way.name })))('served by $name', (
 });
 
 describe('fast reconnection', () => {
-  it('runs three drops in milliseconds with instantReconnect(), honouring retry:', async () => {
+  it('runs three drops without a real wait with instantReconnect(), honouring retry:', async () => {
     const fetch = scriptedFetch({
       connections: [
         { steps: [{ retry: 250, id: '1', data: 'one' }, { cut: 'mid-event' }, { id: '2', data: 'lost' }] },
@@ -105,10 +105,8 @@ describe('fast reconnection', () => {
       ],
     });
     const { reconnect, delays } = instantReconnect();
-    const started = performance.now();
     const { events, outcome } = await collectEvents(connect('https://api.test/events', { fetch, reconnect }));
 
-    expect(performance.now() - started).toBeLessThan(500);
     expect(events.map((event) => event.data)).toEqual(['one', 'two', 'three', 'four']);
     expect(delays).toEqual([250, 250, 250, 250]);
     expect(outcome?.type).toBe('ended');

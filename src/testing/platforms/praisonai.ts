@@ -3,10 +3,14 @@
  * PraisonAI async jobs (no auth): `POST /api/v1/runs`, `GET /api/v1/runs/:id`,
  * `GET /api/v1/runs/:id/stream`, `GET /api/v1/runs/:id/result`, `POST /api/v1/runs/:id/cancel`.
  *
- * A job runs on the server whether or not anyone streams it: every `eventDelay` ms it advances
- * one step of its script. A stream replays the steps so far (after `Last-Event-ID`), then
- * follows live; once the job's final event has happened (streamed or not), a stream request
- * gets 400 and only `GET /api/v1/runs/:id` and `/result` tell how it ended.
+ * A job starts on its first use (a stream, status, result or cancel request), not when it is
+ * created: what a client sees after `POST /api/v1/runs` does not depend on how fast it asks.
+ * From then on it runs on the server whether or not anyone streams it: every `eventDelay` ms it
+ * advances one step of its script. A stream replays the steps so far (after `Last-Event-ID`),
+ * then follows live; once the job's final event has happened (streamed or not), a stream request
+ * gets 400 and only `GET /api/v1/runs/:id` and `/result` tell how it ended. A cancel ends the job
+ * before it answers: its final events go to the streams open then, and a stream request after
+ * it gets 400.
  *
  * @module
  */
@@ -183,7 +187,10 @@ export function praisonaiRoutes(core: Core): Route[] {
 
   for (const [id, { form, outcome }] of Object.entries(FIXED)) createJob(id, FIXED_PROMPT, form, outcome);
 
-  /** Starts the job's clock (fixed jobs start on first use, created jobs at once). */
+  /**
+   * Starts the job's clock on its first use. Created jobs do not start at once: a client that
+   * creates a job and then streams it must see it run, however long it took to ask.
+   */
   function start(job: Job): void {
     if (job.started) return;
     job.started = true;
@@ -192,14 +199,20 @@ export function praisonaiRoutes(core: Core): Route[] {
 
   function advance(job: Job): void {
     job.timer = undefined;
+    if (!emit(job)) return;
+    if (job.emitted < job.steps.length) job.timer = core.timers.later(core.settings.eventDelay, () => advance(job));
+  }
+
+  /** The job's next step happens: its state changes and its streams wake. False when none is left. */
+  function emit(job: Job): boolean {
     const step = job.steps[job.emitted];
-    if (!step) return;
+    if (!step) return false;
     job.emitted++;
     if (job.status === 'queued') job.status = 'running';
     if (step.progress !== undefined) job.progress = step.progress;
     if (step.status !== undefined) job.status = step.status;
     for (const wake of [...job.waiters]) wake();
-    if (job.emitted < job.steps.length) job.timer = core.timers.later(core.settings.eventDelay, () => advance(job));
+    return true;
   }
 
   /** Resolves true when the job takes its next step, false when `signal` aborts first. */
@@ -267,7 +280,6 @@ export function praisonaiRoutes(core: Core): Route[] {
       const form: Form = /\bnamed\b/i.test(prompt) ? 'named' : 'documented';
       const outcome: Outcome = /\bfail/i.test(prompt) ? 'failed' : /\bcancel/i.test(prompt) ? 'cancelled' : 'succeeded';
       job = createJob(`run_${randomBytes(6).toString('hex')}`, prompt, form, outcome, key);
-      start(job);
     }
     const path = `/api/v1/runs/${job.id}`;
     ctx.json(
@@ -309,8 +321,12 @@ export function praisonaiRoutes(core: Core): Route[] {
     const previousIds = done.filter((step) => step.entry.id !== undefined).length;
     const ending = cancelledSteps(job.id, job.form);
     job.steps = [...done, ...(job.form === 'named' ? numbered(ending, previousIds) : ending)];
-    job.status = 'cancelled';
-    if (!job.timer) job.timer = core.timers.later(core.settings.eventDelay, () => advance(job));
+    // The job ends before the answer, not at its next step: a client that streams it after
+    // cancel() resolves gets 400 (and settles it by its status) in every interleaving, and the
+    // streams open now get the final events at once.
+    core.timers.cancel(job.timer);
+    job.timer = undefined;
+    while (emit(job));
     ctx.json(200, state(job));
   }
 
