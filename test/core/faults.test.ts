@@ -120,10 +120,9 @@ describe('idle timeout', () => {
   it('treats a half-open connection (no bytes, socket kept) as dropped and resumes with Last-Event-ID', async () => {
     const { options, reconnects } = recorder();
     server.script({ steps: [frame({ id: '1', data: 'a' }), { hold: true }] }, { steps: [frame({ id: '2', data: 'b' })] }, noContent);
-    const started = Date.now();
+    // The first connection is held open forever: only the idle timeout can end it.
     const events = await collect(connect(server.url('/events'), { ...options, idleTimeout: 200 }));
     expect(events.map((e) => e.data)).toEqual(['a', 'b']);
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(reconnects[0]!.cause).toBeInstanceOf(ConnectionError);
     expect(reconnects[0]!.cause!.message).toContain('idle timeout');
     expect(server.requests[1]!.headers['last-event-id']).toBe('1');

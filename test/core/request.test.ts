@@ -157,9 +157,8 @@ describe('Transport: JSON calls', () => {
         return HttpResponse.json({});
       }),
     );
-    const started = Date.now();
+    // The answer comes at 2000 ms: a call that ignored its deadline would resolve with it.
     const error = await rejection(transport().json(spec(), { timeout: 30 }));
-    expect(Date.now() - started).toBeLessThan(1500);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ timeout: 30, method: 'GET', url: `${BASE}/thing` });
     expect((error as Error).message).toContain('30 ms');
@@ -167,10 +166,9 @@ describe('Transport: JSON calls', () => {
 
   it('fails with TimeoutError when the body stalls past the deadline', async () => {
     route('get', '/thing', [() => new HttpResponse(stalledBody('{"partial":'), { headers: { 'content-type': 'application/json' } })]);
-    const started = Date.now();
+    // The body never ends: without the deadline this call would never settle.
     const error = await rejection(transport().json(spec(), { timeout: 30 }));
     expect(error).toBeInstanceOf(TimeoutError);
-    expect(Date.now() - started).toBeLessThan(1500);
   });
 
   it('applies the client timeout when the call sets none', async () => {
