@@ -89,16 +89,19 @@ async function startServers(pkg) {
     };
     if (req.method === 'OPTIONS') return reply(204);
     if (req.method === 'GET' && req.url === '/log') return reply(200, { requests: reference.requests, streams: reference.streams });
-    if (req.method === 'POST' && req.url === '/drop') {
+    // POST /drop {path, afterEvents, midEvent}: reference.dropNext(); POST /play {route, script}:
+    // reference.play(), for a test that must not race a scripted job's clock.
+    if (req.method === 'POST' && (req.url === '/drop' || req.url === '/play')) {
       let text = '';
       req.setEncoding('utf8');
       req.on('data', (chunk) => {
-        if (text.length < 10_000) text += chunk;
+        if (text.length < 100_000) text += chunk;
       });
       req.on('end', () => {
         try {
-          const { path, afterEvents, midEvent } = JSON.parse(text);
-          reference.dropNext(path, { afterEvents, midEvent });
+          const body = JSON.parse(text);
+          if (req.url === '/drop') reference.dropNext(body.path, { afterEvents: body.afterEvents, midEvent: body.midEvent });
+          else reference.play(body.route, body.script);
           reply(204);
         } catch (error) {
           reply(400, { error: String(error) });
