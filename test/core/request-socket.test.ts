@@ -2,21 +2,10 @@
  * JSON calls over real sockets on 127.0.0.1 (no msw: the socket is what matters here): an event
  * stream answering a JSON call, and a port nothing listens on.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionError, HTTPError, Stax } from '../../src/index.js';
-import { startLoopback, type Loopback } from '../helpers/loopback.js';
+import { refusedPort, startLoopback, type Loopback } from '../helpers/loopback.js';
 import { rejection } from './support.js';
-
-/** A port on 127.0.0.1 that nothing listens on: bound once, then closed. */
-async function refusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('a JSON call over a real socket', () => {
   let loopback: Loopback;

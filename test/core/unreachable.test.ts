@@ -2,21 +2,11 @@
  * A stream whose server is never reached gives up after a short budget, over real sockets on
  * 127.0.0.1 (no msw here: it would answer the refused requests itself).
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ConnectionError, connect } from '../../src/index.js';
+import { refusedPort } from '../helpers/loopback.js';
 import { collect } from '../helpers/sse.js';
 import { instantReconnect, rejection } from './support.js';
-
-/** A port on 127.0.0.1 that nothing listens on: bound once, then closed. */
-async function refusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('fail fast where waiting cannot help: a server never reached', () => {
   it('gives up on a refused port after 3 requests within the initial budget, naming host and port', async () => {

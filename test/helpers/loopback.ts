@@ -159,3 +159,12 @@ async function play(res: ServerResponse, reply: Reply): Promise<void> {
   }
   if (!res.destroyed) res.end();
 }
+
+/** A port on 127.0.0.1 that nothing listens on: bound once, then closed. */
+export async function refusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

@@ -91,15 +91,7 @@ export function expectNoSecret(texts: readonly string[], values: readonly string
   for (const value of values) expect(all, `secret ${value} leaked`).not.toContain(value);
 }
 
-/** Settles `promise`, giving what it rejected with (fails when it resolves). */
-export async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
+export { rejection } from '../helpers/async.js';
 
 /** Reconnection that never waits (no real sleeps) and gives up after one retry. */
 export const quickRetries = { initialDelay: 0, maxAttempts: 1, maxConnectAttempts: 2, jitter: 0, sleep: async () => {} };
