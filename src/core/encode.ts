@@ -1,6 +1,6 @@
 /**
- * The one SSE frame encoder: the reference server, the testing kit and (later) the relay build
- * every block of an event stream here. Web APIs only.
+ * The one SSE frame encoder: the reference server, the testing kit and the relay build every
+ * block of an event stream here. Web APIs only.
  *
  * @module
  */

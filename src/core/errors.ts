@@ -92,8 +92,9 @@ export const MAX_ERROR_BODY = 64 * 1024;
 /**
  * The server answered with a non-2xx HTTP status, or a JSON call got a 2xx that is not JSON (an
  * event stream, which is not read, or a body that does not parse; `status` is then the 2xx and
- * the message names the content type). Thrown by JSON calls and by event streams; streams retry
- * 5xx, 408 and 429 and fail at once on other 4xx. (A stream answered with something other than
+ * the message names the content type). Thrown by JSON calls and by event streams; GET streams
+ * retry 5xx, 408 and 429 and fail at once on other 4xx; POST streams retry 408, 429 and 503
+ * before any event. (A stream answered with something other than
  * `text/event-stream` fails with `StreamError` `'invalid-content-type'` instead.)
  */
 export class HTTPError extends SDKError {
@@ -202,7 +203,8 @@ export function errorFields(data: unknown): { status?: string | number; serverCo
 
 /**
  * The request never got a response, or the connection dropped while a stream was being read
- * (`fetch` rejected, the socket closed mid-body, a POST stream ended before its terminal event).
+ * (`fetch` rejected, the socket closed mid-body, the idle timeout passed). A stream that ends
+ * cleanly before its platform's terminal event is a `StreamError` `'unexpected-end'` instead.
  * `cause` holds the runtime's own error.
  */
 export class ConnectionError extends SDKError {

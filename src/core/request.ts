@@ -235,11 +235,6 @@ export class Transport {
     );
     return new EventStream<Events>({ ...config, ...extra });
   }
-
-  /** Shown by `console.log` and `util.inspect`: the base URL, never the key. */
-  toJSON(): { baseUrl: string } {
-    return { baseUrl: this.baseUrl };
-  }
 }
 
 /**

@@ -22,7 +22,10 @@ import { DEFAULTS, invalidPort, resolveReconnect, stripUndefined, validateOption
 export interface StreamOptions {
   /** Extra request headers. `Accept: text/event-stream` is sent unless you set `Accept`. */
   headers?: HeadersLike | undefined;
-  /** Aborting it closes the stream quietly (no error), whatever stage it is in. */
+  /**
+   * Aborting it closes the stream quietly (no error), whatever stage it is in; an abort whose
+   * reason is a timeout (`AbortSignal.timeout(ms)`) ends it with `TimeoutError` instead.
+   */
   signal?: AbortSignal | undefined;
   /**
    * Sent as the `Last-Event-ID` header on the first request, to resume after an event you
@@ -32,7 +35,8 @@ export interface StreamOptions {
   lastEventId?: string | undefined;
   /**
    * Reconnection of GET streams: `false` turns it off, `true` or an object of
-   * {@link ReconnectOptions} turns it on. POST streams never resend their body.
+   * {@link ReconnectOptions} turns it on. A POST stream sends its body again only after a 408,
+   * 429 or 503 that came before any event, or with `resume: 'resend'`.
    * @defaultValue true (with {@link DEFAULTS}`.reconnect`)
    */
   reconnect?: boolean | ReconnectOptions | undefined;
@@ -279,8 +283,9 @@ export function streamConfig(
  * Reconnection (GET): when the response ends or the connection drops, the stream reconnects
  * after the delay and sends `Last-Event-ID`, as EventSource does, until you close it. 5xx, 408
  * and 429 are retried (honouring `Retry-After`); other 4xx fail; 204 ends the stream.
- * POST streams are never re-sent: when one drops, the stream fails with `ConnectionError`
- * carrying `lastEventId`.
+ * A POST stream is re-sent only after a 408, 429 or 503 that came before any event (nothing
+ * started yet), or as its `resume` option says; otherwise, when one drops, the stream fails
+ * with `ConnectionError` carrying `lastEventId`.
  *
  * @example
  * ```ts

@@ -1,5 +1,7 @@
 /**
- * FlowMaestro executions: `GET /api/v1/executions/{id}/events`.
+ * FlowMaestro executions: `GET {baseUrl}/v1/executions/{id}/events` (FlowMaestro's docs give the
+ * route as `/api/v1/…` and call `https://api.flowmaestro.ai/v1/…`: the `/api` prefix belongs in
+ * `baseUrl` where a server needs it).
  *
  * @module
  */

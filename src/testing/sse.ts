@@ -1,7 +1,8 @@
 /// <reference types="node" />
 /**
- * The reference server's one SSE writer: wire formatting, one response channel with fault
- * injection, and the cut points of a mid-event drop.
+ * The SSE writer of the reference server's built-in platform routes: wire formatting, one
+ * response channel with fault injection, and the cut points of a mid-event drop. Scripts given
+ * to the server's `play()` go through the kit's player (src/testing/kit/play.ts) instead.
  *
  * @module
  */

@@ -1,6 +1,7 @@
 /**
- * Ready scripts of the five platforms: compact, realistic runs in each platform's wire form
- * (the same stories the reference server plays), as {@link ScriptRoutes}. Web APIs only.
+ * Ready scripts of the five platforms: compact, realistic runs in each platform's wire form,
+ * modelled on the runs the reference server plays but written apart from them (some payloads
+ * differ in detail), as {@link ScriptRoutes}. Web APIs only.
  *
  * @module
  */

@@ -1,7 +1,8 @@
 /**
  * The one script player: a `Request` in, a `Response` out, with a streaming body that plays the
  * steps (waits, cuts) and stops when the client leaves. `scriptedFetch()`, the msw handlers and
- * the reference server all answer through it. Web APIs only.
+ * the reference server's `play()` answer through it; the reference server's built-in platform
+ * routes write through `SseChannel` (src/testing/sse.ts). Web APIs only.
  *
  * @module
  */
