@@ -291,11 +291,37 @@ export function cancel(stream: { cancel(): Promise<void> } | null | undefined): 
   stream?.cancel().catch(() => {});
 }
 
-/** An error's message and its cause's, for a one-line reason. @internal */
-export function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return `${error.message}${cause}`;
+/**
+ * An error's message and its causes', for a one-line reason, plus the runtime's errno
+ * (`ECONNREFUSED`, …) when no message names it. @internal
+ */
+export function describe(error: unknown, code = errnoOf(error)): string {
+  const messages: string[] = [];
+  for (let current: unknown = error, depth = 0; current && depth < 3; depth++) {
+    const message = current instanceof Error ? current.message : typeof current === 'string' ? current : '';
+    if (message && !messages.includes(message)) messages.push(message);
+    current = current instanceof Error ? current.cause : undefined;
   }
-  return String(error);
+  const text = messages.join(': ') || String(error);
+  return code !== undefined && !text.includes(code) ? `${text} (${code})` : text;
+}
+
+/** The errno-style `code` of a fetch failure: on the error, its cause, or an `AggregateError`'s first. @internal */
+export function errnoOf(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
+    const { code, errors, cause } = current as { code?: unknown; errors?: unknown; cause?: unknown };
+    if (typeof code === 'string' && code) return code;
+    current = Array.isArray(errors) && errors.length ? errors[0] : cause;
+  }
+  return undefined;
+}
+
+/** `host:port` of `url`, the scheme's default port filled in; `undefined` when it does not parse. @internal */
+export function hostPort(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || (parsed.protocol === 'https:' ? '443' : '80')}`;
+  } catch {
+    return undefined;
+  }
 }

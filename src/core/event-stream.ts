@@ -8,7 +8,7 @@ import { createParser, type EventSourceMessage, type EventSourceParser } from 'e
 import { ConnectionError, HTTPError, SDKError, StreamError, TimeoutError, invalidData, isTimeoutReason, redactUrl, type StreamErrorCode } from './errors.js';
 import type { BodyLike, OpenInfo, ReconnectInfo, ResolvedReconnect, ResumeMode } from './options.js';
 import { reconnectDelay } from './reconnect.js';
-import { Connection, describe, type ConnectionHost } from './connection.js';
+import { Connection, describe, hostPort, type ConnectionHost } from './connection.js';
 import { retryAfterDelay } from './http.js';
 import { refuseCredentials } from './redact.js';
 
@@ -866,13 +866,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   /** The `ConnectionError` of a stream whose `requests` requests all failed before any response. */
   #unreachable(cause: ConnectionError, requests: number): ConnectionError {
     const { method, url } = this.#request;
-    let where = redactUrl(url);
-    try {
-      const parsed = new URL(url);
-      where = `${parsed.hostname}:${parsed.port || (parsed.protocol === 'https:' ? '443' : '80')}`;
-    } catch {
-      // Unreachable for a URL that passed validation; the redacted URL names it anyway.
-    }
+    // A URL that passed validation parses; the redacted URL names it anyway.
+    const where = hostPort(url) ?? redactUrl(url);
     return new ConnectionError({
       method,
       url,

@@ -7,6 +7,7 @@
 import { ConnectionError, HTTPError, MAX_ERROR_BODY, TimeoutError, isTimeoutReason } from './errors.js';
 import { EventStream, type EventMap, type StreamAdapter, type StreamConfig } from './event-stream.js';
 import { httpErrorFrom } from './http.js';
+import { describe, errnoOf, hostPort } from './connection.js';
 import { refuseCredentials } from './redact.js';
 import {
   DEFAULTS,
@@ -263,40 +264,13 @@ const CONNECT_CODES = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EAI_NONAME|EHOSTUNREAC
  * with its errno (`ECONNREFUSED`, `ENOTFOUND`), as a stream that never connects words it.
  */
 function unreachable(url: string, error: unknown): string {
-  let where = '';
-  try {
-    const parsed = new URL(url);
-    where = `${parsed.hostname}:${parsed.port || (parsed.protocol === 'https:' ? '443' : '80')}`;
-  } catch {
-    // The base URL was checked when the client was made: unreachable.
-  }
+  // The base URL was checked when the client was made, so it parses.
+  const where = hostPort(url) ?? 'the server';
   const code = errnoOf(error);
-  const reason = causeText(error, code);
+  const reason = describe(error, code);
   return code !== undefined && CONNECT_CODES.test(code)
     ? `could not connect to ${where} (${reason}); check the host and port, and that the server is running`
     : `the request to ${where} failed before a response (${reason})`;
-}
-
-/** The errno-style `code` of a fetch failure: on the error, its cause, or an `AggregateError`'s first. */
-function errnoOf(error: unknown): string | undefined {
-  for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
-    const { code, errors, cause } = current as { code?: unknown; errors?: unknown; cause?: unknown };
-    if (typeof code === 'string' && code) return code;
-    current = Array.isArray(errors) && errors.length ? errors[0] : cause;
-  }
-  return undefined;
-}
-
-/** An error's message and its cause's, plus the errno when neither names it. */
-function causeText(error: unknown, code: string | undefined): string {
-  const messages: string[] = [];
-  for (let current: unknown = error, depth = 0; current && depth < 3; depth++) {
-    const message = current instanceof Error ? current.message : typeof current === 'string' ? current : '';
-    if (message && !messages.includes(message)) messages.push(message);
-    current = current instanceof Error ? current.cause : undefined;
-  }
-  const text = messages.join(': ') || String(error);
-  return code !== undefined && !text.includes(code) ? `${text} (${code})` : text;
 }
 
 /**
