@@ -14,6 +14,22 @@ export { connect } from './core/sse.js';
 export type { ConnectOptions, StreamOptions } from './core/sse.js';
 export { EventStream } from './core/event-stream.js';
 export type { DefaultEvents, GapMarker, JsonEvents, EventMap, EventOf, ListenerOptions, ReadyState, StreamEvent, StreamOutcome } from './core/event-stream.js';
+export type {
+  BytesLifecycleEvent,
+  CommentLifecycleEvent,
+  ConnectingLifecycleEvent,
+  EndLifecycleEvent,
+  EventLifecycleEvent,
+  KeepaliveLifecycleEvent,
+  OpenLifecycleEvent,
+  ReconnectLifecycleEvent,
+  ResyncLifecycleEvent,
+  RetryLifecycleEvent,
+  StreamInfo,
+  StreamLifecycleEvent,
+  StreamObserver,
+  StreamSnapshot,
+} from './core/lifecycle.js';
 export { lastEventIdFrom, relayResponse, relayStream } from './core/relay.js';
 export type { RelayErrorData, RelayOptions } from './core/relay.js';
 export { DEFAULTS } from './core/options.js';

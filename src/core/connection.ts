@@ -39,8 +39,8 @@ export interface ConnectionHost {
    * loop back until it settles (bytes wait in the socket meanwhile).
    */
   opened(stream: unknown, response: Response): void | Promise<void>;
-  /** Feeds decoded text to the parser; returns false when the stream reads no further. */
-  feed(stream: unknown, text: string): boolean;
+  /** Feeds decoded text (of a chunk of `bytes` bytes) to the parser; returns false when the stream reads no further. */
+  feed(stream: unknown, text: string, bytes: number): boolean;
   /** When the consumer is behind, a promise of its catching up; else `undefined`. */
   backlog(stream: unknown): Promise<void> | undefined;
 }
@@ -203,7 +203,7 @@ export class Connection {
           }
           if (chunk.done) break;
           if (idleTimeout > 0) this.#last = Date.now();
-          if (!host.feed(self, decoder.decode(chunk.value, { stream: true }))) break;
+          if (!host.feed(self, decoder.decode(chunk.value, { stream: true }), chunk.value.byteLength)) break;
           // Backpressure: with an iterator attached, read on only once it has caught up.
           const backlog = host.backlog(self);
           if (backlog) {

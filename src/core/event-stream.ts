@@ -11,6 +11,7 @@ import { reconnectDelay } from './reconnect.js';
 import { Connection, describe, hostPort, type ConnectionHost } from './connection.js';
 import { retryAfterDelay } from './http.js';
 import { refuseCredentials } from './redact.js';
+import { callEach, report, type StreamLifecycleEvent, type StreamObserver, type StreamSnapshot } from './lifecycle.js';
 
 /**
  * One delivered event: the same object reaches iterators and listeners.
@@ -218,6 +219,8 @@ export interface StreamConfig {
   onInvalidData?: ((error: StreamError) => void) | undefined;
   onReconnect?: ((info: ReconnectInfo) => void) | undefined;
   onOpen?: ((info: OpenInfo) => void) | undefined;
+  /** An observer attached before anything happens; see {@link EventStream.observe}. */
+  observe?: StreamObserver | undefined;
   /** Silence, in ms, after which a connection counts as dropped; 0 disables. */
   idleTimeout: number;
   /** How a non-GET stream continues after a drop; see `StreamOptions.resume`. */
@@ -325,6 +328,18 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   #show: (() => void) | undefined;
   /** Set when the page asked for a prompt reconnect (a back/forward cache restore). */
   #prompt = false;
+  // The lifecycle surface (see `lifecycle.ts`): nothing is allocated until someone observes.
+  #observers: StreamObserver[] | undefined;
+  #subscribers: (() => void)[] | undefined;
+  #snapshot: StreamSnapshot | undefined;
+  /** `subscribe` and `getSnapshot` bound to this stream, made on first use. */
+  #bound: [subscribe: (onChange: () => void) => () => void, getSnapshot: () => StreamSnapshot] | undefined;
+  /** Body bytes read, over every connection. */
+  #bytes = 0;
+  /** Reconnects scheduled. */
+  #reconnects = 0;
+  /** Requests sent. */
+  #requests = 0;
 
   /** @internal Use `connect()` or a resource method. */
   constructor(config: StreamConfig) {
@@ -334,19 +349,36 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     // The config holds the first request (a POST resumed by GET switches to another).
     this.#request = config;
     if (config.dedupe > 0) this.#seen = new Set();
+    // The callback options are sugar over the lifecycle surface.
+    const { onOpen, onReconnect, observe } = config;
+    if (observe) this.observe(observe);
+    if (onOpen) this.observe((event) => event.type === 'open' && onOpen({ status: event.status, headers: event.headers, lastEventId: event.lastEventId }));
+    if (onReconnect) {
+      this.observe((event) => {
+        if (event.type !== 'reconnect') return;
+        const { attempt, delay, delaySource, cause, lastEventId } = event;
+        onReconnect({ attempt, delay, delaySource, cause, lastEventId });
+      });
+    }
     this.#parser = createParser({
       onId: (id) => {
         // The rest of a chunk after a terminal event or a failure is never delivered, so its
         // ids must not move the last event ID either (else it would depend on chunking).
-        if (!this.#terminal && !this.#closed()) this.#lastEventId = id;
+        if (this.#terminal || this.#closed()) return;
+        this.#lastEventId = id;
+        if (this.#subscribers) this.#changed();
       },
       onEvent: (message) => this.#onMessage(message),
       onRetry: (retry) => {
         this.#retry = retry;
+        this.#emit({ type: 'retry', retry });
       },
       // A comment is a keepalive (`: ping`, a relay's `: keepalive`): its cadence may shorten
       // the idle timeout. Comments are rare, so this costs nothing per event.
-      onComment: () => this.#connection?.keepalive(),
+      onComment: (comment) => {
+        this.#connection?.keepalive();
+        this.#emit({ type: 'comment', comment });
+      },
       onError: (error) => {
         // Unknown fields and non-digit `retry` values are ignored by the spec; only the size
         // limit ends the stream.
@@ -406,6 +438,106 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
    */
   get outcome(): StreamOutcome | undefined {
     return this.#outcome;
+  }
+
+  /**
+   * Observes the stream's own life (apart from the server's events): each request, each
+   * accepted response, body chunks, comments, skipped keepalive events, `retry:`, scheduled
+   * reconnects, resyncs, delivered events and the end; see {@link StreamLifecycleEvent}.
+   * Observing does not start the stream. Adding the same function twice has no effect.
+   *
+   * @param observer - called synchronously at each step; an exception it throws is reported
+   *   (`reportError`) and does not stop the stream.
+   * @returns a function that stops the observation.
+   *
+   * @example
+   * ```ts
+   * import { connect } from 'runstream';
+   *
+   * const stream = connect('http://127.0.0.1:8080/events');
+   * stream.observe((step) => {
+   *   if (step.type === 'reconnect') console.warn(`reconnecting in ${step.delay} ms (${step.delaySource})`);
+   * });
+   * ```
+   */
+  observe(observer: StreamObserver): () => void {
+    const observers = this.#observers ?? [];
+    // Copy on write: a step being reported goes on with the observers it started with.
+    if (!observers.includes(observer)) this.#observers = [...observers, observer];
+    return () => {
+      const rest = this.#observers?.filter((entry) => entry !== observer);
+      this.#observers = rest?.length ? rest : undefined;
+    };
+  }
+
+  /**
+   * The stream's state now, as one frozen object that stays the same (`===`) until something
+   * in it changes; see {@link StreamSnapshot}. With {@link EventStream.subscribe}, the pair
+   * React's `useSyncExternalStore` takes. Bound to the stream: pass it as it is.
+   */
+  get getSnapshot(): () => StreamSnapshot {
+    return this.#bind()[1];
+  }
+
+  /**
+   * Calls `onChange` (with no arguments) whenever {@link EventStream.getSnapshot} would return a
+   * new object: a state change, bytes read, an event delivered, a reconnect, the end. Does not
+   * start the stream. Bound to the stream: pass it as it is.
+   *
+   * @returns a function that stops the calls.
+   *
+   * @example
+   * ```ts
+   * import { useSyncExternalStore } from 'react';
+   * import type { EventStream } from 'runstream';
+   *
+   * function useReadyState(stream: EventStream) {
+   *   return useSyncExternalStore(stream.subscribe, () => stream.getSnapshot().readyState);
+   * }
+   * ```
+   */
+  get subscribe(): (onChange: () => void) => () => void {
+    return this.#bind()[0];
+  }
+
+  #bind(): [subscribe: (onChange: () => void) => () => void, getSnapshot: () => StreamSnapshot] {
+    return (this.#bound ??= [
+      (onChange) => {
+        const entry = () => onChange();
+        this.#subscribers = [...(this.#subscribers ?? []), entry];
+        return () => {
+          const rest = this.#subscribers?.filter((other) => other !== entry);
+          this.#subscribers = rest?.length ? rest : undefined;
+        };
+      },
+      () =>
+        (this.#snapshot ??= Object.freeze({
+          readyState: this.#state,
+          lastEventId: this.#lastEventId,
+          retry: this.#retry,
+          events: this.#delivered,
+          reconnects: this.#reconnects,
+          bytes: this.#bytes,
+          outcome: this.#outcome,
+        })),
+    ]);
+  }
+
+  /** Reports a lifecycle step to the observers, and a change to the subscribers. */
+  #emit(event: StreamLifecycleEvent): void {
+    if (this.#observers) callEach(this.#observers, event);
+    this.#changed();
+  }
+
+  /** The snapshot is out of date: drop it and tell the subscribers. */
+  #changed(): void {
+    this.#snapshot = undefined;
+    if (this.#subscribers) callEach(this.#subscribers, undefined);
+  }
+
+  /** Whether anyone observes or subscribes: the per-event path builds no record otherwise. */
+  #watched(): boolean {
+    return !!(this.#observers || this.#subscribers);
   }
 
   /**
@@ -655,7 +787,10 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     }
     // `undefined`: a keepalive; `false`: not for this stream; `null`: the end marker.
     if (!event) {
-      if (event === undefined) this.#connection?.keepalive();
+      if (event === undefined) {
+        this.#connection?.keepalive();
+        if (this.#watched()) this.#emit({ type: 'keepalive', event: message.event ?? 'message' });
+      }
       this.#terminal = event === null;
       return;
     }
@@ -700,6 +835,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       this.#delivered++;
       this.#dispatch(event);
     }
+    const recovered = (result.data as { recovered?: unknown } | undefined)?.recovered;
+    this.#emit({ type: 'resync', reason: context.reason, recovered: recovered !== false, event });
     if (!result.outcome || this.#closed()) return this.#closed();
     this.#terminal = true;
     this.#outcome = { ...result.outcome, event };
@@ -720,6 +857,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   }
 
   #dispatch(event: StreamEvent): void {
+    if (this.#watched()) this.#emit({ type: 'event', event });
     // Most streams have no listeners: skip hashing the event name then.
     const listeners = this.#listeners;
     const registrations = listeners?.size ? listeners.get(event.type) : undefined;
@@ -765,6 +903,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     }
     // Later concurrent next() calls end, as an async generator's do after it finished or threw.
     for (const [resolve] of more) resolve(DONE);
+    this.#emit({ type: 'end', outcome });
   }
 
   /** The reconnect loop: connections one after another until the stream ends. Never rejects. */
@@ -779,12 +918,14 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
         // A hidden page with `pauseWhenHidden` holds the stream here until it is visible.
         if (this.#hidden) {
           this.#state = 'connecting';
+          this.#changed();
           await this.#hidden;
           if (this.#closed()) return;
         }
         if (byPage) {
           byPage = false;
-          config.onReconnect?.({ attempt: 1, delay: 0, cause: undefined, lastEventId: this.#lastEventId });
+          this.#reconnects++;
+          this.#emit({ type: 'reconnect', attempt: 1, delay: 0, delaySource: 'page', cause: undefined, lastEventId: this.#lastEventId });
         }
         const deliveredBefore = this.#delivered;
         let cause: Error | undefined;
@@ -808,6 +949,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
           attempt = 0;
           byPage = true;
           this.#state = 'connecting';
+          this.#changed();
           continue;
         }
 
@@ -846,11 +988,12 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
             ),
           );
         }
-        const delay =
-          (cause instanceof HTTPError ? retryAfterDelay(cause.headers) : undefined) ??
-          reconnectDelay(attempt, this.#retry ?? policy.initialDelay, policy);
+        const retryAfter = cause instanceof HTTPError ? retryAfterDelay(cause.headers) : undefined;
+        const delay = retryAfter ?? reconnectDelay(attempt, this.#retry ?? policy.initialDelay, policy);
+        const delaySource = retryAfter !== undefined ? 'retry-after' : this.#retry !== undefined ? 'retry' : 'backoff';
         this.#state = 'connecting';
-        config.onReconnect?.({ attempt, delay, cause, lastEventId: this.#lastEventId });
+        this.#reconnects++;
+        this.#emit({ type: 'reconnect', attempt, delay, delaySource, cause, lastEventId: this.#lastEventId });
         this.#wake = new AbortController();
         await policy.sleep(delay, this.#wake.signal);
         this.#wake = undefined;
@@ -910,6 +1053,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     // Header values are byte strings: send the id's UTF-8 bytes, as the spec asks.
     if (this.#lastEventId) headers['last-event-id'] = utf8Bytes(this.#lastEventId);
     if (body === undefined) delete headers['content-type'];
+    this.#requests++;
+    if (this.#watched()) this.#emit({ type: 'connecting', request: this.#requests, method, url: redactUrl(url), lastEventId: this.#lastEventId });
     return new Connection(internals, this, {
       url,
       method,
@@ -927,7 +1072,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     this.#responseHeaders = response.headers;
     const reconnected = this.#openedBefore;
     this.#openedBefore = true;
-    config.onOpen?.({ status: response.status, headers: response.headers, lastEventId: this.#lastEventId });
+    this.#emit({ type: 'open', status: response.status, headers: response.headers, lastEventId: this.#lastEventId, reconnected });
     // The parser would strip a BOM after the decoder's, and also the decoded text U+00EF
     // U+00BB U+00BF (its check for an undecoded BOM): a blank line fed right after reset()
     // ends its BOM check and dispatches nothing.
@@ -940,7 +1085,9 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     }
   }
 
-  #feed(text: string): boolean {
+  #feed(text: string, bytes: number): boolean {
+    this.#bytes += bytes;
+    if (this.#watched()) this.#emit({ type: 'bytes', bytes, text });
     this.#parser.feed(text);
     return !this.#terminal && this.#open();
   }
@@ -958,7 +1105,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       lastEventId: (stream) => (stream as AnyStream).#lastEventId,
       alive: (stream) => !(stream as AnyStream).#closed(),
       opened: (stream, response) => (stream as AnyStream).#opened(response),
-      feed: (stream, text) => (stream as AnyStream).#feed(text),
+      feed: (stream, text, bytes) => (stream as AnyStream).#feed(text, bytes),
       backlog: (stream) => (stream as AnyStream).#backlog(),
       next: (stream) => (stream as AnyStream).#next(),
     };
@@ -1007,19 +1154,4 @@ function utf8Bytes(text: string): string {
   let out = '';
   for (const byte of new TextEncoder().encode(text)) out += String.fromCharCode(byte);
   return out;
-}
-
-/**
- * Reports a listener's exception without interrupting dispatch, as `EventTarget` does: through
- * `reportError` where there is one (browsers, Deno, Bun, workerd; a page's `error` event), else
- * as an uncaught exception in a later task, as Node's own EventTarget reports one. The exception
- * is the listener's: nothing else runstream runs can throw into a task or a microtask.
- */
-function report(error: unknown): void {
-  const reportError = (globalThis as { reportError?: (error: unknown) => void }).reportError;
-  if (typeof reportError === 'function') reportError(error);
-  else
-    setTimeout(() => {
-      throw error;
-    }, 0);
 }

@@ -3,6 +3,8 @@
  *
  * @module
  */
+import type { EventMap, EventStream } from './event-stream.js';
+import type { StreamInfo } from './lifecycle.js';
 
 /**
  * How an event stream reconnects after its connection ends or drops. All durations are in
@@ -128,6 +130,13 @@ export interface ReconnectInfo {
   attempt: number;
   /** How long runstream waits before this attempt, in milliseconds. */
   delay: number;
+  /**
+   * Where `delay` came from: `'retry-after'` (the `Retry-After` header of a 408, 429 or 5xx
+   * answer), `'retry'` (the server's SSE `retry:` field, grown by the backoff on later
+   * attempts), `'backoff'` (the `initialDelay` option, grown by the backoff), or `'page'` (the
+   * page came back: `online`, visible again, restored from the back/forward cache; no wait).
+   */
+  delaySource: 'retry-after' | 'retry' | 'backoff' | 'page';
   /**
    * Why the previous connection ended: the typed error (`ConnectionError`, `HTTPError` for a
    * retried 5xx/408/429), or `undefined` when the server closed the stream cleanly.
@@ -355,6 +364,14 @@ export interface ClientOptions {
    * @defaultValue per platform, {@link DEFAULTS}`.idleTimeout`
    */
   idleTimeout?: number | undefined;
+  /**
+   * Called with every event stream this client makes, as it is made (before any consumer
+   * attaches and before its first request), with its method and redacted URL: the place to
+   * attach tracing, logging or metrics to every stream without touching call sites, e.g.
+   * `onStream: (stream) => stream.observe(log)`. An exception it throws propagates to the
+   * resource call that made the stream.
+   */
+  onStream?: ((stream: EventStream<EventMap>, info: StreamInfo) => void) | undefined;
 }
 
 /**

@@ -8,7 +8,7 @@ import { ConnectionError, HTTPError, MAX_ERROR_BODY, TimeoutError, isTimeoutReas
 import { EventStream, type EventMap, type StreamAdapter, type StreamConfig } from './event-stream.js';
 import { httpErrorFrom } from './http.js';
 import { describe, errnoOf, hostPort } from './connection.js';
-import { refuseCredentials } from './redact.js';
+import { redactUrl, refuseCredentials } from './redact.js';
 import {
   DEFAULTS,
   invalidPort,
@@ -48,6 +48,7 @@ export class Transport {
   readonly #fetch: typeof fetch;
   readonly #timeout: number;
   readonly #reconnect: ClientOptions['reconnect'];
+  readonly #onStream: ClientOptions['onStream'];
   readonly #maxEventSize: number | undefined;
   readonly #idleTimeout: number | undefined;
 
@@ -82,6 +83,7 @@ export class Transport {
     this.#fetch = options.fetch ?? globalFetch;
     this.#timeout = options.timeout ?? DEFAULTS.timeout;
     this.#reconnect = options.reconnect;
+    this.#onStream = options.onStream;
     this.#maxEventSize = options.maxEventSize;
     this.#idleTimeout = options.idleTimeout;
   }
@@ -234,7 +236,9 @@ export class Transport {
       adapter,
       spec.idleTimeout,
     );
-    return new EventStream<Events>({ ...config, ...extra });
+    const stream = new EventStream<Events>({ ...config, ...extra });
+    this.#onStream?.(stream as unknown as EventStream<EventMap>, { method: config.method, url: redactUrl(config.url) });
+    return stream;
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { invalidData, redactUrl, type StreamError } from './errors.js';
 import { refuseCredentials } from './redact.js';
+import type { StreamObserver } from './lifecycle.js';
 import {
   EventStream,
   type DefaultEvents,
@@ -54,14 +55,23 @@ export interface StreamOptions {
    * the error (after every earlier event was delivered).
    */
   onInvalidData?: ((error: StreamError) => void) | undefined;
-  /** Called before each reconnect wait with the attempt, the delay in ms, the cause and the id. */
+  /**
+   * Called before each reconnect wait with the attempt, the delay in ms and its source, the
+   * cause and the id. Sugar for an {@link StreamOptions.observe} of `'reconnect'`.
+   */
   onReconnect?: ((info: ReconnectInfo) => void) | undefined;
   /**
    * Called each time a connection opens (first connect and every reconnect), once the response
    * is accepted as `text/event-stream` and before its first event: the moment to start work
-   * that the stream must not miss.
+   * that the stream must not miss. Sugar for an {@link StreamOptions.observe} of `'open'`.
    */
   onOpen?: ((info: OpenInfo) => void) | undefined;
+  /**
+   * Observes the stream's own life from its start: the same as calling
+   * {@link EventStream.observe} on the returned stream, before it has a consumer. See
+   * `StreamLifecycleEvent`.
+   */
+  observe?: StreamObserver | undefined;
   /**
    * Silence, in milliseconds, after which the connection counts as dropped: any bytes reset
    * it (events, comments, keepalive events), a consumer that is still busy with earlier events

@@ -217,7 +217,7 @@ export function pageCases(environment: string): void {
       await first.closed;
       const second = await server.request(1);
       expect(second.lastEventId).toBe('1');
-      expect(reconnects).toEqual([{ attempt: 1, delay: 0, cause: undefined, lastEventId: '1' }]);
+      expect(reconnects).toEqual([{ attempt: 1, delay: 0, delaySource: 'page', cause: undefined, lastEventId: '1' }]);
       second.send({ id: '2', data: 'b' });
       await seen.nth(2);
       expect(seen.data).toEqual(['a', 'b']);

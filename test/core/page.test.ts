@@ -97,7 +97,7 @@ describe('a stream in a page', () => {
     await second;
     expect(seen[0]!.signal.aborted).toBe(true);
     expect(seen[1]!.headers.get('last-event-id')).toBe('1');
-    expect(reconnects).toEqual([{ attempt: 1, delay: 0, cause: undefined, lastEventId: '1' }]);
+    expect(reconnects).toEqual([{ attempt: 1, delay: 0, delaySource: 'page', cause: undefined, lastEventId: '1' }]);
     stream.close();
   });
 
@@ -129,7 +129,7 @@ describe('a stream in a page', () => {
     expect(reconnects).toEqual([]);
     page.show('visible');
     await second;
-    expect(reconnects).toEqual([{ attempt: 1, delay: 0, cause: undefined, lastEventId: '1' }]);
+    expect(reconnects).toEqual([{ attempt: 1, delay: 0, delaySource: 'page', cause: undefined, lastEventId: '1' }]);
     expect(seen).toHaveLength(2);
     expect(seen[1]!.headers.get('last-event-id')).toBe('1');
     stream.close();
