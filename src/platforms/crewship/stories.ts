@@ -75,7 +75,7 @@ export const crewshipStories: readonly Story[] = [
     ['complete', { run_id: 'run_envelope', status: 'completed', duration_ms: 4_000 }, { wire: 'named' }],
   ]),
   // A server error inside a 200 stream: the error event carries no id (nothing to resume after).
-  story('run_error', 'error', 'named', [
+  story('run_error', 'failed', 'named', [
     ['run.started', { run_id: 'run_error', started_at: '2024-01-15T13:00:00Z' }],
     ['log', { level: 'info', message: 'Starting crew execution', timestamp: '2024-01-15T13:00:01Z' }],
     ['agent.started', { agent: 'Researcher', task: RESEARCH, timestamp: '2024-01-15T13:00:02Z' }],

@@ -100,7 +100,7 @@ export function jobSteps(job: { id: string; prompt: string; form: JobForm; outco
 export const FIXED_JOBS: readonly { readonly id: string; readonly form: JobForm; readonly outcome: JobOutcome; readonly settles: Story['outcome'] }[] = [
   { id: 'run_abc123', form: 'documented', outcome: 'succeeded', settles: 'completed' },
   { id: 'run_named', form: 'named', outcome: 'succeeded', settles: 'completed' },
-  { id: 'run_named_error', form: 'named', outcome: 'failed', settles: 'error' },
+  { id: 'run_named_error', form: 'named', outcome: 'failed', settles: 'failed' },
   { id: 'run_named_cancelled', form: 'named', outcome: 'cancelled', settles: 'cancelled' },
 ];
 
