@@ -6,7 +6,9 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SseChannel, SseEntry, WireFormat } from './sse.js';
+import type { SSEFrame } from '../core/encode.js';
+import type { ScriptConnection, ScriptStep } from './kit/script.js';
+import type { SseChannel } from './sse.js';
 
 /** Resolved options of one server instance. @internal */
 export interface Settings {
@@ -122,7 +124,7 @@ export interface RequestContext {
   /** Sends a 204 with no body. */
   noContent(): void;
   /** Starts an SSE response (status 200) in `format`, applying a pending `dropNext` fault. */
-  sse(format?: WireFormat & { contentType?: string }): SseChannel;
+  sse(format?: Pick<ScriptConnection, 'eol' | 'idFirst'> & { contentType?: string }): SseChannel;
 }
 
 /** A route: method, path pattern with `:name` segments, handler. @internal */
@@ -139,7 +141,7 @@ export interface Route {
  *
  * @internal
  */
-export async function play(ctx: RequestContext, channel: SseChannel, entries: readonly (SseEntry | (() => SseEntry))[]): Promise<boolean> {
+export async function play(ctx: RequestContext, channel: SseChannel, entries: readonly (SSEFrame | (() => SSEFrame))[]): Promise<boolean> {
   for (const item of entries) {
     const lazy = typeof item === 'function';
     if ((lazy || item.data !== undefined) && !(await ctx.core.timers.sleep(ctx.core.settings.eventDelay, channel.signal))) return false;
@@ -150,10 +152,25 @@ export async function play(ctx: RequestContext, channel: SseChannel, entries: re
 }
 
 /** The index after the entry whose id is `lastEventId`; 0 when absent or unknown. @internal */
-export function resumeIndex(entries: readonly SseEntry[], lastEventId: string | undefined): number {
+export function resumeIndex(entries: readonly SSEFrame[], lastEventId: string | undefined): number {
   if (!lastEventId) return 0;
   const index = entries.findIndex((entry) => entry.id === lastEventId);
   return index === -1 ? 0 : index + 1;
+}
+
+/**
+ * The SSE blocks of a story's connection, as the server's live routes write them: `{ wait }`
+ * steps are left out (the server paces by `eventDelay`); a story has no cut or raw step.
+ *
+ * @throws TypeError for a cut or raw step.
+ * @internal
+ */
+export function framesOf(steps: readonly ScriptStep[] | undefined): SSEFrame[] {
+  return (steps ?? []).flatMap((step) => {
+    if ('wait' in step) return [];
+    if ('cut' in step || 'raw' in step) throw new TypeError('reference server: a story the server plays has SSE blocks and waits only');
+    return [step];
+  });
 }
 
 /** An `{"error": {"code", "message"}}` body. @internal */

@@ -14,6 +14,7 @@ import { flowmaestroRoutes } from './platforms/flowmaestro.js';
 import { praisonaiRoutes } from './platforms/praisonai.js';
 import { skillsRoutes } from './platforms/skills.js';
 import { staxRunner, type StaxRunOptions } from './platforms/stax.js';
+import { formatOf } from './kit/engine.js';
 import { SseChannel, type Fault, type StreamRecord } from './sse.js';
 import { compileRoute, ScriptCutError, ScriptPlayer, type RouteMatcher, type ScriptedRequest } from './kit/play.js';
 import type { ScriptInput, ScriptRoutes } from './kit/script.js';
@@ -440,7 +441,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
             state: 'open',
           };
           pushBounded(streams, record);
-          const channel = new SseChannel(res, record, format, takeFault(path));
+          const channel = new SseChannel(res, record, formatOf(format), takeFault(path));
           channels.add(channel);
           channel.signal.addEventListener('abort', () => channels.delete(channel), { once: true });
           return channel;

@@ -1,76 +1,25 @@
 /// <reference types="node" />
 /**
- * The SSE writer of the reference server's built-in platform routes: wire formatting, one
- * response channel with fault injection, and the cut points of a mid-event drop. Scripts given
- * to the server's `play()` go through the kit's player (src/testing/kit/play.ts) instead.
+ * The response channel of the reference server's built-in platform routes: writes the playback
+ * engine's bytes (src/testing/kit/engine.ts, the same the kit enqueues) to a Node response, with
+ * fault injection. Scripts given to the server's `play()` go through the kit's player
+ * (src/testing/kit/play.ts), whose chunks the server writes the same way.
  *
  * @module
  */
 import type { ServerResponse } from 'node:http';
-import { encodeFrame } from '../core/encode.js';
+import type { SSEFrame } from '../core/encode.js';
+import { cutBytes, hardestCut, stepBytes, type WireFormat } from './kit/engine.js';
 
 /**
- * One block of an SSE stream as a script describes it.
- *
- * @internal
+ * Keepalive event names of the platforms the server plays (Crewship's and PraisonAI's
+ * `heartbeat`, the stax bus's `ping`): `dropNext()` and {@link StreamRecord.events} do not count them.
  */
-export interface SseEntry {
-  /** The `event:` field; left out for unnamed (`message`) events. */
-  event?: string | undefined;
-  /** The `id:` field; left out when the platform sends no ids. */
-  id?: string | undefined;
-  /** The `data:` field: a string is sent as is (one `data:` line per line), anything else as JSON. */
-  data?: unknown | undefined;
-  /** A comment line (`: text`), written before any field of the block. */
-  comment?: string | undefined;
-  /** A keepalive (`ping`, `heartbeat`): not counted by `dropNext`. */
-  keepalive?: boolean | undefined;
-}
+const KEEPALIVES: ReadonlySet<string> = new Set(['heartbeat', 'ping']);
 
-/** Line ending of a platform's stream. @internal */
-export type LineEnding = '\n' | '\r\n';
-
-/** How a platform writes its blocks. @internal */
-export interface WireFormat {
-  /** Line ending. @defaultValue `'\n'` */
-  eol?: LineEnding | undefined;
-  /**
-   * Write `id:` before `event:` and `data:` (sse-starlette's order) instead of after them (the
-   * order Crewship documents).
-   * @defaultValue false
-   */
-  idFirst?: boolean | undefined;
-}
-
-/** True when `entry` is an event a client dispatches (it has data), not a bare comment. @internal */
-export function isEvent(entry: SseEntry): boolean {
-  return entry.data !== undefined;
-}
-
-/**
- * Where a mid-event drop cuts `bytes` (one formatted event), as a byte offset.
- *
- * - CRLF: between the CR and the LF that end the event's last field line, so every field has
- *   been read but the blank line that dispatches the event never arrives.
- * - LF: inside the multi-byte UTF-8 character nearest the middle (after its first byte); with
- *   no such character, in the middle of the text (never right after a line break).
- *
- * @internal
- */
-export function cutPoint(bytes: Uint8Array, eol: LineEnding): number {
-  if (eol === '\r\n') {
-    // The block ends "…<last field>\r\n\r\n": the CR of the last field line is 4 bytes from the end.
-    return bytes.length - 3;
-  }
-  const middle = Math.floor(bytes.length / 2);
-  let best = -1;
-  for (let index = 0; index < bytes.length; index++) {
-    if (bytes[index]! >= 0xc0 && (best === -1 || Math.abs(index - middle) < Math.abs(best - middle))) best = index;
-  }
-  if (best !== -1) return best + 1;
-  let cut = Math.max(1, middle);
-  while (cut > 1 && bytes[cut - 1] === 0x0a) cut--;
-  return cut;
+/** True when `frame` is an event a client dispatches (it has data) and not a keepalive. @internal */
+export function isCounted(frame: SSEFrame): boolean {
+  return frame.data !== undefined && !(frame.event !== undefined && KEEPALIVES.has(frame.event));
 }
 
 /**
@@ -145,9 +94,9 @@ export class SseChannel {
   }
 
   /** Writes one block. Returns false when the channel is (or has just become) closed. */
-  send(entry: SseEntry): boolean {
+  send(entry: SSEFrame): boolean {
     if (!this.open) return false;
-    const counted = isEvent(entry) && !entry.keepalive;
+    const counted = isCounted(entry);
     const fault = this.#fault;
     if (counted && fault && this.record.events >= fault.afterEvents) {
       this.#drop(fault.midEvent ? entry : undefined);
@@ -159,7 +108,7 @@ export class SseChannel {
       this.#res.destroy();
       return false;
     }
-    this.#res.write(encodeFrame(entry, this.#format));
+    this.#res.write(stepBytes(entry, this.#format));
     // Node corks the socket on a chunked write until the next tick: uncork, so that the event
     // reaches the kernel now, before anything the caller writes next on another socket (the
     // stax runner broadcasts `run.started` before it answers the POST that started the run).
@@ -189,13 +138,10 @@ export class SseChannel {
   }
 
   /** Writes the first part of `partial` (when given) and destroys the socket once it is flushed. */
-  #drop(partial: SseEntry | undefined): void {
+  #drop(partial: SSEFrame | undefined): void {
     this.#finish('dropped');
     const socket = this.#res.socket;
-    if (partial) {
-      const bytes = Buffer.from(encodeFrame(partial, this.#format), 'utf8');
-      this.#res.write(bytes.subarray(0, cutPoint(bytes, this.#format.eol ?? '\n')));
-    }
+    if (partial) this.#res.write(cutBytes(partial, hardestCut(stepBytes(partial, this.#format), this.#format.eol), this.#format));
     // destroySoon: FIN once the partial chunk is flushed, with no terminating zero-length
     // chunk, so the client sees the body end mid-stream.
     if (socket) socket.destroySoon();

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ConnectionError, HTTPError, StreamError, connect } from '../../src/index.js';
 import { BASE, useMsw } from '../helpers/msw.js';
 import { collect, frame, frames, sseResponse } from '../helpers/sse.js';
-import { drain, droppable, instantReconnect, rejection, route } from './support.js';
+import { collectEvents, instantReconnect } from '../../src/testing/index.js';
+import { droppable, reconnectLog, rejection, route } from './support.js';
 
 useMsw();
 
@@ -69,11 +70,12 @@ describe('connect: event shape and SSE fields', () => {
   });
 
   it('uses a retry: field as the reconnection delay', async () => {
-    const { reconnect, onReconnect, sleeps, reconnects } = instantReconnect({ initialDelay: 1000 });
+    const { reconnect, delays } = instantReconnect({ initialDelay: 1000 });
+    const { onReconnect, reconnects } = reconnectLog();
     route('get', '/events', [() => sseResponse([frame({ retry: 2500, data: 'a' })]), noContent]);
     await collect(connect(URL_, { reconnect, onReconnect }));
     expect(reconnects.map((r) => r.delay)).toEqual([2500]);
-    expect(sleeps).toEqual([2500]);
+    expect(delays).toEqual([2500]);
   });
 });
 
@@ -109,7 +111,7 @@ describe('connect: decoding', () => {
       () => sseResponse([frames([{ id: '1', data: { a: 1 } }, { id: '2', event: 'broken', data: '{not json' }, { data: { a: 3 } }])]),
     ]);
     const stream = connect(URL_, { json: true, reconnect: false });
-    const { events, error } = await drain(stream);
+    const { events, error } = await collectEvents(stream);
     expect(events.map((e) => e.data)).toEqual([{ a: 1 }]);
     expect(error).toBeInstanceOf(StreamError);
     expect(error).toMatchObject({ code: 'invalid-data', data: '{not json', lastEventId: '2', event: 'broken' });
@@ -123,7 +125,7 @@ describe('connect: decoding', () => {
     ]);
     const invalid: StreamError[] = [];
     const stream = connect(URL_, { json: true, reconnect: false, onInvalidData: (e) => invalid.push(e) });
-    const { events, error } = await drain(stream);
+    const { events, error } = await collectEvents(stream);
     expect(error).toBeUndefined();
     expect(events.map((e) => e.data)).toEqual([{ a: 1 }, { a: 3 }]);
     expect(invalid).toHaveLength(1);
@@ -134,7 +136,7 @@ describe('connect: decoding', () => {
   it('ends with the error onInvalidData throws', async () => {
     route('get', '/events', [() => sseResponse([frames([{ data: '{bad' }, { data: '{}' }])])]);
     const stop = new Error('stop here');
-    const { events, error } = await drain(
+    const { events, error } = await collectEvents(
       connect(URL_, {
         json: true,
         reconnect: false,
@@ -194,14 +196,15 @@ describe('connect: request', () => {
 
 describe('connect: reconnection', () => {
   it('never re-sends a POST stream that drops and fails with ConnectionError carrying lastEventId', async () => {
-    const { reconnect, onReconnect, reconnects } = instantReconnect();
+    const { reconnect } = instantReconnect();
+    const { onReconnect, reconnects } = reconnectLog();
     const connection = droppable([frames([{ id: '1', data: 'a' }, { id: '2', data: 'b' }])]);
     const seen = route('post', '/events', [connection.response]);
     const stream = connect(URL_, { method: 'POST', body: { q: 1 }, reconnect, onReconnect });
     stream.addEventListener('message', (event) => {
       if (event.id === '2') connection.drop();
     });
-    const { events, error } = await drain(stream);
+    const { events, error } = await collectEvents(stream);
     expect(events.map((e) => e.data)).toEqual(['a', 'b']);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).toMatchObject({ lastEventId: '2', method: 'POST', url: URL_ });
@@ -218,7 +221,8 @@ describe('connect: reconnection', () => {
   });
 
   it('reconnects a GET stream after a clean end and sends Last-Event-ID', async () => {
-    const { reconnect, onReconnect, reconnects } = instantReconnect();
+    const { reconnect } = instantReconnect();
+    const { onReconnect, reconnects } = reconnectLog();
     const seen = route('get', '/events', [
       () => sseResponse([frames([{ id: '1', data: 'a' }, { id: '2', data: 'b' }])]),
       () => sseResponse([frame({ id: '3', data: 'c' })]),
@@ -238,7 +242,8 @@ describe('connect: reconnection', () => {
   });
 
   it('reconnects a GET stream after a drop and resends Last-Event-ID', async () => {
-    const { reconnect, onReconnect, reconnects } = instantReconnect();
+    const { reconnect } = instantReconnect();
+    const { onReconnect, reconnects } = reconnectLog();
     const connection = droppable([frame({ id: '1', data: 'a' })]);
     const seen = route('get', '/events', [
       connection.response,
@@ -270,7 +275,7 @@ describe('connect: reconnection', () => {
     const seen = route('get', '/events', [connection.response]);
     const stream = connect(URL_, { reconnect: false });
     stream.addEventListener('message', () => connection.drop());
-    const { events, error } = await drain(stream);
+    const { events, error } = await collectEvents(stream);
     expect(events).toHaveLength(1);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).toMatchObject({ lastEventId: '4' });
@@ -278,7 +283,8 @@ describe('connect: reconnection', () => {
   });
 
   it('ends quietly on 204 without reconnecting', async () => {
-    const { reconnect, onReconnect, reconnects } = instantReconnect();
+    const { reconnect } = instantReconnect();
+    const { onReconnect, reconnects } = reconnectLog();
     const seen = route('get', '/events', [noContent]);
     const stream = connect(URL_, { reconnect, onReconnect });
     expect(await collect(stream)).toEqual([]);
@@ -289,7 +295,8 @@ describe('connect: reconnection', () => {
   });
 
   it.each([401, 404])('fails with HTTPError on %i without retrying', async (status) => {
-    const { reconnect, onReconnect, reconnects } = instantReconnect();
+    const { reconnect } = instantReconnect();
+    const { onReconnect, reconnects } = reconnectLog();
     const seen = route('get', '/events', [
       () =>
         HttpResponse.json(
@@ -313,7 +320,8 @@ describe('connect: reconnection', () => {
   });
 
   it('retries a 500 and goes on when the next attempt succeeds', async () => {
-    const { reconnect, onReconnect, reconnects } = instantReconnect();
+    const { reconnect } = instantReconnect();
+    const { onReconnect, reconnects } = reconnectLog();
     const seen = route('get', '/events', [
       () => new Response('boom', { status: 500 }),
       () => sseResponse([frame({ id: '1', data: 'a' })]),
@@ -327,7 +335,8 @@ describe('connect: reconnection', () => {
   });
 
   it.each([503, 429])('waits the Retry-After of a %i before retrying', async (status) => {
-    const { reconnect, onReconnect, reconnects, sleeps } = instantReconnect({ initialDelay: 50 });
+    const { reconnect, delays } = instantReconnect({ initialDelay: 50 });
+    const { onReconnect, reconnects } = reconnectLog();
     route('get', '/events', [
       () => new Response(null, { status, headers: { 'retry-after': '1' } }),
       () => sseResponse([frame({ data: 'a' })]),
@@ -336,16 +345,17 @@ describe('connect: reconnection', () => {
     const events = await collect(connect(URL_, { reconnect, onReconnect }));
     expect(events).toHaveLength(1);
     expect(reconnects[0]).toMatchObject({ attempt: 1, delay: 1000 });
-    expect(sleeps).toEqual([1000, 50]);
+    expect(delays).toEqual([1000, 50]);
   });
 
   it("fails with StreamError 'retries-exhausted' after maxAttempts, with the cause and lastEventId", async () => {
-    const { reconnect, onReconnect, reconnects } = instantReconnect({ maxAttempts: 3 });
+    const { reconnect } = instantReconnect({ maxAttempts: 3 });
+    const { onReconnect, reconnects } = reconnectLog();
     const seen = route('get', '/events', [
       () => sseResponse([frame({ id: '8', data: 'a' })]),
       ...Array.from({ length: 4 }, () => () => new Response('down', { status: 502 })),
     ]);
-    const { events, error } = await drain(connect(URL_, { reconnect, onReconnect }));
+    const { events, error } = await collectEvents(connect(URL_, { reconnect, onReconnect }));
     expect(events).toHaveLength(1);
     expect(error).toBeInstanceOf(StreamError);
     expect(error).toMatchObject({ code: 'retries-exhausted', lastEventId: '8' });
@@ -358,7 +368,8 @@ describe('connect: reconnection', () => {
   });
 
   it('grows the delay across failed attempts and resets it after an attempt that delivered an event', async () => {
-    const { reconnect, onReconnect, reconnects } = instantReconnect({ initialDelay: 100, factor: 2, maxDelay: 10_000 });
+    const { reconnect } = instantReconnect({ initialDelay: 100, factor: 2, maxDelay: 10_000 });
+    const { onReconnect, reconnects } = reconnectLog();
     const fail = () => new Response(null, { status: 500 });
     route('get', '/events', [
       () => sseResponse([frame({ id: '1', data: 'a' })]),
@@ -382,7 +393,8 @@ describe('connect: reconnection', () => {
 
 describe('connect: unusable streams', () => {
   it("fails with StreamError 'invalid-content-type' on a non-SSE response, without retrying", async () => {
-    const { reconnect, onReconnect, reconnects } = instantReconnect();
+    const { reconnect } = instantReconnect();
+    const { onReconnect, reconnects } = reconnectLog();
     const seen = route('get', '/events', [() => HttpResponse.json({ hello: 'world' })]);
     const error = await rejection(connect(URL_, { reconnect, onReconnect }).finished);
     expect(error).toBeInstanceOf(StreamError);
@@ -405,7 +417,7 @@ describe('connect: unusable streams', () => {
   ])("fails with StreamError 'max-buffer-size' when an event past maxEventSize %s", async (_, split) => {
     const big = 'x'.repeat(300);
     route('get', '/events', [() => sseResponse([frame({ id: '1', data: 'small' }), ...split(frame({ data: big })), frame({ data: 'after' })])]);
-    const { events, error } = await drain(connect(URL_, { reconnect: false, maxEventSize: 200 }));
+    const { events, error } = await collectEvents(connect(URL_, { reconnect: false, maxEventSize: 200 }));
     expect(events.map((e) => e.data)).toEqual(['small']);
     expect(error).toBeInstanceOf(StreamError);
     expect(error).toMatchObject({ code: 'max-buffer-size', lastEventId: '1' });

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { connect, DEFAULTS } from '../../src/index.js';
 import { BASE, useMsw } from '../helpers/msw.js';
 import { collect, frames, sseResponse, type Frame } from '../helpers/sse.js';
-import { instantReconnect, route } from './support.js';
+import { instantReconnect } from '../../src/testing/index.js';
+import { route } from './support.js';
 
 useMsw();
 

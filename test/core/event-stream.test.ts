@@ -12,7 +12,8 @@ import {
 } from '../../src/index.js';
 import { BASE, useMsw } from '../helpers/msw.js';
 import { collect, frame, frames, sseResponse } from '../helpers/sse.js';
-import { drain, instantReconnect, openResponse, rejection, route } from './support.js';
+import { collectEvents, instantReconnect } from '../../src/testing/index.js';
+import { openResponse, reconnectLog, rejection, route } from './support.js';
 
 useMsw();
 afterEach(() => {
@@ -110,7 +111,7 @@ describe('EventStream: iteration', () => {
     const controller = new AbortController();
     const stream = connect(URL_, { signal: controller.signal });
     const received: unknown[] = [];
-    const { error } = await drain(
+    const { error } = await collectEvents(
       (async function* () {
         for await (const event of stream) {
           received.push(event.data);
@@ -139,10 +140,10 @@ describe('EventStream: iteration', () => {
     ]);
     const controller = new AbortController();
     const stream = connect(URL_, { signal: controller.signal });
-    const result = drain(stream);
+    const result = collectEvents(stream);
     await requested;
     controller.abort();
-    expect(await result).toEqual({ events: [], error: undefined });
+    expect(await result).toMatchObject({ events: [], error: undefined, timedOut: false });
     await expect(stream.finished).resolves.toMatchObject({ type: 'closed' });
     expect(seen).toHaveLength(1);
   });
@@ -382,7 +383,7 @@ describe('EventStream: listeners', () => {
     const stream = connect(URL_, { json: true, reconnect: false });
     const finished = rejection(stream.finished);
     const received: unknown[] = [];
-    const { error } = await drain(
+    const { error } = await collectEvents(
       (async function* () {
         for await (const event of stream) {
           received.push(event.data);
@@ -474,7 +475,8 @@ describe('EventStream: platform adapters', () => {
   });
 
   it('ends at the end marker without reconnecting', async () => {
-    const { reconnect, onReconnect, reconnects } = instantReconnect();
+    const { reconnect } = instantReconnect();
+    const { onReconnect, reconnects } = reconnectLog();
     const seen = route('get', '/events', [
       () => openResponse([frames([{ event: 'run.output', data: { n: 1 } }, { data: '[DONE]' }, { event: 'run.output', data: { n: 2 } }])]),
     ]);
@@ -488,7 +490,8 @@ describe('EventStream: platform adapters', () => {
   });
 
   it('ends after a terminal event without reconnecting, though the server keeps the connection open', async () => {
-    const { reconnect, onReconnect, reconnects } = instantReconnect();
+    const { reconnect } = instantReconnect();
+    const { onReconnect, reconnects } = reconnectLog();
     const seen = route('get', '/events', [
       () =>
         openResponse([
@@ -519,7 +522,7 @@ describe('EventStream: platform adapters', () => {
         ]),
     ]);
     const stream = platformStream('GET');
-    const { events, error } = await drain(stream);
+    const { events, error } = await collectEvents(stream);
     expect(events.map((e) => e.type)).toEqual(['run.started', 'error']);
     expect(error).toBeInstanceOf(StreamError);
     expect(error).toMatchObject({
@@ -558,7 +561,7 @@ describe('EventStream: platform adapters', () => {
 
   it("fails a POST stream that ends before its terminal event with StreamError 'unexpected-end'", async () => {
     const seen = route('post', '/events', [() => sseResponse([frame({ event: 'run.output', id: '3', data: {} })])]);
-    const { events, error } = await drain(platformStream('POST', { body: { go: true } }));
+    const { events, error } = await collectEvents(platformStream('POST', { body: { go: true } }));
     expect(events).toHaveLength(1);
     expect(error).toBeInstanceOf(StreamError);
     expect(error).toMatchObject({ code: 'unexpected-end', lastEventId: '3' });
@@ -567,7 +570,7 @@ describe('EventStream: platform adapters', () => {
 
   it("fails with StreamError 'invalid-data' on data that is not JSON", async () => {
     route('get', '/events', [() => sseResponse([frames([{ event: 'run.output', id: '5', data: 'oops' }])])]);
-    const { error } = await drain(platformStream('GET', { reconnect: false }));
+    const { error } = await collectEvents(platformStream('GET', { reconnect: false }));
     expect(error).toBeInstanceOf(StreamError);
     expect(error).toMatchObject({ code: 'invalid-data', data: 'oops', event: 'run.output', lastEventId: '5' });
   });
@@ -575,7 +578,8 @@ describe('EventStream: platform adapters', () => {
 
 describe('EventStream: errors while parsing', () => {
   it('surfaces an exception from an adapter hook as it is, not as a dropped connection to retry', async () => {
-    const { reconnect, onReconnect, reconnects } = instantReconnect();
+    const { reconnect } = instantReconnect();
+    const { onReconnect, reconnects } = reconnectLog();
     const seen = route('get', '/events', [() => sseResponse([frames([{ event: 'run.started', id: '1', data: {} }])])]);
     const bug = new Error('adapter bug');
     const adapter = platformAdapter({ known: ['run.started'] });
@@ -583,7 +587,7 @@ describe('EventStream: errors while parsing', () => {
       throw bug;
     };
     const stream = new EventStream(streamConfig(`${BASE}/events`, 'GET', { reconnect, onReconnect }, adapter));
-    const { events, error } = await drain(stream);
+    const { events, error } = await collectEvents(stream);
     expect(events.map((e) => e.type)).toEqual(['run.started']);
     expect(error).toBe(bug);
     expect(reconnects).toEqual([]);

@@ -10,7 +10,8 @@ import { streamConfig } from '../../src/core/sse.js';
 import { EventStream, HTTPError, TimeoutError, connect } from '../../src/index.js';
 import { BASE, server, useMsw } from '../helpers/msw.js';
 import { collect, frame, frames, sseResponse } from '../helpers/sse.js';
-import { drain, instantReconnect, openResponse, rejection, route } from './support.js';
+import { collectEvents, instantReconnect } from '../../src/testing/index.js';
+import { openResponse, rejection, route } from './support.js';
 
 useMsw();
 afterEach(() => {
@@ -193,10 +194,10 @@ describe('the long backoff', () => {
       () => sseResponse([frame({ id: '1', data: 'a' })]),
       ...Array.from({ length: 5 }, () => () => HttpResponse.error()),
     ]);
-    const { reconnect, sleeps } = instantReconnect({ maxAttempts: 5 });
+    const { reconnect, delays } = instantReconnect({ maxAttempts: 5 });
     const error = await rejection(collect(connect(URL_, { reconnect })));
     expect(error).toMatchObject({ name: 'StreamError', code: 'retries-exhausted' });
-    expect(sleeps).toHaveLength(5);
+    expect(delays).toHaveLength(5);
   });
 });
 
@@ -204,7 +205,7 @@ describe('a signal aborted with a timeout reason', () => {
   it('ends the stream with TimeoutError after the events before it (AbortSignal.timeout)', async () => {
     route('get', '/events', [() => openResponse([frame({ id: '7', data: 'a' })])]);
     const stream = connect(URL_, { signal: AbortSignal.timeout(50) });
-    const { events, error } = await drain(stream);
+    const { events, error } = await collectEvents(stream);
     expect(events.map((event) => event.data)).toEqual(['a']);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ timeout: undefined, lastEventId: '7', method: 'GET' });

@@ -9,7 +9,8 @@ import { ConnectionError, Crewship, Stax, connect } from '../../src/index.js';
 import { Cadence, learnedTimeout } from '../../src/core/connection.js';
 import { BASE, server, useMsw } from '../helpers/msw.js';
 import { frame, sseResponse } from '../helpers/sse.js';
-import { instantReconnect, route } from './support.js';
+import { instantReconnect } from '../../src/testing/index.js';
+import { reconnectLog, route } from './support.js';
 
 useMsw();
 
@@ -110,8 +111,8 @@ describe('a stream whose keepalives stop', () => {
   it('is dropped after three missed keepalives of a learned 2000 ms cadence, not after idleTimeout, and resumes with Last-Event-ID', async () => {
     const first = live();
     const seen = route('get', '/events', [first.response, () => sseResponse([frame({ id: '2', data: 'b' })]), () => new Response(null, { status: 204 })]);
-    const recorded = instantReconnect();
-    const stream = connect(`${BASE}/events`, { idleTimeout: 120_000, ...recorded });
+    const recorded = { ...instantReconnect(), ...reconnectLog() };
+    const stream = connect(`${BASE}/events`, { idleTimeout: 120_000, reconnect: recorded.reconnect, onReconnect: recorded.onReconnect });
     const data: string[] = [];
     const done = (async () => {
       for await (const event of stream) data.push(event.data);
@@ -139,7 +140,7 @@ describe('a stream whose keepalives stop', () => {
   it('is not dropped while data keeps coming, however long after the last keepalive', async () => {
     const first = live();
     const seen = route('get', '/events', [first.response]);
-    const stream = connect(`${BASE}/events`, { idleTimeout: 120_000, ...instantReconnect() });
+    const stream = connect(`${BASE}/events`, { idleTimeout: 120_000, reconnect: instantReconnect().reconnect });
     const data: string[] = [];
     const done = (async () => {
       for await (const event of stream) data.push(event.data);
@@ -168,9 +169,9 @@ describe('a stream whose keepalives stop', () => {
       first.response,
       () => sseResponse([frame({ event: 'run.completed', id: 'e2', data: { run_id: 'run_1' } })]),
     ]);
-    const recorded = instantReconnect();
+    const recorded = { ...instantReconnect(), ...reconnectLog() };
     const crewship = new Crewship({ baseUrl: BASE, apiKey: 'key' });
-    const stream = crewship.runs.stream('run_1', recorded);
+    const stream = crewship.runs.stream('run_1', { reconnect: recorded.reconnect, onReconnect: recorded.onReconnect });
     const types: string[] = [];
     const done = (async () => {
       for await (const event of stream) types.push(event.type);
@@ -193,8 +194,8 @@ describe('a stream whose keepalives stop', () => {
     const bus = live();
     const seen = route('get', '/api/events', [bus.response, () => new Response(null, { status: 204 })]);
     server.use(http.get(`${BASE}/api/runs/a1`, () => HttpResponse.json({ id: 'a1', status: 'in_progress', jobs: [] })));
-    const recorded = instantReconnect();
-    const stream = new Stax({ baseUrl: BASE }).runner.follow('a1', { idleTimeout: 20_000, ...recorded });
+    const recorded = { ...instantReconnect(), ...reconnectLog() };
+    const stream = new Stax({ baseUrl: BASE }).runner.follow('a1', { idleTimeout: 20_000, reconnect: recorded.reconnect, onReconnect: recorded.onReconnect });
     const done = stream.finished;
     await advance(0);
     // Another run logs every 1000 ms: steady, but not keepalives of this stream.
@@ -212,8 +213,8 @@ describe('a stream whose keepalives stop', () => {
   it('keeps the configured idleTimeout when keepalives come at an uneven pace', async () => {
     const first = live();
     const seen = route('get', '/events', [first.response, () => new Response(null, { status: 204 })]);
-    const recorded = instantReconnect();
-    const stream = connect(`${BASE}/events`, { idleTimeout: 20_000, ...recorded });
+    const recorded = { ...instantReconnect(), ...reconnectLog() };
+    const stream = connect(`${BASE}/events`, { idleTimeout: 20_000, reconnect: recorded.reconnect, onReconnect: recorded.onReconnect });
     const done = stream.finished;
     await advance(0);
     // 1000, 3000, 1000, 3000 ms apart: never three steady intervals in a row.
@@ -233,8 +234,8 @@ describe('a stream whose keepalives stop', () => {
     const first = live();
     const second = live();
     const seen = route('get', '/events', [first.response, second.response, () => new Response(null, { status: 204 })]);
-    const recorded = instantReconnect();
-    const stream = connect(`${BASE}/events`, { idleTimeout: 60_000, ...recorded });
+    const recorded = { ...instantReconnect(), ...reconnectLog() };
+    const stream = connect(`${BASE}/events`, { idleTimeout: 60_000, reconnect: recorded.reconnect, onReconnect: recorded.onReconnect });
     const done = stream.finished;
     await advance(0);
     for (let index = 0; index < 4; index++) {
@@ -255,7 +256,7 @@ describe('a stream whose keepalives stop', () => {
   it('learns nothing with idleTimeout 0: keepalives that stop never drop the connection', async () => {
     const first = live();
     const seen = route('get', '/events', [first.response]);
-    const stream = connect(`${BASE}/events`, { ...instantReconnect() });
+    const stream = connect(`${BASE}/events`, { reconnect: instantReconnect().reconnect });
     const done = stream.finished;
     await advance(0);
     for (let index = 0; index < 4; index++) {

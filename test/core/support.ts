@@ -1,9 +1,11 @@
 /**
  * Shared pieces of the core tests: an msw route that answers a scripted sequence of responses
- * and records each request, an SSE body that stays open, and a recording reconnect scheduler.
+ * and records each request, an SSE body that stays open, and a log of `onReconnect` calls. For
+ * fast reconnects and reading whole streams, the tests use the public kit (`instantReconnect()`,
+ * `collectEvents()` of `runstream/testing`).
  */
 import { http } from 'msw';
-import type { ReconnectInfo, ReconnectOptions } from '../../src/index.js';
+import type { ReconnectInfo } from '../../src/index.js';
 import { BASE, server } from '../helpers/msw.js';
 export { rejection } from '../helpers/async.js';
 
@@ -84,40 +86,10 @@ export function droppable(chunks: readonly string[]): { response: () => Response
 }
 
 /**
- * Reconnect options that never wait: `sleep` records each delay and resolves at once; jitter
- * is off (`random` returns 0) unless overridden. `reconnects` collects `onReconnect` calls.
+ * A log of `onReconnect` calls, for the constructor callback (the kit's `instantReconnect()`
+ * records the delays): pass `onReconnect` to the stream, read `reconnects`.
  */
-export function instantReconnect(options: ReconnectOptions = {}): {
-  reconnect: ReconnectOptions;
-  onReconnect: (info: ReconnectInfo) => void;
-  sleeps: number[];
-  reconnects: ReconnectInfo[];
-} {
-  const sleeps: number[] = [];
+export function reconnectLog(): { onReconnect: (info: ReconnectInfo) => void; reconnects: ReconnectInfo[] } {
   const reconnects: ReconnectInfo[] = [];
-  return {
-    reconnect: {
-      random: () => 0,
-      ...options,
-      sleep: (delay) => {
-        sleeps.push(delay);
-        return Promise.resolve();
-      },
-    },
-    onReconnect: (info) => reconnects.push(info),
-    sleeps,
-    reconnects,
-  };
-}
-
-
-/** Runs `for await` over `stream` and returns the events and the error it threw, if any. */
-export async function drain<T>(stream: AsyncIterable<T>): Promise<{ events: T[]; error: unknown }> {
-  const events: T[] = [];
-  try {
-    for await (const event of stream) events.push(event);
-  } catch (error) {
-    return { events, error };
-  }
-  return { events, error: undefined };
+  return { onReconnect: (info) => reconnects.push(info), reconnects };
 }

@@ -6,30 +6,32 @@ import { describe, expect, it } from 'vitest';
 import { ConnectionError, connect } from '../../src/index.js';
 import { refusedPort } from '../helpers/loopback.js';
 import { collect } from '../helpers/sse.js';
-import { instantReconnect, rejection } from './support.js';
+import { instantReconnect } from '../../src/testing/index.js';
+import { reconnectLog, rejection } from './support.js';
 
 describe('fail fast where waiting cannot help: a server never reached', () => {
   it('gives up on a refused port after 3 requests within the initial budget, naming host and port', async () => {
     const port = await refusedPort();
-    const { reconnect, sleeps, reconnects } = instantReconnect({ random: () => 0.5 });
+    const { reconnect, delays } = instantReconnect({ random: () => 0.5 });
+    const { onReconnect, reconnects } = reconnectLog();
     let requests = 0;
     const counting: typeof fetch = (input, init) => {
       requests++;
       return fetch(input, init);
     };
-    const error = await rejection(collect(connect(`http://127.0.0.1:${port}/events`, { fetch: counting, reconnect, onReconnect: (info) => reconnects.push(info) })));
+    const error = await rejection(collect(connect(`http://127.0.0.1:${port}/events`, { fetch: counting, reconnect, onReconnect })));
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).message).toContain(`127.0.0.1:${port}`);
     expect((error as ConnectionError).message).toMatch(/no connection was ever made \(3 attempts/);
     expect((error as ConnectionError).cause).toBeInstanceOf(ConnectionError);
     expect(requests).toBe(3);
     // The rule: the default budget gives up within a few seconds (here 1000 + 1800 ms of waits).
-    expect(sleeps.reduce((sum, delay) => sum + delay, 0)).toBeLessThanOrEqual(3000);
+    expect(delays.reduce((sum, delay) => sum + delay, 0)).toBeLessThanOrEqual(3000);
     expect(reconnects.map((info) => info.attempt)).toEqual([1, 2]);
   });
 
   it('gives up on a DNS failure from the injected fetch, with a configurable budget', async () => {
-    const { reconnect, sleeps } = instantReconnect({ maxConnectAttempts: 2 });
+    const { reconnect, delays } = instantReconnect({ maxConnectAttempts: 2 });
     let requests = 0;
     const dnsFailure = (() => {
       requests++;
@@ -41,7 +43,7 @@ describe('fail fast where waiting cannot help: a server never reached', () => {
     expect((error as Error).message).toContain('api.exmaple.com:443');
     expect((error as Error).message).toContain('ENOTFOUND');
     expect(requests).toBe(2);
-    expect(sleeps).toHaveLength(1);
+    expect(delays).toHaveLength(1);
   });
 
   it('fails a POST stream to a refused port at once with the same message', async () => {

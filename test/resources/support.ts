@@ -4,7 +4,8 @@
  * request instead of a slow test.
  */
 import { http, HttpResponse } from 'msw';
-import { Runstream, type ClientOptions, type ReconnectOptions } from '../../src/index.js';
+import { Runstream, type ClientOptions } from '../../src/index.js';
+import { instantReconnect } from '../../src/testing/index.js';
 import { BASE, server } from '../helpers/msw.js';
 import { sseResponse } from '../helpers/sse.js';
 
@@ -38,9 +39,6 @@ export class RequestLog {
   }
 }
 
-/** Reconnects without waiting, at most twice in a row. */
-export const instantReconnect: ReconnectOptions = { sleep: () => Promise.resolve(), maxAttempts: 2 };
-
 /**
  * The answer to a request a test did not expect (a reconnect after a terminal event): a 410
  * whose message says so, so a wrong reconnect fails the test at once instead of looping.
@@ -49,9 +47,9 @@ export function unexpected(log: RequestLog): Response {
   return HttpResponse.text(`unexpected request #${log.count}: the stream should have ended`, { status: 410 });
 }
 
-/** A client on the msw base URL whose streams reconnect at once (see {@link instantReconnect}). */
+/** A client on the msw base URL whose streams reconnect at once (the kit's `instantReconnect()`), at most twice in a row. */
 export function testClient(options: Partial<ClientOptions> = {}): Runstream {
-  return new Runstream({ baseUrl: BASE, reconnect: instantReconnect, ...options });
+  return new Runstream({ baseUrl: BASE, reconnect: instantReconnect({ maxAttempts: 2 }).reconnect, ...options });
 }
 
 /**

@@ -54,21 +54,27 @@ const CASES: Case[] = [
     route: 'GET /v1/executions/exec_xyz789/events',
     script: platforms['GET /v1/executions/exec_xyz789/events']!,
     open: (client) => client.executions.stream('exec_xyz789'),
-    types: ['connected', 'execution:started', 'node:started', 'execution:progress', 'node:completed', 'node:started', 'node:completed', 'execution:progress', 'execution:completed'],
+    types: [
+      'connected',
+      'execution:started',
+      ...['node_1', 'node_2', 'node_3'].flatMap(() => ['node:started', 'execution:progress', 'node:completed']),
+      'execution:progress',
+      'execution:completed',
+    ],
   },
   {
     name: 'PraisonAI jobs, server form (CRLF, id first)',
     route: 'GET /api/v1/runs/run_named/stream',
     script: platforms['GET /api/v1/runs/run_named/stream']!,
     open: (client) => client.jobs.stream('run_named'),
-    types: ['status', 'progress', 'progress', 'progress', 'result'],
+    types: ['status', 'progress', 'progress', 'progress', 'progress', 'progress', 'result'],
   },
   {
     name: 'PraisonAI jobs, documented form',
     route: 'GET /api/v1/runs/run_abc123/stream',
     script: platforms['GET /api/v1/runs/run_abc123/stream']!,
     open: (client) => client.jobs.stream('run_abc123'),
-    types: ['progress', 'log', 'progress', 'progress', 'complete'],
+    types: ['progress', 'log', 'progress', 'progress', 'log', 'progress', 'progress', 'complete'],
   },
   {
     name: 'skills engine (POST)',
@@ -82,7 +88,8 @@ const CASES: Case[] = [
     route: 'GET /api/events',
     script: platforms['GET /api/events']!,
     open: (client) => client.runner.follow('a1b2c3d4'),
-    types: ['resync', 'run.started', 'job.started', 'step.started', 'step.log', 'step.completed', 'step.started', 'step.log', 'step.log', 'step.completed', 'job.completed', 'run.completed'],
+    // The build workflow: Checkout (1 log line), Install (2), Test (3).
+    types: ['resync', 'run.started', 'job.started', ...[1, 2, 3].flatMap((lines) => ['step.started', ...Array<string>(lines).fill('step.log'), 'step.completed']), 'job.completed', 'run.completed'],
   },
 ];
 

@@ -6,8 +6,8 @@
  * captured before that, so its requests go to the real socket.
  */
 import { afterAll, beforeAll } from 'vitest';
-import { Runstream, type ReconnectOptions, type StreamEvent } from '../../src/index.js';
-import { scriptedFetch, startReferenceServer, type ReferenceServer, type Script, type ScriptConnection, type ScriptInput, type ScriptRoutes, type ScriptedRequest } from '../../src/testing/index.js';
+import { Runstream, type StreamEvent } from '../../src/index.js';
+import { instantReconnect, scriptedFetch, startReferenceServer, type ReferenceServer, type Script, type ScriptConnection, type ScriptInput, type ScriptRoutes, type ScriptedRequest } from '../../src/testing/index.js';
 import { scriptHandlers } from '../../src/testing/msw.js';
 import { BASE, server as mswServer, useMsw } from '../helpers/msw.js';
 
@@ -76,12 +76,9 @@ export function useWays(): readonly Way[] {
   ];
 }
 
-/** Reconnects without waiting, at most three times in a row. */
-export const NO_WAIT: ReconnectOptions = { sleep: () => Promise.resolve(), random: () => 0, maxAttempts: 3 };
-
-/** A multi-platform client for `way`. */
+/** A multi-platform client for `way`, reconnecting without waiting (at most three times in a row). */
 export function clientOf(way: Way): Runstream {
-  return new Runstream({ baseUrl: way.baseUrl, apiKey: 'test-key', fetch: way.fetch, reconnect: NO_WAIT });
+  return new Runstream({ baseUrl: way.baseUrl, apiKey: 'test-key', fetch: way.fetch, reconnect: instantReconnect({ maxAttempts: 3 }).reconnect });
 }
 
 /** What tests compare of an event. */

@@ -1,20 +1,17 @@
 /**
- * The one script player: a `Request` in, a `Response` out, with a streaming body that plays the
- * steps (waits, cuts) and stops when the client leaves. `scriptedFetch()`, the msw handlers and
- * the reference server's `play()` answer through it; the reference server's built-in platform
- * routes write through `SseChannel` (src/testing/sse.ts). Web APIs only.
+ * The one script player: a `Request` in, a `Response` out, with a streaming body that enqueues
+ * the playback engine's chunks (src/testing/kit/engine.ts: blocks, waits, cuts) and stops when
+ * the client leaves. `scriptedFetch()`, the msw handlers and the reference server's `play()`
+ * answer through it; the server's built-in platform routes write the same engine's bytes
+ * through `SseChannel` (src/testing/sse.ts). Web APIs only.
  *
  * @module
  */
-import { encodeFrame, type SSEFrame } from '../../core/encode.js';
+import type { SSEFrame } from '../../core/encode.js';
 import { redactHeaders, redactUrl } from '../../core/redact.js';
+import { formatOf, playSteps, type Sleep } from './engine.js';
 import {
-  cutOffset,
-  formatOf,
-  isCut,
   isEventStep,
-  isRaw,
-  isWait,
   toScript,
   type ScriptConnection,
   type Script,
@@ -52,19 +49,14 @@ export interface ScriptedRequest {
   readonly problem: string | undefined;
 }
 
-/**
- * How a script waits: resolves after `delay` milliseconds, or as soon as `signal` aborts (then
- * without error). Pass a test clock's `sleep` to drive script waits by hand.
- */
-export type Sleep = (delay: number, signal: AbortSignal) => Promise<void>;
+
+export type { Sleep } from './engine.js';
 
 /** Options of the players: {@link scriptedFetch}, the msw handlers. */
 export interface PlayOptions {
   /** How `{ wait }` steps wait. @defaultValue a `setTimeout`-based wait (`Infinity`: until the client leaves) */
   sleep?: Sleep | undefined;
 }
-
-const ENCODER = new TextEncoder();
 
 /** Waits `delay` ms or until `signal` aborts; `Infinity` waits for the abort only. @internal */
 export const defaultSleep: Sleep = (delay, signal) =>
@@ -109,67 +101,36 @@ function resumeSteps(steps: readonly ScriptStep[], lastEventId: string | undefin
 }
 
 /**
- * A streaming body that writes one step per pull, so that a cut errors the stream only once
- * every byte before it has been read (an error discards what is still queued).
+ * A streaming body that enqueues the engine's chunks one per pull, so that a cut errors the
+ * stream only once every byte before it has been read (an error discards what is still queued).
  */
 function bodyOf(connection: ScriptConnection, steps: readonly ScriptStep[], signal: AbortSignal, sleep: Sleep, padding: number): ReadableStream<Uint8Array> {
-  const format = formatOf(connection);
-  let index = 0;
-  let cut: string | undefined;
-  let padded = 0;
-  let done = false;
   // A private controller: the client leaving (cancel) or aborting stops every wait at once.
   const stop = new AbortController();
   const onAbort = () => stop.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
-  const finish = () => {
-    done = true;
-    signal.removeEventListener('abort', onAbort);
-  };
+  const chunks = playSteps(steps, formatOf(connection), sleep, stop.signal);
+  let cut: string | undefined;
+  let padded = 0;
+  const finish = () => signal.removeEventListener('abort', onAbort);
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      while (!done) {
-        if (stop.signal.aborted) {
-          finish();
-          controller.error(stop.signal.reason);
-          return;
-        }
-        if (cut !== undefined) {
-          if (padded++ < padding) {
-            controller.enqueue(new Uint8Array(0));
-            return;
-          }
-          finish();
-          controller.error(new ScriptCutError(cut));
-          return;
-        }
-        const step = steps[index++];
-        if (step === undefined) {
-          finish();
-          controller.close();
-          return;
-        }
-        if (isWait(step)) {
-          await sleep(step.wait, stop.signal);
-          continue;
-        }
-        if (isCut(step)) {
-          cut = step.cut;
-          if (step.cut === 'between-events') continue;
-          let next = steps[index++];
-          while (next && isWait(next)) {
-            await sleep(next.wait, stop.signal);
-            if (stop.signal.aborted) break;
-            next = steps[index++];
-          }
-          if (stop.signal.aborted || !next) continue;
-          const bytes = ENCODER.encode(encodeFrame(next as SSEFrame, format));
-          controller.enqueue(bytes.subarray(0, cutOffset(bytes, step.cut, format.eol)));
-          return;
-        }
-        controller.enqueue(isRaw(step) ? (typeof step.raw === 'string' ? ENCODER.encode(step.raw) : step.raw) : ENCODER.encode(encodeFrame(step, format)));
-        return;
+      if (cut !== undefined) {
+        if (padded++ < padding) return controller.enqueue(new Uint8Array(0));
+        finish();
+        return controller.error(new ScriptCutError(cut));
       }
+      const next = await chunks.next();
+      if (stop.signal.aborted) {
+        finish();
+        return controller.error(stop.signal.reason);
+      }
+      if (next.done) {
+        finish();
+        return controller.close();
+      }
+      if (next.value.cut !== undefined) cut = next.value.cut;
+      controller.enqueue(next.value.bytes);
     },
     cancel(reason) {
       finish();

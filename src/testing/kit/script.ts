@@ -5,6 +5,7 @@
  * @module
  */
 import { encodeFrame, type SSEFrame } from '../../core/encode.js';
+import { cutOffset, formatOf, wireBytes } from './engine.js';
 
 /**
  * Where a {@link ScriptCut} cuts the connection. Every kind but `'between-events'` first writes
@@ -200,8 +201,7 @@ function checkConnection(connection: ScriptConnection, index: number): void {
       if (!next || isCut(next) || isRaw(next) || isWait(next)) throw new TypeError(`${where}, step ${at + 1}: cut '${step.cut}' needs an SSE block after it`);
       if (rest.length > 1) throw new TypeError(`${where}, step ${at + 1}: nothing can follow the event a cut splits`);
       if (step.cut === 'between-cr-lf' && connection.eol !== '\r\n') throw new TypeError(`${where}, step ${at + 1}: cut 'between-cr-lf' needs eol: '\\r\\n'`);
-      const bytes = ENCODER.encode(encodeFrame(next, formatOf(connection)));
-      cutOffset(bytes, step.cut, connection.eol ?? '\n', `${where}, step ${at + 1}`);
+      cutOffset(new TextEncoder().encode(encodeFrame(next, formatOf(connection))), step.cut, connection.eol ?? '\n', `${where}, step ${at + 1}`);
       return;
     }
     if (isRaw(step)) {
@@ -210,47 +210,6 @@ function checkConnection(connection: ScriptConnection, index: number): void {
     }
     encodeFrame(step, formatOf(connection));
   });
-}
-
-const ENCODER = new TextEncoder();
-
-/** The encode options of a connection. @internal */
-export function formatOf(connection: ScriptConnection): { eol: '\n' | '\r\n'; idFirst: boolean } {
-  return { eol: connection.eol ?? '\n', idFirst: connection.idFirst === true };
-}
-
-const isContinuation = (byte: number | undefined) => byte !== undefined && (byte & 0xc0) === 0x80;
-
-/**
- * Where a cut of `kind` splits one encoded event, as a byte offset in (0, length).
- *
- * @throws TypeError when the event has no place for that cut.
- * @internal
- */
-export function cutOffset(bytes: Uint8Array, kind: Exclude<CutKind, 'between-events'>, eol: '\n' | '\r\n', where = 'runstream/testing'): number {
-  switch (kind) {
-    case 'mid-event':
-      return bytes.length - eol.length;
-    case 'between-cr-lf':
-      // The block ends "…<last field>\r\n\r\n": the CR of the last field line is 4 bytes from the end.
-      return bytes.length - 3;
-    case 'mid-line': {
-      let lineEnd = bytes.indexOf(eol === '\n' ? 0x0a : 0x0d);
-      if (lineEnd < 0) lineEnd = bytes.length;
-      let cut = Math.max(1, Math.floor(lineEnd / 2));
-      while (cut > 1 && isContinuation(bytes[cut])) cut--;
-      return cut;
-    }
-    case 'inside-character': {
-      const middle = Math.floor(bytes.length / 2);
-      let best = -1;
-      for (let index = 0; index < bytes.length; index++) {
-        if (bytes[index]! >= 0xc0 && (best === -1 || Math.abs(index - middle) < Math.abs(best - middle))) best = index;
-      }
-      if (best === -1) throw new TypeError(`${where}: cut 'inside-character' needs an event with a multi-byte character`);
-      return best + 1;
-    }
-  }
 }
 
 /**
@@ -268,26 +227,5 @@ export function cutOffset(bytes: Uint8Array, kind: Exclude<CutKind, 'between-eve
  */
 export function encodeScript(input: ScriptInput): Uint8Array {
   const connection = toScript(input).connections[0] ?? {};
-  const parts: Uint8Array[] = [];
-  const steps = connection.steps ?? [];
-  for (let index = 0; index < steps.length; index++) {
-    const step = steps[index]!;
-    if (isWait(step)) continue;
-    if (isRaw(step)) parts.push(typeof step.raw === 'string' ? ENCODER.encode(step.raw) : step.raw);
-    else if (isCut(step)) {
-      if (step.cut !== 'between-events') {
-        const next = steps.slice(index + 1).find((item) => !isWait(item)) as SSEFrame;
-        const bytes = ENCODER.encode(encodeFrame(next, formatOf(connection)));
-        parts.push(bytes.subarray(0, cutOffset(bytes, step.cut, connection.eol ?? '\n')));
-      }
-      break;
-    } else parts.push(ENCODER.encode(encodeFrame(step, formatOf(connection))));
-  }
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return wireBytes(connection.steps ?? [], formatOf(connection));
 }

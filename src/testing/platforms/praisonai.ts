@@ -3,6 +3,9 @@
  * PraisonAI async jobs (no auth): `POST /api/v1/runs`, `GET /api/v1/runs/:id`,
  * `GET /api/v1/runs/:id/stream`, `GET /api/v1/runs/:id/result`, `POST /api/v1/runs/:id/cancel`.
  *
+ * The jobs play PraisonAI's stories (src/platforms/praisonai/stories.ts): the fixed ones as
+ * they are, a created one as its form and outcome's story.
+ *
  * A job starts on its first use (a stream, status, result or cancel request), not when it is
  * created: what a client sees after `POST /api/v1/runs` does not depend on how fast it asks.
  * From then on it runs on the server whether or not anyone streams it: every `eventDelay` ms it
@@ -15,16 +18,14 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { isoNow, resumeIndex, type Core, type RequestContext, type Route } from '../context.js';
-import type { SseEntry } from '../sse.js';
+import type { SSEFrame } from '../../core/encode.js';
+import { cancelledSteps, FIXED_JOBS, FIXED_PROMPT, jobError, jobResult, jobSteps, praisonaiStories, type JobForm as Form, type JobOutcome as Outcome } from '../../platforms/praisonai/stories.js';
+import { framesOf, isoNow, resumeIndex, type Core, type RequestContext, type Route } from '../context.js';
 
 type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-type Outcome = 'succeeded' | 'failed' | 'cancelled';
-/** `documented`: unnamed `{"event", "data"}` envelopes, LF, `[DONE]`; `named`: the server's named events, CRLF, ids. */
-type Form = 'documented' | 'named';
 
 interface Step {
-  entry: SseEntry;
+  entry: SSEFrame;
   /** The job's status once this step has happened. */
   status?: JobStatus | undefined;
   /** The job's progress, in percent, once this step has happened. */
@@ -52,101 +53,20 @@ interface Job {
 
 const MAX_JOBS = 1000;
 const RETRY_AFTER_SECONDS = 2;
-const FIXED_PROMPT = 'Analyze quarterly sales data';
+const FIXED_IDS: ReadonlySet<string> = new Set(FIXED_JOBS.map((job) => job.id));
 
-/** The fixed jobs every server starts with: id → form and outcome. */
-const FIXED: Readonly<Record<string, { form: Form; outcome: Outcome }>> = {
-  run_abc123: { form: 'documented', outcome: 'succeeded' },
-  run_named: { form: 'named', outcome: 'succeeded' },
-  run_named_error: { form: 'named', outcome: 'failed' },
-  run_named_cancelled: { form: 'named', outcome: 'cancelled' },
-};
-
-const PROGRESS: readonly (readonly [number, string])[] = [
-  [0, 'Initializing'],
-  [25, 'Analyzing input'],
-  [50, 'Processing data'],
-  [75, 'Generating response'],
-  [100, 'Complete'],
-];
-
-function resultOf(job: Pick<Job, 'prompt'>): string {
-  return `Analysis complete for “${job.prompt}” (${job.prompt.length} characters).`;
-}
-
-function errorOf(job: Pick<Job, 'prompt'>): string {
-  return `Agent execution failed while processing “${job.prompt.slice(0, 40)}”: LLM provider returned 503`;
-}
-
-/** The documented form ("Stream Run API"): envelopes, a `complete`, then `data: [DONE]`. */
-function documentedSteps(job: Pick<Job, 'id' | 'prompt' | 'outcome'>): Step[] {
-  const envelope = (event: string, data: Record<string, unknown>): SseEntry => ({ data: { event, data } });
-  const progress = ([percentage, current_step]: readonly [number, string]): Step => ({
-    entry: envelope('progress', { percentage, current_step }),
-    progress: percentage,
-  });
-  const complete = (status: Outcome, extra: Record<string, unknown> = {}): Step[] => [
-    { entry: envelope('complete', { status, job_id: job.id, ...extra }), status, terminal: true },
-    { entry: { data: '[DONE]' } },
-  ];
-  const steps: Step[] = [
-    progress(PROGRESS[0]!),
-    { entry: envelope('log', { message: 'Agent started processing' }) },
-    progress(PROGRESS[1]!),
-  ];
-  if (job.outcome === 'cancelled') return [...steps, ...cancelledSteps(job.id, 'documented')];
-  steps.push(progress(PROGRESS[2]!), { entry: envelope('log', { message: 'Data analysis complete — 3 findings' }) });
-  if (job.outcome === 'failed') return [...steps, ...complete('failed', { error: errorOf(job) })];
-  return [...steps, progress(PROGRESS[3]!), progress(PROGRESS[4]!), ...complete('succeeded')];
-}
-
-/** The server's form: named events (sse-starlette: `id` first, CRLF), a heartbeat and a `: ping`. */
-function namedSteps(job: Pick<Job, 'id' | 'prompt' | 'outcome'>): Step[] {
-  const progress = ([percentage, step]: readonly [number, string]): Step => ({
-    entry: { event: 'progress', data: { percentage, step } },
-    progress: percentage,
-  });
-  const steps: Step[] = [
-    { entry: { event: 'status', data: { job_id: job.id, status: 'running' } }, status: 'running' },
-    progress(PROGRESS[0]!),
-    progress(PROGRESS[1]!),
-    { entry: { event: 'heartbeat', data: {}, keepalive: true } },
-    { entry: { comment: `ping - ${isoNow()}` } },
-  ];
-  if (job.outcome === 'cancelled') steps.push(...cancelledSteps(job.id, 'named'));
-  else {
-    steps.push(progress(PROGRESS[2]!));
-    if (job.outcome === 'failed') {
-      steps.push({ entry: { event: 'error', data: { job_id: job.id, error: errorOf(job) } }, status: 'failed', terminal: true });
-    } else {
-      steps.push(progress(PROGRESS[3]!), progress(PROGRESS[4]!), {
-        entry: { event: 'result', data: { job_id: job.id, status: 'succeeded', result: resultOf(job) } },
-        status: 'succeeded',
-        terminal: true,
-      });
-    }
-  }
-  return numbered(steps);
-}
-
-/** The steps that end a cancelled job. */
-function cancelledSteps(jobId: string, form: Form): Step[] {
-  if (form === 'documented') {
-    return [
-      { entry: { data: { event: 'complete', data: { status: 'cancelled', job_id: jobId } } }, status: 'cancelled', terminal: true },
-      { entry: { data: '[DONE]' } },
-    ];
-  }
-  return [{ entry: { event: 'cancelled', data: { job_id: jobId } }, status: 'cancelled', terminal: true }];
-}
-
-/** Gives the named form's events ids `1`, `2`, … (keepalives and comments get none). */
-function numbered(steps: Step[], from = 0): Step[] {
-  let count = from;
-  for (const step of steps) {
-    if (step.entry.data !== undefined && !step.entry.keepalive && step.entry.id === undefined) step.entry.id = String(++count);
-  }
-  return steps;
+/** What a block of a job's stream does to the job: its status and progress, and whether it ends it. */
+function stepOf(entry: SSEFrame): Step {
+  const envelope = entry.event === undefined && typeof entry.data === 'object' && entry.data !== null ? (entry.data as { event?: string; data?: Record<string, unknown> }) : undefined;
+  const event = envelope?.event ?? entry.event;
+  const data = (envelope ? envelope.data : entry.data) as Record<string, unknown> | undefined;
+  if (event === 'progress' && typeof data?.percentage === 'number') return { entry, progress: data.percentage };
+  if (event === 'status') return { entry, status: data?.status as JobStatus };
+  if (event === 'complete') return { entry, status: data?.status as JobStatus, terminal: true };
+  if (event === 'result') return { entry, status: 'succeeded', terminal: true };
+  if (event === 'error' && !envelope) return { entry, status: 'failed', terminal: true };
+  if (event === 'cancelled') return { entry, status: 'cancelled', terminal: true };
+  return { entry };
 }
 
 /** True once the job's final step (`complete`, `result`, `error`, `cancelled`) has happened. */
@@ -179,13 +99,14 @@ export function praisonaiRoutes(core: Core): Route[] {
       waiters: new Set(),
       idempotencyKey,
     };
-    job.steps = form === 'named' ? namedSteps(job) : documentedSteps(job);
+    const story = FIXED_IDS.has(id) ? praisonaiStories.find((fixed) => fixed.name === id)?.connection.steps : undefined;
+    job.steps = framesOf(story ?? jobSteps(job, isoNow())).map(stepOf);
     jobs.set(id, job);
     if (idempotencyKey) byIdempotencyKey.set(idempotencyKey, job);
     return job;
   }
 
-  for (const [id, { form, outcome }] of Object.entries(FIXED)) createJob(id, FIXED_PROMPT, form, outcome);
+  for (const { id, form, outcome } of FIXED_JOBS) createJob(id, FIXED_PROMPT, form, outcome);
 
   /**
    * Starts the job's clock on its first use. Created jobs do not start at once: a client that
@@ -237,7 +158,7 @@ export function praisonaiRoutes(core: Core): Route[] {
   function makeRoom(): boolean {
     if (jobs.size < MAX_JOBS) return true;
     for (const job of jobs.values()) {
-      if (!(job.id in FIXED) && isTerminal(job.status)) {
+      if (!FIXED_IDS.has(job.id) && isTerminal(job.status)) {
         jobs.delete(job.id);
         if (job.idempotencyKey) byIdempotencyKey.delete(job.idempotencyKey);
         return true;
@@ -304,9 +225,9 @@ export function praisonaiRoutes(core: Core): Route[] {
     const body: Record<string, unknown> = {
       job_id: job.id,
       status: job.status,
-      result: job.status === 'succeeded' ? resultOf(job) : null,
+      result: job.status === 'succeeded' ? jobResult(job.prompt) : null,
     };
-    if (job.status === 'failed') body.error = errorOf(job);
+    if (job.status === 'failed') body.error = jobError(job.prompt);
     ctx.json(200, body);
   }
 
@@ -319,8 +240,7 @@ export function praisonaiRoutes(core: Core): Route[] {
     }
     const done = job.steps.slice(0, job.emitted);
     const previousIds = done.filter((step) => step.entry.id !== undefined).length;
-    const ending = cancelledSteps(job.id, job.form);
-    job.steps = [...done, ...(job.form === 'named' ? numbered(ending, previousIds) : ending)];
+    job.steps = [...done, ...framesOf(cancelledSteps(job.id, job.form, previousIds)).map(stepOf)];
     // The job ends before the answer, not at its next step: a client that streams it after
     // cancel() resolves gets 400 (and settles it by its status) in every interleaving, and the
     // streams open now get the final events at once.

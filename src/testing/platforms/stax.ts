@@ -5,20 +5,20 @@
  * broadcast `run.started` before it answers), `GET /api/runs`, `GET /api/runs/:id`,
  * `POST /api/runs/:id/cancel`.
  *
- * A run plays on the runner whether or not anyone listens: one event every `eventDelay` ms
+ * A run plays the runner's story of its workflow (src/platforms/stax/stories.ts: the events and
+ * the run object they change) on the runner whether or not anyone listens: one event every `eventDelay` ms
  * (`slow`: 50 × `eventDelay`; `quick`: all the rest at once on `setImmediate`, right after the
  * answer), mutating the run object that `GET /api/runs/:id` returns. The bus never replays.
  *
  * @module
  */
 import { randomBytes } from 'node:crypto';
+import type { SSEFrame } from '../../core/encode.js';
+import { StaxRunScript, WORKFLOW_NAMES, type StaxRunRequest, type StaxSandboxStrategy, type StaxWorkflow } from '../../platforms/stax/stories.js';
 import type { Core, RequestContext, Route } from '../context.js';
-import type { SseChannel, SseEntry } from '../sse.js';
+import type { SseChannel } from '../sse.js';
 
-/** The workflows the runner knows. */
-export type StaxWorkflow = 'build' | 'failing' | 'quick' | 'slow';
-/** How `sandbox.strategy` may be set. */
-export type StaxSandboxStrategy = 'worktree' | 'copy' | 'none';
+export type { StaxSandboxStrategy, StaxWorkflow } from '../../platforms/stax/stories.js';
 
 /** What `ReferenceServer.staxStartRun()` accepts besides a bare run id. */
 export interface StaxRunOptions {
@@ -33,61 +33,8 @@ export interface StaxRunOptions {
 }
 
 /** A checked run request: what `create()` takes. */
-interface RunRequest {
-  workflow: StaxWorkflow;
-  inputs: Record<string, unknown> | undefined;
-  sandbox: StaxRunOptions['sandbox'];
-}
+type RunRequest = StaxRunRequest;
 
-type Status = 'queued' | 'in_progress' | 'completed' | 'failed' | 'cancelled';
-type Conclusion = 'success' | 'failure' | 'cancelled' | 'skipped';
-
-interface StepSpec {
-  name: string;
-  lines: readonly string[];
-  /** @defaultValue 'success' */
-  conclusion?: 'success' | 'failure' | undefined;
-}
-
-interface WorkflowSpec {
-  job: string;
-  steps: readonly StepSpec[];
-  /** Wait before each event after `run.started`: a multiple of `eventDelay`, or `'immediate'`. */
-  pace: number | 'immediate';
-}
-
-/** The scripted workflows, small and deterministic. */
-const WORKFLOWS: Readonly<Record<StaxWorkflow, WorkflowSpec>> = {
-  build: {
-    job: 'build',
-    pace: 1,
-    steps: [
-      { name: 'Checkout', lines: ['Workspace already available\n'] },
-      { name: 'Install', lines: ['$ npm ci\n', 'added 312 packages in 4s\n'] },
-      { name: 'Test', lines: ['$ npm test\n', '✓ 42 tests passed (1.2 s)\n', 'Done — no failures\n'] },
-    ],
-  },
-  failing: {
-    job: 'build',
-    pace: 1,
-    steps: [
-      { name: 'Checkout', lines: ['Workspace already available\n'] },
-      { name: 'Test', lines: ['$ npm test\n', '✗ 3 of 42 tests failed\n'], conclusion: 'failure' },
-      { name: 'Deploy', lines: ['$ npm run deploy\n'] },
-    ],
-  },
-  quick: { job: 'quick', pace: 'immediate', steps: [{ name: 'Echo', lines: ['hello\n'] }] },
-  slow: {
-    job: 'slow',
-    pace: 50,
-    steps: [
-      { name: 'Prepare', lines: ['Preparing workspace\n'] },
-      { name: 'Wait', lines: ['$ sleep 600\n'] },
-      { name: 'Report', lines: ['Done\n'] },
-    ],
-  },
-};
-const WORKFLOW_NAMES = Object.keys(WORKFLOWS) as StaxWorkflow[];
 const STRATEGIES: readonly string[] = ['worktree', 'copy', 'none'] satisfies StaxSandboxStrategy[];
 
 /** Finished runs kept for `GET`; the oldest beyond this are forgotten. */
@@ -96,53 +43,14 @@ const MAX_FINISHED = 200;
 const MAX_ACTIVE = 1000;
 const RUN_ID = /^[\w.-]{1,64}$/;
 
-const PING: SseEntry = { event: 'ping', data: {}, keepalive: true };
-
-interface StepState {
-  name: string;
-  number: number;
-  status: Status;
-  /** Set once finished; absent before. */
-  conclusion?: Conclusion;
-  logs: string[];
-  startedAt: string | null;
-  completedAt: string | null;
-}
-
-interface JobState {
-  id: string;
-  name: string;
-  status: Status;
-  /** Set once finished; absent before. */
-  conclusion?: Conclusion;
-  steps: StepState[];
-  startedAt: string | null;
-  completedAt: string | null;
-}
-
-interface RunState {
-  id: string;
-  workflow: StaxWorkflow;
-  status: Status;
-  /** Set once finished; absent before. */
-  conclusion?: Conclusion;
-  inputs: Record<string, unknown>;
-  sandbox: { strategy: StaxSandboxStrategy; ref?: string } | null;
-  jobs: JobState[];
-  createdAt: string;
-  startedAt: string | null;
-  completedAt: string | null;
-}
+const PING: SSEFrame = { event: 'ping', data: {} };
 
 interface Run {
-  state: RunState;
-  spec: WorkflowSpec;
-  /** What is left to play: each mutates the state and returns the event to broadcast. */
-  queue: (() => SseEntry)[];
-  /** Bumped when the queue is replaced (cancel), so that a pending tick of the old one does nothing. */
+  script: StaxRunScript;
+  /** Bumped on cancel, so that a pending tick of the old pace does nothing. */
   generation: number;
   timer: NodeJS.Timeout | undefined;
-  /** True until the queue has played out. */
+  /** True until the script has played out. */
   playing: boolean;
 }
 
@@ -150,17 +58,8 @@ function now(): string {
   return new Date().toISOString();
 }
 
-function clone<T>(value: T): T {
-  return structuredClone(value);
-}
-
-function isTerminal(status: Status): boolean {
+function isTerminal(status: string): boolean {
   return status === 'completed' || status === 'failed' || status === 'cancelled';
-}
-
-/** Status of a finished run, job or step from its conclusion. */
-function statusOf(conclusion: Conclusion): Status {
-  return conclusion === 'failure' ? 'failed' : conclusion === 'cancelled' ? 'cancelled' : 'completed';
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -197,109 +96,8 @@ export function staxRunner(core: Core): {
   /** Every run kept, oldest first (Map order is insertion order). */
   const runs = new Map<string, Run>();
 
-  function broadcast(entry: SseEntry): void {
+  function broadcast(entry: SSEFrame): void {
     for (const channel of [...subscribers]) channel.send(entry);
-  }
-
-  // ── The script of one run: each action mutates the run object, then returns its event. ──
-
-  function jobOf(run: Run): JobState {
-    return run.state.jobs[0]!;
-  }
-
-  function jobStarted(run: Run): SseEntry {
-    const job: JobState = {
-      id: run.spec.job,
-      name: run.spec.job,
-      status: 'in_progress',
-      steps: [],
-      startedAt: now(),
-      completedAt: null,
-    };
-    run.state.jobs.push(job);
-    return { event: 'job.started', data: { runId: run.state.id, jobId: job.id, job: clone(job) } };
-  }
-
-  function stepStarted(run: Run, index: number): SseEntry {
-    const job = jobOf(run);
-    const step: StepState = {
-      name: run.spec.steps[index]!.name,
-      number: index + 1,
-      status: 'in_progress',
-      logs: [],
-      startedAt: now(),
-      completedAt: null,
-    };
-    job.steps.push(step);
-    return { event: 'step.started', data: { runId: run.state.id, jobId: job.id, stepNumber: step.number, step: clone(step) } };
-  }
-
-  function stepLog(run: Run, index: number, line: string): SseEntry {
-    const job = jobOf(run);
-    const step = job.steps[index]!;
-    step.logs.push(line);
-    return { event: 'step.log', data: { runId: run.state.id, jobId: job.id, stepNumber: step.number, line } };
-  }
-
-  function stepCompleted(run: Run, step: StepState, conclusion: Conclusion): SseEntry {
-    const job = jobOf(run);
-    step.status = statusOf(conclusion);
-    step.conclusion = conclusion;
-    step.completedAt = now();
-    return { event: 'step.completed', data: { runId: run.state.id, jobId: job.id, stepNumber: step.number, step: clone(step) } };
-  }
-
-  /** Ends the job: the steps that never started join it as skipped (no events of their own). */
-  function jobCompleted(run: Run, conclusion: Conclusion): SseEntry {
-    if (run.state.jobs.length === 0) {
-      // Cancelled before its job started: the job appears only here.
-      run.state.jobs.push({ id: run.spec.job, name: run.spec.job, status: 'queued', steps: [], startedAt: null, completedAt: null });
-    }
-    const job = jobOf(run);
-    for (let index = job.steps.length; index < run.spec.steps.length; index++) {
-      job.steps.push({
-        name: run.spec.steps[index]!.name,
-        number: index + 1,
-        status: 'completed',
-        conclusion: 'skipped',
-        logs: [],
-        startedAt: null,
-        completedAt: null,
-      });
-    }
-    job.status = statusOf(conclusion);
-    job.conclusion = conclusion;
-    job.completedAt = now();
-    return { event: 'job.completed', data: { runId: run.state.id, jobId: job.id, job: clone(job) } };
-  }
-
-  /** Ends the run. Its `run` has no `id`, as the runner's documented sample shows: use `runId`. */
-  function runCompleted(run: Run, conclusion: Conclusion): SseEntry {
-    run.state.status = statusOf(conclusion);
-    run.state.conclusion = conclusion;
-    run.state.completedAt = now();
-    const { id: _id, ...rest } = clone(run.state);
-    return { event: 'run.completed', data: { runId: run.state.id, run: rest } };
-  }
-
-  function script(run: Run): (() => SseEntry)[] {
-    const actions: (() => SseEntry)[] = [() => jobStarted(run)];
-    let conclusion: Conclusion = 'success';
-    for (const [index, step] of run.spec.steps.entries()) {
-      actions.push(() => stepStarted(run, index));
-      for (const line of step.lines) actions.push(() => stepLog(run, index, line));
-      const stepConclusion = step.conclusion ?? 'success';
-      actions.push(() => stepCompleted(run, jobOf(run).steps[index]!, stepConclusion));
-      if (stepConclusion === 'failure') {
-        conclusion = 'failure';
-        break;
-      }
-    }
-    actions.push(
-      () => jobCompleted(run, conclusion),
-      () => runCompleted(run, conclusion),
-    );
-    return actions;
   }
 
   // ── Playing ──
@@ -311,10 +109,10 @@ export function staxRunner(core: Core): {
       if (run.generation !== generation) return;
       // 'immediate' plays the whole rest in this one callback: done within the turn.
       do {
-        const action = run.queue.shift();
-        if (action) broadcast(action());
-      } while (delay === 'immediate' && run.queue.length > 0);
-      if (run.queue.length > 0) schedule(run, delay);
+        const event = run.script.next();
+        if (event) broadcast(event);
+      } while (delay === 'immediate' && run.script.playing);
+      if (run.script.playing) schedule(run, delay);
       else finish(run);
     };
     if (delay === 'immediate') core.timers.soon(tick);
@@ -356,33 +154,12 @@ export function staxRunner(core: Core): {
    * caller answering an HTTP request afterwards answers after the event is on the wire.
    */
   function create(id: string, options: RunRequest): Run {
-    const spec = WORKFLOWS[options.workflow];
-    const createdAt = now();
-    const run: Run = {
-      state: {
-        id,
-        workflow: options.workflow,
-        status: 'queued',
-        inputs: clone(options.inputs ?? {}),
-        sandbox: options.sandbox ? { strategy: options.sandbox.strategy, ...(options.sandbox.ref === undefined ? {} : { ref: options.sandbox.ref }) } : null,
-        jobs: [],
-        createdAt,
-        startedAt: null,
-        completedAt: null,
-      },
-      spec,
-      queue: [],
-      generation: 0,
-      timer: undefined,
-      playing: true,
-    };
+    const run: Run = { script: new StaxRunScript(id, options, now), generation: 0, timer: undefined, playing: true };
     runs.delete(id);
     runs.set(id, run);
-    run.queue = script(run);
-    run.state.status = 'in_progress';
-    run.state.startedAt = createdAt;
-    broadcast({ event: 'run.started', data: { runId: id, run: clone(run.state) } });
-    schedule(run, spec.pace === 'immediate' ? 'immediate' : spec.pace * core.settings.eventDelay);
+    broadcast(run.script.started);
+    const pace = run.script.spec.pace;
+    schedule(run, pace === 'immediate' ? 'immediate' : pace * core.settings.eventDelay);
     prune();
     return run;
   }
@@ -396,11 +173,7 @@ export function staxRunner(core: Core): {
     run.generation++;
     core.timers.cancel(run.timer);
     run.timer = undefined;
-    const closing: SseEntry[] = [];
-    const running = run.state.jobs[0]?.steps.find((step) => !isTerminal(step.status));
-    if (running) closing.push(stepCompleted(run, running, 'cancelled'));
-    closing.push(jobCompleted(run, 'cancelled'), runCompleted(run, 'cancelled'));
-    run.queue = closing.map((entry) => () => entry);
+    run.script.cancel();
     schedule(run, core.settings.eventDelay);
   }
 
@@ -417,7 +190,7 @@ export function staxRunner(core: Core): {
     }
     if (requested !== undefined && runs.get(requested)?.playing) throw new Error(`staxStartRun: run ${requested} is already running`);
     if (activeCount() >= MAX_ACTIVE) throw new Error(`staxStartRun: ${MAX_ACTIVE} runs are already running`);
-    return create(requested ?? newId(), { workflow, inputs, sandbox }).state.id;
+    return create(requested ?? newId(), { workflow, inputs, sandbox }).script.state.id;
   }
 
   // ── Routes ──
@@ -442,11 +215,11 @@ export function staxRunner(core: Core): {
     }
     // run.started is on every subscriber's socket before this answer is written.
     const run = create(newId(), parsed);
-    ctx.json(201, run.state);
+    ctx.json(201, run.script.state);
   }
 
   function list(ctx: RequestContext): void {
-    ctx.json(200, [...runs.values()].reverse().map((run) => run.state));
+    ctx.json(200, [...runs.values()].reverse().map((run) => run.script.state));
   }
 
   function lookup(ctx: RequestContext): Run | undefined {
@@ -457,18 +230,19 @@ export function staxRunner(core: Core): {
 
   function retrieve(ctx: RequestContext): void {
     const run = lookup(ctx);
-    if (run) ctx.json(200, run.state);
+    if (run) ctx.json(200, run.script.state);
   }
 
   function cancel(ctx: RequestContext): void {
     const run = lookup(ctx);
     if (!run) return;
-    if (isTerminal(run.state.status)) {
-      ctx.json(409, { error: `Run ${run.state.id} can no longer be cancelled (status: ${run.state.status})` });
+    const state = run.script.state;
+    if (isTerminal(state.status)) {
+      ctx.json(409, { error: `Run ${state.id} can no longer be cancelled (status: ${state.status})` });
       return;
     }
     cancelRun(run);
-    ctx.json(200, run.state);
+    ctx.json(200, state);
   }
 
   return {
