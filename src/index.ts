@@ -47,6 +47,7 @@ export type {
 } from './core/options.js';
 export { ConnectionError, HTTPError, SDKError, StreamError, TimeoutError } from './core/errors.js';
 export type { StreamErrorCode } from './core/errors.js';
+export { isConnectionError, isHTTPError, isSDKError, isStreamError, isTimeoutError } from './core/errors.js';
 export { isSecretHeader, isSecretParam, redactHeaders, redactText, redactUrl } from './core/redact.js';
 /** The raw parsed SSE message, as eventsource-parser reports it. */
 export type { EventSourceMessage } from 'eventsource-parser';

@@ -188,7 +188,7 @@ function checkBaseUrl(source: string, baseUrl: string): void {
     // The library's own check (and message), through the public client: one rule for URLs.
     new Runstream({ baseUrl });
   } catch (error) {
-    const message = error instanceof Error ? error.message.replace(/^runstream:\s*/i, '').replace(/^`baseUrl`\s*/, '') : String(error);
+    const message = error instanceof Error ? error.message.replace(/^runstream: /, '').replace(/^`baseUrl`\s*/, '') : String(error);
     // A bare host[:port][/path] (no scheme, no credentials) is shown with the scheme it lacks.
     const bare = /^[\w.-]+(?::\d{1,5})?(?:\/[^\s@]*)?$/.test(baseUrl) && !/^https?:/i.test(baseUrl);
     throw new UsageError(`${source} ${message}`, bare ? `did you mean ${source === '--base-url' ? '--base-url ' : ''}http://${baseUrl}?` : undefined);

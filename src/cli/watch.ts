@@ -8,7 +8,7 @@
  * @module
  */
 import { createParser, type EventSourceParser } from 'eventsource-parser';
-import { ConnectionError, HTTPError, StreamError, TimeoutError, isSecretHeader, redactHeaders, redactText, redactUrl, type ReadyState, type StreamEvent, type StreamOptions, type StreamOutcome } from '../index.js';
+import { isConnectionError, isHTTPError, isSDKError, isStreamError, isTimeoutError, isSecretHeader, redactHeaders, redactText, redactUrl, type ReadyState, type StreamEvent, type StreamOptions, type StreamOutcome } from '../index.js';
 import { UsageError } from './args.js';
 import { bytes, progressBar, short, type Output } from './output.js';
 
@@ -45,13 +45,14 @@ export const EXIT_TABLE = `Exit codes:
 /** The exit code for an error that ended a command. */
 export function exitCodeOfError(error: unknown): number {
   if (error instanceof UsageError) return EXIT.usage;
-  if (error instanceof StreamError) {
+  if (isStreamError(error)) {
     if (error.code === 'server-error-event') return error.outcome === 'cancelled' ? EXIT.cancelled : EXIT.failed;
     return error.code === 'retries-exhausted' ? EXIT.network : EXIT.broken;
   }
-  if (error instanceof HTTPError || error instanceof ConnectionError || error instanceof TimeoutError) return EXIT.network;
-  // connect() and the clients throw TypeError for a URL that can never work.
-  if (error instanceof TypeError && /runstream:/i.test(error.message)) return EXIT.usage;
+  // The guards, not `instanceof`: a command may hold errors of another loaded copy of runstream.
+  if (isHTTPError(error) || isConnectionError(error) || isTimeoutError(error)) return EXIT.network;
+  // connect() and the clients throw TypeError (RangeError for an option) for a call that can never work.
+  if ((error instanceof TypeError || error instanceof RangeError) && error.message.startsWith('runstream: ')) return EXIT.usage;
   return EXIT.failed;
 }
 
@@ -366,22 +367,24 @@ export function shellQuote(word: string): string {
 /** An error as one line: its class, runstream's code, and the message. */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return redactText(String(error));
-  const code = error instanceof StreamError ? ` [${error.code}]` : error instanceof HTTPError ? ` ${error.status}` : '';
-  return `${error.name}${code}: ${redactText(error.message)}`;
+  const code = isStreamError(error) ? ` [${error.code}]` : isHTTPError(error) ? ` ${error.status}` : '';
+  // The class already says whose error it is: the message's `runstream: ` would repeat it.
+  return `${error.name}${code}: ${redactText(isSDKError(error) ? error.message.replace(/^runstream: /, '') : error.message)}`;
 }
 
 /** The error lines every view prints when a stream fails: class, code, and the platform's fields. */
 export function errorLines(error: unknown): string[] {
   const lines = [describeError(error)];
-  if (error instanceof StreamError) {
+  if (isStreamError(error)) {
     const fields = [
       error.serverCode !== undefined ? `serverCode ${error.serverCode}` : '',
       error.status !== undefined ? `status ${error.status}` : '',
+      error.serverStatus !== undefined ? `serverStatus ${error.serverStatus}` : '',
       error.traceId ? `trace id ${error.traceId}` : '',
     ].filter(Boolean);
     if (fields.length) lines.push(fields.join(' · '));
   }
-  if (error instanceof HTTPError && error.requestId) lines.push(`x-request-id ${error.requestId}`);
+  if (isHTTPError(error) && error.requestId) lines.push(`x-request-id ${error.requestId}`);
   return lines;
 }
 

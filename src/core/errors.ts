@@ -15,24 +15,56 @@ export { redactText, redactUrl } from './redact.js';
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
+ * The brand every runstream error carries: a key from the global symbol registry, so that every
+ * loaded copy of runstream (the ESM and the CommonJS build, two versions in one `node_modules`)
+ * reads and writes the same key, where each copy's classes, and so `instanceof`, differ. Its
+ * value is the error's family: `'SDKError'`, `'HTTPError'`, `'ConnectionError'`,
+ * `'TimeoutError'` or `'StreamError'`. Not enumerable: logs and `toJSON` never show it.
+ */
+const BRAND = Symbol.for('runstream.error');
+
+/** Marks `error` as one of runstream's errors of `family` (see {@link BRAND}). */
+const brand = (error: Error, family: string): void => void Object.defineProperty(error, BRAND, { value: family, configurable: true });
+
+/** The family a runstream error's brand names, from any loaded copy; `undefined` for any other value. */
+const familyOf = (value: unknown): unknown => {
+  try {
+    return typeof value === 'object' && value !== null ? (value as { [BRAND]?: unknown })[BRAND] : undefined;
+  } catch {
+    // A proxy whose `get` throws (or a revoked one) is no runstream error.
+    return undefined;
+  }
+};
+
+/** The one prefix of every message runstream writes into an error. */
+const PREFIX = 'runstream: ';
+
+/**
  * Base class of every error runstream throws. Catch this to handle any SDK failure.
  *
- * Shape: `name` is the literal class name; `cause` (standard `Error.cause`) holds the
- * underlying error when there is one (a foreign error whose text quotes a secret, such as a
- * runtime's error that repeats the URL, is kept as a redacted copy of the same class); `lastEventId` is set when the error ends an event stream
- * (see {@link EventStream.lastEventId}) so the caller can resume later with
+ * Shape: `name` is the literal class name; `message` starts with `runstream: `; `cause`
+ * (standard `Error.cause`) holds the underlying error when there is one (a foreign error whose
+ * text quotes a secret, such as a runtime's error that repeats the URL, is kept as a redacted
+ * copy of the same class); `lastEventId` is the last event ID when the error ends an event
+ * stream (see {@link EventStream.lastEventId}) so the caller can resume later with
  * `connect(url, { lastEventId })` or the resource's `lastEventId` option.
+ *
+ * `instanceof SDKError` holds for errors made by the copy of runstream you imported; to
+ * recognise an error made by another loaded copy (an app that loads both the ESM and the
+ * CommonJS build, or two versions), use {@link isSDKError} and the other guards.
  */
 export class SDKError extends Error {
   override name: string = 'SDKError';
   /**
    * The last event ID the stream had seen when this error ended it (from the SSE `id:` field);
-   * `undefined` for errors that did not come from an event stream, `''` when no id was seen.
+   * `''` when no id was seen, and for errors that did not end an event stream (a JSON call's),
+   * as EventSource's `lastEventId` says "no id". Pass it on as is: `''` resumes from nothing.
    */
-  declare lastEventId: string | undefined;
+  declare lastEventId: string;
 
   /**
-   * @param message - the message; secrets in it are redacted (see the module notes).
+   * @param message - the message; `runstream: ` is put in front unless it starts with it;
+   *   secrets in it are redacted (see the module notes).
    * @param fields - `cause` becomes the standard `Error.cause` (a foreign error is sanitised
    *   first); every other field becomes a property of the error (`url` with credentials
    *   redacted, see the module notes).
@@ -43,9 +75,11 @@ export class SDKError extends Error {
   ) {
     const { cause, ...rest } = fields;
     // The stack starts with the message: redacting it before `super` keeps the stack clean too.
-    super(redactText(message), cause === undefined ? undefined : { cause: cause instanceof SDKError ? cause : sanitizeError(cause) });
+    super(redactText(message.startsWith(PREFIX) ? message : PREFIX + message), cause === undefined ? undefined : { cause: isSDKError(cause) ? cause : sanitizeError(cause) });
     if (rest.url !== undefined) rest.url = redactUrl(rest.url);
     Object.assign(this, rest);
+    this.lastEventId ??= '';
+    brand(this, 'SDKError');
   }
 
   /**
@@ -63,7 +97,8 @@ export class SDKError extends Error {
   #fields(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(this)) {
-      if (key === 'cause' || key === 'name' || value === undefined) continue;
+      // `lastEventId: ''` says nothing: logs show an id only when there is one.
+      if (key === 'cause' || key === 'name' || value === undefined || (key === 'lastEventId' && value === '')) continue;
       out[key] = value instanceof Headers ? redactHeaders(value) : typeof value === 'string' && key !== 'lastEventId' ? redactText(value) : value;
     }
     return out;
@@ -84,7 +119,7 @@ export class SDKError extends Error {
 }
 
 /** `toJSON` of a runstream error kept as a cause; `undefined` for a foreign one. */
-const ownJson = (error: Error): unknown => (error instanceof SDKError ? error.toJSON() : undefined);
+const ownJson = (error: Error): unknown => (isSDKError(error) ? error.toJSON() : undefined);
 
 /** Largest response body, in characters, that {@link HTTPError} keeps. */
 export const MAX_ERROR_BODY = 64 * 1024;
@@ -141,6 +176,7 @@ export class HTTPError extends SDKError {
         : `${init.method} ${redactUrl(init.url)}: ${reason}`) + (requestId ? ` (request id ${requestId})` : ''),
       { ...fields, body: redactValue(init.body), requestId },
     );
+    brand(this, 'HTTPError');
   }
 }
 
@@ -183,10 +219,10 @@ export function errorMessage(data: unknown, fallback: string): string {
 }
 
 /**
- * The `status` and `code` an error event's data carries, when it does, as `StreamError`'s
- * `status` and `serverCode`: top-level `status` (a number, or a word) and `code` (a string), or
- * the same fields of its `error` object. A relay's error frame (see `RelayErrorData`) carries
- * both.
+ * The `status` and `code` an error event's data carries, when it does: top-level `status` (a
+ * number, or a word) and `code` (a string), or the same fields of its `error` object. A relay's
+ * error frame (see `RelayErrorData`) carries both. Given to `StreamError`, a numeric `status`
+ * becomes its `status` (an HTTP status), a word its `serverStatus`; `code` is its `serverCode`.
  *
  * @internal
  */
@@ -218,6 +254,7 @@ export class ConnectionError extends SDKError {
     const { reason, ...fields } = init;
     // The reason quotes the runtime's message, which may repeat the URL with its credentials.
     super(`${init.method} ${redactUrl(init.url)}: ${redactText(reason)}`, fields);
+    brand(this, 'ConnectionError');
   }
 }
 
@@ -246,6 +283,7 @@ export class TimeoutError extends SDKError {
         : `${init.method} ${redactUrl(init.url)} timed out after ${init.timeout} ms; raise the \`timeout\` option if the server is slow`,
       { timeout: undefined, ...init },
     );
+    brand(this, 'TimeoutError');
   }
 }
 
@@ -302,12 +340,20 @@ export class StreamError extends SDKError {
    */
   declare readonly outcome: 'failed' | 'cancelled' | undefined;
   /**
-   * The platform's own status for that outcome, when it sent one: PraisonAI's job `status`
-   * (`'failed'`, `'cancelled'`), the skills engine's `error.status` (an HTTP-style number such as
-   * `404`) or its result `status`, a Crewship `error` event's `status`; through a relay, the
-   * upstream's HTTP status (the `status` of the relay's error frame, `RelayErrorData`).
+   * An HTTP status that came with the failure, as {@link HTTPError.status} is one: the number a
+   * platform reported (the skills engine's `error.status`, e.g. `404`; a Crewship `error` event's
+   * numeric `status`); through a relay, the upstream's HTTP status (the `status` of the relay's
+   * error frame, `RelayErrorData`). `undefined` when none came; a status word is
+   * {@link StreamError.serverStatus}.
    */
-  declare readonly status: string | number | undefined;
+  declare readonly status: number | undefined;
+  /**
+   * The platform's own status word for how the run ended, when it sent one: PraisonAI's job
+   * `status` (`'failed'`, `'cancelled'`), the skills engine's result `status` (`'failed'`), a
+   * Crewship `error` event's `status` when it is a word; through a relay, the word the relay's
+   * error frame carried. `undefined` when none came.
+   */
+  declare readonly serverStatus: string | undefined;
   /**
    * The platform's own error code, when it sent one (the skills engine's `error.code`, e.g.
    * `'STEP_FAILED'`, a Crewship `error` event's `code`); through a relay, the upstream's
@@ -328,12 +374,22 @@ export class StreamError extends SDKError {
       data?: string | undefined;
       traceId?: string | undefined;
       outcome?: 'failed' | 'cancelled' | undefined;
+      /**
+       * The status the failure carried, as a platform's event or a relay's error frame gives it
+       * (see `errorFields`): a number becomes {@link StreamError.status}, a word
+       * {@link StreamError.serverStatus}.
+       */
       status?: string | number | undefined;
+      /** The platform's status word; given, it wins over a word in `status`. */
+      serverStatus?: string | undefined;
       serverCode?: string | undefined;
       url?: string | undefined;
     } = {},
   ) {
-    super(message, { ...init, code });
+    const { status, ...fields } = init;
+    const word = typeof status === 'string';
+    super(message, { serverStatus: word ? status : undefined, ...fields, code, status: word ? undefined : status });
+    brand(this, 'StreamError');
   }
 }
 
@@ -345,4 +401,71 @@ export function invalidData(type: string, raw: string, lastEventId: string, caus
     `event "${type}"${lastEventId ? ` (id ${lastEventId})` : ''} has data that could not be decoded (${cause instanceof Error ? cause.message : String(cause)}): ${JSON.stringify(preview)}; pass onInvalidData to skip such events`,
     { cause, event: type, data: raw, lastEventId },
   );
+}
+
+/**
+ * True for any error runstream throws ({@link SDKError} and its subclasses), made by this copy
+ * of runstream or by any other loaded copy, where `instanceof` fails: an app that loads both the
+ * ESM and the CommonJS build (a dual package), or two versions side by side. Reads the error's
+ * brand (a property keyed by `Symbol.for('runstream.error')`), never its `name` or prototype.
+ *
+ * @param value - anything caught; never throws.
+ * @returns `true` when `value` carries runstream's error brand. `TypeError` and `RangeError`
+ *   (a wrong option or argument, thrown at once) are plain errors, not `SDKError`s: their
+ *   message starts with `runstream:`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.jobs.retrieve('run_abc123');
+ * } catch (error) {
+ *   if (isHTTPError(error) && error.status === 404) console.log('no such job');
+ *   else if (isSDKError(error)) console.error(error.message);
+ *   else throw error;
+ * }
+ * ```
+ */
+export function isSDKError(value: unknown): value is SDKError {
+  return typeof familyOf(value) === 'string';
+}
+
+/**
+ * True for an {@link HTTPError} (a non-2xx response; a JSON call's 2xx that is not JSON) from any
+ * loaded copy of runstream; see {@link isSDKError}.
+ *
+ * @param value - anything caught; never throws.
+ */
+export function isHTTPError(value: unknown): value is HTTPError {
+  return familyOf(value) === 'HTTPError';
+}
+
+/**
+ * True for a {@link ConnectionError} (no response, or the connection dropped) from any loaded
+ * copy of runstream; see {@link isSDKError}.
+ *
+ * @param value - anything caught; never throws.
+ */
+export function isConnectionError(value: unknown): value is ConnectionError {
+  return familyOf(value) === 'ConnectionError';
+}
+
+/**
+ * True for a runstream {@link TimeoutError} (a deadline passed) from any loaded copy of
+ * runstream; see {@link isSDKError}. False for the `DOMException` named `'TimeoutError'` that
+ * `AbortSignal.timeout()` aborts with: runstream wraps that one in its own `TimeoutError`.
+ *
+ * @param value - anything caught; never throws.
+ */
+export function isTimeoutError(value: unknown): value is TimeoutError {
+  return familyOf(value) === 'TimeoutError';
+}
+
+/**
+ * True for a {@link StreamError} (the event stream is unusable; see its `code`) from any loaded
+ * copy of runstream; see {@link isSDKError}.
+ *
+ * @param value - anything caught; never throws.
+ */
+export function isStreamError(value: unknown): value is StreamError {
+  return familyOf(value) === 'StreamError';
 }

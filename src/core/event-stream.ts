@@ -631,7 +631,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   [Symbol.asyncIterator](): AsyncIterator<EventOf<Events>, undefined> {
     if (this.#iterating) {
       throw new TypeError(
-        'This EventStream is already being iterated: a stream can be iterated once. Use addEventListener() for more consumers, or connect() again with `lastEventId` to resume.',
+        'runstream: this EventStream is already being iterated: a stream can be iterated once. Use addEventListener() for more consumers, or connect() again with `lastEventId` to resume.',
       );
     }
     this.#iterating = true;

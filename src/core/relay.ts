@@ -5,7 +5,7 @@
  * @module
  */
 import { encodeFrame, type SSEFrame } from './encode.js';
-import { HTTPError, StreamError } from './errors.js';
+import { isHTTPError, isStreamError } from './errors.js';
 import type { EventMap, EventStream, StreamEvent } from './event-stream.js';
 import { validateOptions } from './options.js';
 
@@ -107,8 +107,8 @@ export function relayStream<Events extends EventMap>(stream: EventStream<Events>
  * failure. Never a URL, a header, a body or a key.
  *
  * Read by a platform resource on the page (e.g. `Crewship`'s `runs.stream()` through a relay),
- * it becomes a `StreamError` of code `'server-error-event'` whose `status` is this `status` and
- * whose `serverCode` is this `code`; a `connect()` stream delivers it as an event of type
+ * it becomes a `StreamError` of code `'server-error-event'` whose `status` is this `status` when
+ * it is a number (`serverStatus` when it is a word) and whose `serverCode` is this `code`; a `connect()` stream delivers it as an event of type
  * `'error'` with this object as its `data` (with `json: true`).
  */
 export interface RelayErrorData {
@@ -128,9 +128,10 @@ export interface RelayErrorData {
 
 /** The relay's error frame data for `error`; see {@link RelayErrorData}. */
 function safeError(error: unknown): RelayErrorData {
-  if (error instanceof HTTPError) return { name: 'HTTPError', message: `the upstream answered HTTP ${error.status}`, status: error.status };
-  if (error instanceof StreamError) {
-    const status = error.status ?? (error.cause instanceof HTTPError ? error.cause.status : undefined);
+  // The guards, not `instanceof`: the upstream stream may come from another loaded copy of runstream.
+  if (isHTTPError(error)) return { name: 'HTTPError', message: `the upstream answered HTTP ${error.status}`, status: error.status };
+  if (isStreamError(error)) {
+    const status = error.status ?? error.serverStatus ?? (isHTTPError(error.cause) ? error.cause.status : undefined);
     return { name: 'StreamError', message: `the upstream stream failed (${error.code})`, ...(status === undefined ? {} : { status }), code: error.code };
   }
   const name = error instanceof Error && /^(ConnectionError|TimeoutError)$/.test(error.name) ? error.name : 'Error';
@@ -177,15 +178,16 @@ export function relayResponse<Events extends EventMap>(
  * Accepts a `Request`, `Headers`, or a raw header value (Node's `req.headers['last-event-id']`).
  * Header values travel as bytes: the UTF-8 an SSE client sends is decoded back to text.
  *
- * @returns the id, or `undefined` when there is none, or when it is not one line of at most
- *   1024 characters (CR, LF or NUL in it): such a value is ignored, never passed upstream.
+ * @returns the id, or `''` (no id, as EventSource's `lastEventId` says it) when there is none,
+ *   or when it is not one line of at most 1024 characters (CR, LF or NUL in it): such a value is
+ *   ignored, never passed upstream.
  */
-export function lastEventIdFrom(source: Request | Headers | string | readonly string[] | null | undefined): string | undefined {
+export function lastEventIdFrom(source: Request | Headers | string | readonly string[] | null | undefined): string {
   let value: string | null | undefined;
   if (typeof source === 'string' || source == null) value = source;
   else if (Array.isArray(source)) value = source[0];
   else value = (('headers' in source ? source.headers : source) as Headers).get('last-event-id');
-  if (!value || value.length > MAX_LAST_EVENT_ID || /[\r\n\0]/.test(value)) return undefined;
+  if (!value || value.length > MAX_LAST_EVENT_ID || /[\r\n\0]/.test(value)) return '';
   // A byte string (each char ≤ U+00FF) is the UTF-8 of the id: decode it, keeping ASCII as is.
   if (/^[\0-\xff]*$/.test(value) && /[\x80-\xff]/.test(value)) {
     const bytes = Uint8Array.from(value, (char) => char.charCodeAt(0));

@@ -119,7 +119,7 @@ export class Transport {
       } catch {
         // The runtime's TypeError quotes the rejected value: the key itself.
         throw new TypeError(
-          `Runstream: the API key cannot be sent in the "${name}" header: the name or the key holds a character HTTP headers forbid (a line break, NUL or a non-Latin-1 character); check how the key was read`,
+          `runstream: the API key cannot be sent in the "${name}" header: the name or the key holds a character HTTP headers forbid (a line break, NUL or a non-Latin-1 character); check how the key was read`,
         );
       }
     }

@@ -111,7 +111,7 @@ describe('error classes', () => {
       method: 'GET',
       url: 'https://api.test/e',
     });
-    expect(error.message).toBe('GET https://api.test/e failed with HTTP 429 Too Many Requests: slow down (request id req_7)');
+    expect(error.message).toBe('runstream: GET https://api.test/e failed with HTTP 429 Too Many Requests: slow down (request id req_7)');
     expect(error.requestId).toBe('req_7');
   });
 });
@@ -167,6 +167,6 @@ describe('HTTPError body', () => {
     server.use(http.get(`${BASE}/fail`, () => new HttpResponse(null, { status: 500 })));
     const error = (await rejection(call())) as HTTPError;
     expect(error.body).toBeUndefined();
-    expect(error.message).toBe(`GET ${BASE}/fail failed with HTTP 500 Internal Server Error`);
+    expect(error.message).toBe(`runstream: GET ${BASE}/fail failed with HTTP 500 Internal Server Error`);
   });
 });

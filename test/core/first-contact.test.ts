@@ -262,7 +262,7 @@ describe('HTTPError messages a person can read', () => {
     route('get', '/events', [() => new Response(page, { status: 404, statusText: 'Not Found', headers: { 'content-type': 'text/html' } })]);
     const error = (await rejection(collect(connect(URL_)))) as HTTPError;
     expect(error).toBeInstanceOf(HTTPError);
-    expect(error.message).toBe(`GET ${URL_} failed with HTTP 404 Not Found`);
+    expect(error.message).toBe(`runstream: GET ${URL_} failed with HTTP 404 Not Found`);
     expect(error.body).toBe(page);
   });
 

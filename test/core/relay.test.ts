@@ -224,14 +224,15 @@ describe('lastEventIdFrom', () => {
     expect(lastEventIdFrom(new Request('http://x/', { headers: { 'last-event-id': 'evt_7' } }))).toBe('evt_7');
     expect(lastEventIdFrom(new Headers({ 'last-event-id': 'evt_8' }))).toBe('evt_8');
     expect(lastEventIdFrom(['evt_9'])).toBe('evt_9');
-    expect(lastEventIdFrom(undefined)).toBeUndefined();
-    expect(lastEventIdFrom('')).toBeUndefined();
+    // No id is '', as EventSource's lastEventId says it.
+    expect(lastEventIdFrom(undefined)).toBe('');
+    expect(lastEventIdFrom('')).toBe('');
   });
 
   it('ignores a value that is not one line of at most 1024 characters', () => {
-    expect(lastEventIdFrom('a\nb')).toBeUndefined();
-    expect(lastEventIdFrom('a\0b')).toBeUndefined();
-    expect(lastEventIdFrom('x'.repeat(1025))).toBeUndefined();
+    expect(lastEventIdFrom('a\nb')).toBe('');
+    expect(lastEventIdFrom('a\0b')).toBe('');
+    expect(lastEventIdFrom('x'.repeat(1025))).toBe('');
     expect(lastEventIdFrom('x'.repeat(1024))).toHaveLength(1024);
   });
 

@@ -36,7 +36,7 @@ describe('a JSON call over a real socket', () => {
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).toMatchObject({ method: 'GET', url: `http://127.0.0.1:${port}/api/runs/a1b2c3d4` });
     expect((error as Error).message).toMatch(
-      new RegExp(`^GET http://127\\.0\\.0\\.1:${port}/api/runs/a1b2c3d4: could not connect to 127\\.0\\.0\\.1:${port} \\(.*ECONNREFUSED.*\\); check the host and port`),
+      new RegExp(`^runstream: GET http://127\\.0\\.0\\.1:${port}/api/runs/a1b2c3d4: could not connect to 127\\.0\\.0\\.1:${port} \\(.*ECONNREFUSED.*\\); check the host and port`),
     );
   });
 });

@@ -202,7 +202,7 @@ describe('Transport: JSON calls', () => {
     expect(error).toBeInstanceOf(HTTPError);
     expect(error).toMatchObject({ status: 200, body: '<html>hello</html>', requestId: 'req_7', method: 'GET', url: `${BASE}/thing` });
     expect((error as HTTPError).message).toBe(
-      `GET ${BASE}/thing: expected a JSON response, got HTTP 200 with a body that is not JSON ("text/html") (request id req_7)`,
+      `runstream: GET ${BASE}/thing: expected a JSON response, got HTTP 200 with a body that is not JSON ("text/html") (request id req_7)`,
     );
     expect((error as HTTPError).cause).toBeInstanceOf(SyntaxError);
   });
@@ -216,7 +216,7 @@ describe('Transport: JSON calls', () => {
     expect(error).toBeInstanceOf(HTTPError);
     expect(error).toMatchObject({ status: 200, body: undefined });
     expect((error as Error).message).toBe(
-      `GET ${BASE}/thing: expected a JSON response, got HTTP 200 with an event stream (text/event-stream); this is a stream endpoint, read it with the stream method`,
+      `runstream: GET ${BASE}/thing: expected a JSON response, got HTTP 200 with an event stream (text/event-stream); this is a stream endpoint, read it with the stream method`,
     );
   });
 
@@ -255,7 +255,7 @@ describe('Transport: JSON calls', () => {
     const error = await rejection(transport().json(spec()));
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).toMatchObject({ method: 'GET', url: `${BASE}/thing` });
-    expect((error as Error).message).toMatch(/^GET http:\/\/api\.test\/thing: the request to api\.test:80 failed before a response \(.+\)$/);
+    expect((error as Error).message).toMatch(/^runstream: GET http:\/\/api\.test\/thing: the request to api\.test:80 failed before a response \(.+\)$/);
     expect((error as ConnectionError).cause).toBeInstanceOf(Error);
   });
 
@@ -265,7 +265,7 @@ describe('Transport: JSON calls', () => {
     const error = await rejection(new Transport({ baseUrl: 'https://api.exmaple.com', fetch: dnsFailure }).json(spec()));
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as Error).message).toBe(
-      'GET https://api.exmaple.com/thing: could not connect to api.exmaple.com:443 (fetch failed: getaddrinfo ENOTFOUND api.exmaple.com); check the host and port, and that the server is running',
+      'runstream: GET https://api.exmaple.com/thing: could not connect to api.exmaple.com:443 (fetch failed: getaddrinfo ENOTFOUND api.exmaple.com); check the host and port, and that the server is running',
     );
   });
 

@@ -328,7 +328,7 @@ describe('jobs.run', () => {
     const error = await client().jobs.run({ prompt: 'x' }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(StreamError);
     // Told apart by fields, not by the message.
-    expect(error).toMatchObject({ code: 'server-error-event', outcome: status, status });
+    expect(error).toMatchObject({ code: 'server-error-event', outcome: status, serverStatus: status });
     expect(route(log)).not.toContain('GET /api/v1/runs/run_abc123/result');
   });
 
@@ -340,7 +340,7 @@ describe('jobs.run', () => {
     const named = (await client().jobs.run({ prompt: 'x' }).catch((thrown: unknown) => thrown)) as StreamError;
     for (const error of [documented, named]) {
       expect(error).toBeInstanceOf(StreamError);
-      expect(error).toMatchObject({ code: 'server-error-event', outcome: 'failed', status: 'failed' });
+      expect(error).toMatchObject({ code: 'server-error-event', outcome: 'failed', serverStatus: 'failed' });
       expect(error.message).toContain(reason);
       expect(JSON.stringify(JSON.parse(error.data!))).toContain(reason);
     }
@@ -349,8 +349,8 @@ describe('jobs.run', () => {
   it("gives the reason the REST API reports when the stream ends at [DONE] without a status", async () => {
     job(() => sseResponse([frames([{ data: '[DONE]' }])]), { status: 'failed', error: 'Out of credits' });
     const error = (await client().jobs.run({ prompt: 'x' }).catch((thrown: unknown) => thrown)) as StreamError;
-    expect(error).toMatchObject({ code: 'server-error-event', outcome: 'failed', status: 'failed' });
-    expect(error.message).toBe('job run_abc123 finished with status "failed": Out of credits');
+    expect(error).toMatchObject({ code: 'server-error-event', outcome: 'failed', serverStatus: 'failed' });
+    expect(error.message).toBe('runstream: job run_abc123 finished with status "failed": Out of credits');
     expect(JSON.parse(error.data!)).toMatchObject({ status: 'failed', error: 'Out of credits' });
   });
 
@@ -365,7 +365,7 @@ describe('jobs.run', () => {
     const log = job(() => sseResponse([frames(serverForm({ event: 'error', data: { error: 'Agent crashed' } }))]));
     const error = await client().jobs.run({ prompt: 'x' }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(StreamError);
-    expect(error).toMatchObject({ code: 'server-error-event', outcome: 'failed', status: 'failed' });
+    expect(error).toMatchObject({ code: 'server-error-event', outcome: 'failed', serverStatus: 'failed' });
     expect((error as Error).message).toContain('Agent crashed');
     expect(route(log)).not.toContain('GET /api/v1/runs/run_abc123/result');
   });
@@ -516,7 +516,7 @@ describe('jobs.stream recovers what the wire cannot tell', () => {
 
     expect(seen).toEqual(['progress', 'log', 'resync']);
     expect(error).toBeInstanceOf(StreamError);
-    expect(error).toMatchObject({ code: 'server-error-event', outcome: 'cancelled', status: 'cancelled', event: 'resync' });
+    expect(error).toMatchObject({ code: 'server-error-event', outcome: 'cancelled', serverStatus: 'cancelled', event: 'resync' });
     // A cancelled job has no result to fetch.
     expect(paths(rest)).toEqual(['/api/v1/runs/run_abc123/stream', '/api/v1/runs/run_abc123/stream', '/api/v1/runs/run_abc123']);
   });

@@ -249,7 +249,7 @@ describe('runs.stream events', () => {
     );
     const error = await collect(client().runs.stream('run_abc123')).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(HTTPError);
-    expect((error as Error).message).toBe(`GET ${BASE}/v1/runs/run_abc123/events failed with HTTP 401 Unauthorized: ${explanation} (request id req_1)`);
+    expect((error as Error).message).toBe(`runstream: GET ${BASE}/v1/runs/run_abc123/events failed with HTTP 401 Unauthorized: ${explanation} (request id req_1)`);
   });
 
   it('leaves an HTML error page out of the message (it stays in body)', async () => {
@@ -257,6 +257,6 @@ describe('runs.stream events', () => {
     server.use(http.get(EVENTS, () => new HttpResponse(page, { status: 502, headers: { 'content-type': 'text/html' } })));
     const error = await collect(client({ reconnect: false }).runs.stream('run_abc123')).catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({ status: 502, body: page });
-    expect((error as Error).message).toBe(`GET ${BASE}/v1/runs/run_abc123/events failed with HTTP 502 Bad Gateway`);
+    expect((error as Error).message).toBe(`runstream: GET ${BASE}/v1/runs/run_abc123/events failed with HTTP 502 Bad Gateway`);
   });
 });

@@ -95,7 +95,7 @@ describe('skills.stream', () => {
     })().catch((thrown: unknown) => thrown);
     expect(seen).toEqual(['step_failed', 'done']);
     expect(error).toBeInstanceOf(StreamError);
-    expect(error).toMatchObject({ code: 'server-error-event', event: 'done', traceId: 'trace-77', lastEventId: '6', outcome: 'failed', status: 'failed' });
+    expect(error).toMatchObject({ code: 'server-error-event', event: 'done', traceId: 'trace-77', lastEventId: '6', outcome: 'failed', serverStatus: 'failed' });
     expect((error as Error).message).toContain("Step 'analyze' failed");
   });
 
@@ -227,7 +227,7 @@ describe('skills.execute', () => {
     );
     const error = await client().skills.execute('my.skill', { inputs: {} }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(StreamError);
-    expect(error).toMatchObject({ code: 'server-error-event', traceId: 'trace-9', event: 'done', outcome: 'failed', status: 'failed' });
+    expect(error).toMatchObject({ code: 'server-error-event', traceId: 'trace-9', event: 'done', outcome: 'failed', serverStatus: 'failed' });
     expect((error as Error).message).toContain('bad input');
   });
 

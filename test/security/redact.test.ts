@@ -96,6 +96,6 @@ describe('errors and their causes', () => {
   });
 
   it('a message given to SDKError is redacted too', () => {
-    expect(new SDKError('calling https://api.test/?api_key=abc failed').message).toBe('calling https://api.test/?api_key=*** failed');
+    expect(new SDKError('calling https://api.test/?api_key=abc failed').message).toBe('runstream: calling https://api.test/?api_key=*** failed');
   });
 });

@@ -12,7 +12,11 @@ import {
   Stax,
   StreamError,
   connect,
+  isHTTPError,
+  isSDKError,
+  isStreamError,
   type EventStream,
+  type HTTPError,
   type JobResult,
   type RunEventMap,
   type RunTerminalType,
@@ -53,7 +57,20 @@ describe('jobs take the result type', () => {
 describe('failed and cancelled are fields', () => {
   test('StreamError.outcome and status', () => {
     expectTypeOf<StreamError['outcome']>().toEqualTypeOf<'failed' | 'cancelled' | undefined>();
-    expectTypeOf<StreamError['status']>().toEqualTypeOf<string | number | undefined>();
+    // `status` is an HTTP status wherever it appears; the platform's word is `serverStatus`.
+    expectTypeOf<StreamError['status']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<HTTPError['status']>().toEqualTypeOf<number>();
+    expectTypeOf<StreamError['serverStatus']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<StreamError['lastEventId']>().toEqualTypeOf<string>();
+  });
+});
+
+describe('error guards narrow what was caught', () => {
+  test('isSDKError, isHTTPError, isStreamError', () => {
+    const caught: unknown = undefined;
+    if (isHTTPError(caught)) expectTypeOf(caught.status).toEqualTypeOf<number>();
+    if (isStreamError(caught)) expectTypeOf(caught.code).toEqualTypeOf<StreamError['code']>();
+    if (isSDKError(caught)) expectTypeOf(caught.lastEventId).toEqualTypeOf<string>();
   });
 });
 
