@@ -1,14 +1,28 @@
 /// <reference types="node" />
 /**
- * Drives one event stream for the `runstream` bin (Node only): the `fetch` that tees the
- * response bytes (for `--raw`, byte counts and keepalive counts) and logs requests
- * (`--verbose`, credentials redacted), the stream options (reconnect diagnostics, resume), the
- * status line, Ctrl-C with the command that resumes, and the exit code.
+ * Drives one event stream for the `runstream` bin (Node only): the stream options (an observer
+ * of the stream's lifecycle for byte and keepalive counts, `--raw`, open and reconnect lines;
+ * resume), the `--verbose` log of each HTTP exchange (credentials redacted), the status line,
+ * Ctrl-C with the command that resumes, and the exit code.
  *
  * @module
  */
-import { createParser, type EventSourceParser } from 'eventsource-parser';
-import { isConnectionError, isHTTPError, isSDKError, isStreamError, isTimeoutError, isSecretHeader, redactHeaders, redactText, redactUrl, type ReadyState, type StreamEvent, type StreamOptions, type StreamOutcome } from '../index.js';
+import {
+  isConnectionError,
+  isHTTPError,
+  isSDKError,
+  isSecretHeader,
+  isStreamError,
+  isTimeoutError,
+  redactHeaders,
+  redactText,
+  redactUrl,
+  type ReadyState,
+  type StreamEvent,
+  type StreamLifecycleEvent,
+  type StreamOptions,
+  type StreamOutcome,
+} from '../index.js';
 import { UsageError } from './args.js';
 import { bytes, progressBar, short, type Output } from './output.js';
 
@@ -81,10 +95,15 @@ export interface WatchedStream extends AsyncIterable<StreamEvent<string, unknown
 /** Counters of one command, shown in the status line and the summary. */
 export interface Stats {
   events: number;
-  /** Bytes of event-stream bodies received. */
+  /** Bytes of event-stream bodies received (the lifecycle's `bytes` steps). */
   bytes: number;
-  /** `: comment` lines and `ping`/`heartbeat` events, counted from the bytes. */
+  /**
+   * SSE comments (`: keepalive`) and the platform's keepalive events (Crewship and PraisonAI
+   * `heartbeat`, stax `ping`), which are never delivered: the lifecycle's `comment` and
+   * `keepalive` steps.
+   */
   keepalives: number;
+  /** Reconnects scheduled (the lifecycle's `reconnect` steps). */
   reconnects: number;
 }
 
@@ -125,12 +144,11 @@ export interface SessionOptions {
   sigint?: boolean | undefined;
 }
 
-/** Keepalive event names (comments count too): not delivered as events, counted from the bytes. */
-const KEEPALIVES = new Set(['ping', 'heartbeat']);
-
 /**
  * One command's stream: give its {@link Session.fetch} and {@link Session.streamOptions} to the
- * client or `connect()`, then {@link Session.watch} the stream.
+ * client or `connect()`, then {@link Session.watch} the stream. What the command shows of the
+ * stream's own life (bytes, keepalives, `--raw`, reconnects, opens) it reads from the stream's
+ * lifecycle (`observe`), never from a second reading of the body.
  */
 export class Session {
   readonly stats: Stats = { events: 0, bytes: 0, keepalives: 0, reconnects: 0 };
@@ -143,11 +161,15 @@ export class Session {
   #stream: WatchedStream | undefined;
   #lastId = '';
   #state = 'connecting';
+  /** The view of the stream being watched; `undefined` outside {@link Session.watch}. */
+  #view: View | undefined;
+  readonly #encoder = new TextEncoder();
 
   constructor(output: Output, options: SessionOptions) {
     this.#output = output;
     this.#options = options;
     this.signal = this.#controller.signal;
+    this.fetch = options.verbose ? this.#loggingFetch : undefined;
   }
 
   /** True once Ctrl-C was pressed. */
@@ -155,30 +177,38 @@ export class Session {
     return this.#interrupted;
   }
 
-  /** A `fetch` that logs (`--verbose`) and tees event-stream bodies (counts, `--raw`). */
-  readonly fetch: typeof fetch = async (input, init) => {
+  /**
+   * The `fetch` to give the clients and `connect()`: with `--verbose`, one that logs each HTTP
+   * exchange (the request line and headers, credentials redacted; the status, `x-request-id`
+   * and time; or the failure) and changes nothing else; without it, `undefined` (the runtime's
+   * own). It logs the JSON calls (create, retrieve, cancel, a resync's read) and the stream's
+   * requests alike: a stream's lifecycle names its requests but not their headers, and a JSON
+   * call has no lifecycle. Everything else about a stream comes from {@link Session.streamOptions}.
+   */
+  readonly fetch: typeof fetch | undefined;
+
+  /** The `fetch` of `--verbose`: logs the exchange, returns the response untouched. */
+  readonly #loggingFetch: typeof fetch = async (input, init) => {
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
     const url = input instanceof Request ? input.url : String(input);
-    if (this.#options.verbose) this.#logRequest(method, url, new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)));
+    this.#logRequest(method, url, new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)));
     const started = performance.now();
     let response: Response;
     try {
       response = await globalThis.fetch(input, init);
     } catch (error) {
-      if (this.#options.verbose) this.#output.diag(this.#output.err.dim(`✗ ${method} ${redactUrl(url)}: ${redactText(error instanceof Error ? error.message : String(error))}`));
+      this.#output.diag(this.#output.err.dim(`✗ ${method} ${redactUrl(url)}: ${redactText(error instanceof Error ? error.message : String(error))}`));
       throw error;
     }
-    if (this.#options.verbose) {
-      const id = response.headers.get('x-request-id');
-      this.#output.diag(this.#output.err.dim(`← ${response.status} ${response.statusText}${id ? ` · x-request-id ${id}` : ''} · ${Math.round(performance.now() - started)} ms`));
-    }
-    const type = response.headers.get('content-type') ?? '';
-    return response.body && type.includes('text/event-stream') ? this.#tee(response) : response;
+    const id = response.headers.get('x-request-id');
+    this.#output.diag(this.#output.err.dim(`← ${response.status} ${response.statusText}${id ? ` · x-request-id ${id}` : ''} · ${Math.round(performance.now() - started)} ms`));
+    return response;
   };
 
   /**
-   * Stream options that report reconnects and opens, resume from `--last-event-id`, and close
-   * on Ctrl-C.
+   * Stream options that observe the stream's life (byte and keepalive counts, `--raw`, the
+   * reconnect lines and, with `--verbose`, the open lines), resume from `--last-event-id`, and
+   * close on Ctrl-C.
    */
   streamOptions(flags: { lastEventId?: string | undefined; reconnect?: boolean; idleTimeout?: number | undefined } = {}): StreamOptions {
     return {
@@ -186,20 +216,41 @@ export class Session {
       ...(flags.lastEventId ? { lastEventId: flags.lastEventId } : {}),
       ...(flags.reconnect === false ? { reconnect: false } : {}),
       ...(flags.idleTimeout !== undefined ? { idleTimeout: flags.idleTimeout } : {}),
-      onReconnect: ({ attempt, delay, cause, lastEventId }) => {
+      observe: this.#observe,
+    };
+  }
+
+  /** Sees each step of a stream's life: the counts, `--raw`, and the open and reconnect lines. */
+  readonly #observe = (step: StreamLifecycleEvent): void => {
+    switch (step.type) {
+      case 'bytes':
+        this.stats.bytes += step.bytes;
+        // The body as the stream read it, decoded as UTF-8 (`text` holds back a split character).
+        if (this.#options.mode === 'raw' && step.text) this.#output.bytes(this.#encoder.encode(step.text));
+        break;
+      case 'comment':
+      case 'keepalive':
+        this.stats.keepalives++;
+        break;
+      case 'open':
+        this.#state = 'open';
+        if (this.#options.verbose) this.#output.diag(this.#output.err.dim(`● open (${step.status})${step.lastEventId ? ` after Last-Event-ID ${step.lastEventId}` : ''}`));
+        break;
+      case 'reconnect': {
+        const { attempt, delay, cause, lastEventId } = step;
         this.stats.reconnects++;
         this.#state = `reconnecting #${attempt} in ${delay} ms`;
         const why = cause ? `${cause.name}: ${short(redactText(cause.message), 120)}` : 'the server closed the stream';
         this.#output.diag(
           this.#output.err.yellow(`↻ reconnect #${attempt} in ${delay} ms (${why}) · Last-Event-ID: ${lastEventId === '' ? '(none)' : lastEventId}`),
         );
-      },
-      onOpen: ({ status, lastEventId }) => {
-        this.#state = 'open';
-        if (this.#options.verbose) this.#output.diag(this.#output.err.dim(`● open (${status})${lastEventId ? ` after Last-Event-ID ${lastEventId}` : ''}`));
-      },
-    };
-  }
+        break;
+      }
+      default:
+        return;
+    }
+    this.#refresh();
+  };
 
   /**
    * Reads `stream` to its end: renders each event with `view` (or as JSON, or not at all for
@@ -209,8 +260,8 @@ export class Session {
    */
   async watch(stream: WatchedStream, view: View): Promise<number> {
     this.#stream = stream;
+    this.#view = view;
     const stopSigint = this.#options.sigint === false ? () => {} : this.#onSigint();
-    const ticker = this.#output.live ? setInterval(() => this.#refresh(view), 200) : undefined;
     let error: unknown;
     let first: number | undefined;
     try {
@@ -224,7 +275,7 @@ export class Session {
       error = caught;
     } finally {
       stopSigint();
-      clearInterval(ticker);
+      this.#view = undefined;
       this.#output.clearStatus();
     }
     const info: EndInfo = { outcome: stream.outcome, error, interrupted: this.#interrupted, watched: first === undefined ? undefined : performance.now() - first };
@@ -249,7 +300,7 @@ export class Session {
     if (this.#options.mode === 'json') this.#output.line(JSON.stringify({ type: event.type, id: event.id, data: event.data }));
     else if (this.#options.mode === 'view') view.event(event);
     if (event.type === 'resync' && this.#options.mode !== 'view') this.#output.diag(this.#output.err.yellow(view.resync(event)));
-    this.#refresh(view);
+    this.#refresh();
   }
 
   #end(view: View, info: EndInfo): void {
@@ -287,8 +338,13 @@ export class Session {
     return () => process.off('SIGINT', handler);
   }
 
-  #refresh(view: View): void {
-    if (!this.#output.live) return;
+  /**
+   * Redraws the status line (a terminal only) while a stream is watched: after each event and
+   * each lifecycle step that changes it (bytes, keepalives, open, reconnect), so no timer.
+   */
+  #refresh(): void {
+    const view = this.#view;
+    if (!view || !this.#output.live) return;
     const state = this.#stream?.readyState === 'closed' ? 'closed' : this.#stream?.readyState === 'open' ? 'open' : this.#state;
     const live = view.live?.();
     const { events, keepalives } = this.stats;
@@ -302,31 +358,6 @@ export class Session {
     const lines = [`→ ${method} ${redactUrl(url)}`];
     for (const [name, value] of Object.entries(redactHeaders(headers))) lines.push(`    ${name}: ${value}`);
     this.#output.diag(this.#output.err.dim(lines.join('\n')));
-  }
-
-  /** A response whose body is read through a tee: byte and keepalive counts, `--raw`. */
-  #tee(response: Response): Response {
-    const decoder = new TextDecoder();
-    const parser: EventSourceParser = createParser({
-      onEvent: (message) => {
-        if (message.event && KEEPALIVES.has(message.event)) this.stats.keepalives++;
-      },
-      onComment: () => {
-        this.stats.keepalives++;
-      },
-    });
-    const raw = this.#options.mode === 'raw';
-    const tee = new TransformStream<Uint8Array, Uint8Array>({
-      transform: (chunk, controller) => {
-        this.stats.bytes += chunk.byteLength;
-        parser.feed(decoder.decode(chunk, { stream: true }));
-        if (raw) this.#output.bytes(chunk);
-        controller.enqueue(chunk);
-      },
-    });
-    const teed = new Response(response.body!.pipeThrough(tee), { status: response.status, statusText: response.statusText, headers: response.headers });
-    Object.defineProperty(teed, 'url', { value: response.url });
-    return teed;
   }
 }
 

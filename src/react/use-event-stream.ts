@@ -120,9 +120,11 @@ export interface UseEventStreamOptions<Events extends EventMap, State> {
  */
 export interface EventStreamView<Events extends EventMap, State> {
   /**
-   * The stream's `readyState` at the last render (sampled with each batch and every 100 ms while
-   * the stream is not closed), or `'idle'` while the factory returns `null`. `'connecting'` on
-   * the server and in the first render, before the effect opens the stream.
+   * The stream's `readyState`, or `'idle'` while the factory returns `null`. It follows the
+   * stream as it changes (the hook subscribes to {@link EventStream.subscribe}: `'open'` when a
+   * response is accepted, `'connecting'` while a reconnect waits, without waiting for an event),
+   * and becomes `'closed'` together with `outcome`, once every event before the end is rendered.
+   * `'connecting'` on the server and in the first render, before the effect opens the stream.
    */
   readonly status: EventStreamStatus;
   /**
@@ -160,8 +162,6 @@ export interface EventStreamView<Events extends EventMap, State> {
 
 /** Default `window`: how many events `events` keeps. */
 const DEFAULT_WINDOW = 1000;
-/** How often, in ms, `status` is compared with the stream's `readyState` between events. */
-const STATUS_INTERVAL = 100;
 /** The fallback of `'frame'` where there is no `requestAnimationFrame`, in ms. */
 const FRAME_FALLBACK = 16;
 /** Least time between two writes of `persist`, in ms; the last batch is written after it. */
@@ -345,13 +345,15 @@ export function useEventStream<Events extends EventMap, State = undefined>(
     // The restored state (or the reset one, after a deps change) shows before the first event.
     render();
 
-    const poll = setInterval(() => {
-      if (!active) return;
-      if (opened.readyState !== status && !cancelFlush && opened.readyState !== 'closed') {
-        status = opened.readyState;
-        render();
-      }
-    }, STATUS_INTERVAL);
+    // The status follows the stream's own life (open, a reconnect's wait), between events too.
+    // A pending batch samples it anyway; `'closed'` waits for the end below, with the outcome
+    // and the last events. Reading `readyState` builds no snapshot per change.
+    const unsubscribe = opened.subscribe(() => {
+      const state = opened.readyState;
+      if (!active || cancelFlush || state === status || state === 'closed') return;
+      status = state;
+      render();
+    });
 
     void (async () => {
       try {
@@ -364,7 +366,7 @@ export function useEventStream<Events extends EventMap, State = undefined>(
       } catch (thrown) {
         error = thrown instanceof Error ? thrown : new Error(String(thrown));
       } finally {
-        clearInterval(poll);
+        unsubscribe();
       }
       if (!active || failed) return;
       cancelFlush?.();
@@ -385,7 +387,7 @@ export function useEventStream<Events extends EventMap, State = undefined>(
 
     return () => {
       active = false;
-      clearInterval(poll);
+      unsubscribe();
       cancelFlush?.();
       cancelFlush = undefined;
       if (storage) page.removeEventListener?.('pagehide', onPageHide);

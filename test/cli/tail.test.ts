@@ -3,6 +3,7 @@
 // hint, exit codes and usage errors. The built bin against reference servers on 127.0.0.1.
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { bytes } from '../../src/cli/output.js';
 import { connect } from '../../src/index.js';
 import { jsonLines, run, start, until, useBuiltCli, useServer } from './support.js';
 
@@ -75,6 +76,29 @@ describe('tail', () => {
     expect(stderr).toContain('outcome: ended');
     expect(stderr).toMatch(/· 13 events · [\d.]+ kB · 1 keepalive · 0 reconnects/);
     expect(stderr).not.toContain('↻');
+  });
+
+  it('a keepalive is what the stream skips: a Crewship heartbeat counts as one under runs, and is an event under tail', async () => {
+    // run_envelope: five envelopes, an `event: heartbeat`, then `complete` (evt_006).
+    const runs = await run(['runs', 'run_envelope', '--base-url', fast.server.url, '--api-key', 'test-key', '--json']);
+    expect(runs.code, runs.stderr).toBe(0);
+    expect(jsonLines(runs.stdout).map((event) => event.type)).not.toContain('heartbeat');
+    expect(runs.stderr).toMatch(/· 6 events · [\d.]+ B · 1 keepalive · 0 reconnects · last id evt_006/);
+    // connect() delivers every event: the heartbeat is shown and counted once, as an event.
+    const tailed = await run(['tail', runUrl(fast.server, 'run_envelope'), ...bearer, '--no-reconnect', '--json']);
+    expect(tailed.code, tailed.stderr).toBe(0);
+    expect(jsonLines(tailed.stdout).filter((event) => event.type === 'heartbeat')).toHaveLength(1);
+    expect(tailed.stderr).toMatch(/· 7 events · [\d.]+ B · 0 keepalives · 0 reconnects · last id evt_006/);
+  });
+
+  it('--raw writes the body as the stream read it, multi-byte characters whole', async () => {
+    const raw = await run(['tail', `${fast.server.url}/v1/executions/exec_xyz789/events`, '-H', 'x-api-key: test-key', '--no-reconnect', '--raw']);
+    const json = await run(['tail', `${fast.server.url}/v1/executions/exec_xyz789/events`, '-H', 'x-api-key: test-key', '--no-reconnect', '--json']);
+    expect(raw.code, raw.stderr).toBe(0);
+    expect(raw.stdout).toContain(': keepalive\n');
+    expect(raw.stdout).toContain('Résumé');
+    // The summary's byte count is the length of what --raw printed.
+    expect(raw.stderr).toContain(`· ${jsonLines(json.stdout).length} events · ${bytes(Buffer.byteLength(raw.stdout))} · 1 keepalive`);
   });
 
   it('a drop mid-event: one reconnect line with Last-Event-ID, no event lost or repeated', async () => {

@@ -2,12 +2,13 @@
  * The cases of `useEventStream` every simulated page runs (happy-dom and jsdom as vitest
  * environments), against a real SSE server on 127.0.0.1: batched renders, reduce and the events
  * window, no update after unmount, a deps change that closes the old stream first, StrictMode's
- * one request, a resume after a drop, persisted resumption (in the page's own `localStorage`
+ * one request, a status that follows the stream between events with no timer, a resume after a drop, persisted resumption (in the page's own `localStorage`
  * too), and server rendering that sends nothing.
  */
+import type { ServerResponse } from 'node:http';
 import { act, createElement, StrictMode } from 'react';
 import { renderToString } from 'react-dom/server';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { connect, type EventStream } from '../../src/index.js';
 import { useEventStream, type EventStreamView, type PersistStorage, type UseEventStreamOptions } from '../../src/react/index.js';
 import { frame } from '../helpers/sse.js';
@@ -194,6 +195,61 @@ export function hookCases(environment: string): void {
         await act(async () => hook.last().close());
         await until(() => hook.last().status === 'closed', 5000, 'closed');
         expect(hook.last().outcome?.type).toBe('closed');
+      });
+    });
+
+    describe('status', () => {
+      afterEach(() => {
+        vi.useRealTimers();
+      });
+
+      it('follows the stream between events without a timer: open before any event, connecting while a reconnect waits, open again, closed with the outcome', async () => {
+        // Intervals are fake and never advanced: a status that depended on one would stay put.
+        vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+        const responses: ServerResponse[] = [];
+        const server = await startSseServer((response) => void responses.push(response));
+        servers.push(server);
+        let wake: (() => void) | undefined;
+        const delays: number[] = [];
+        const sleep = (delay: number) => new Promise<void>((resolve) => ((wake = resolve), delays.push(delay)));
+        const hook = await renderHook(() => connect<Tokens>(server.url(), { json: true, reconnect: { sleep } }));
+
+        await until(() => hook.last().status === 'open', 5000, 'open');
+        expect(hook.last().events).toEqual([]);
+        expect(vi.getTimerCount()).toBe(0);
+
+        // A drop with no event: the wait before the reconnect shows as 'connecting'.
+        responses[0]!.socket!.destroy();
+        await until(() => hook.last().status === 'connecting', 5000, 'connecting');
+        expect(delays).toHaveLength(1);
+        expect(hook.last().stream!.getSnapshot()).toMatchObject({ readyState: 'connecting', reconnects: 1, events: 0 });
+
+        wake!();
+        await until(() => hook.last().status === 'open', 5000, 'open again');
+        expect(server.requests).toHaveLength(2);
+        expect(hook.last().outcome).toBeUndefined();
+
+        await act(async () => hook.last().close());
+        await until(() => hook.last().status === 'closed', 5000, 'closed');
+        expect(hook.last().outcome?.type).toBe('closed');
+        expect(hook.last().events).toEqual([]);
+        expect(vi.getTimerCount()).toBe(0);
+      });
+
+      it('renders once per change of status, not at each step the stream reports (bytes, comments)', async () => {
+        const comment = ': keepalive\n\n';
+        const server = await startSseServer(async (response) => {
+          for (let n = 0; n < 5; n++) {
+            response.write(comment);
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          }
+        });
+        servers.push(server);
+        const hook = await renderHook(() => connect<Tokens>(server.url(), { json: true, reconnect: false }));
+        await until(() => hook.last().stream?.getSnapshot().bytes === 5 * comment.length, 5000, 'five comments');
+        await act(async () => {}); // anything the last comment scheduled
+        expect(hook.last().status).toBe('open');
+        expect(hook.views.filter((view) => view.status === 'open')).toHaveLength(1);
       });
     });
 
