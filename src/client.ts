@@ -5,11 +5,11 @@
  */
 import type { ClientOptions } from './core/options.js';
 import { Transport } from './core/request.js';
-import { Executions } from './resources/executions.js';
-import { Jobs } from './resources/jobs.js';
-import { Runner } from './resources/runner.js';
-import { Runs } from './resources/runs.js';
-import { Skills } from './resources/skills.js';
+import { CrewshipRuns } from './platforms/crewship/resource.js';
+import { FlowMaestroExecutions } from './platforms/flowmaestro/resource.js';
+import { PraisonAIJobs } from './platforms/praisonai/resource.js';
+import { Skills } from './platforms/skills/resource.js';
+import { StaxRunner } from './platforms/stax/resource.js';
 
 /**
  * A client for a server that speaks several platforms' APIs (like the bundled reference
@@ -29,15 +29,15 @@ import { Skills } from './resources/skills.js';
  */
 export class Runstream {
   /** Crewship runs: `GET /v1/runs/{id}/events`. */
-  readonly runs: Runs;
+  readonly runs: CrewshipRuns;
   /** FlowMaestro executions: `GET {baseUrl}/v1/executions/{id}/events`. */
-  readonly executions: Executions;
+  readonly executions: FlowMaestroExecutions;
   /** PraisonAI async jobs: `/api/v1/runs…`. */
-  readonly jobs: Jobs;
+  readonly jobs: PraisonAIJobs;
   /** The skills engine: `POST /v1/skills/{id}/execute/stream`. */
   readonly skills: Skills;
   /** The stax runner's event bus: `GET /api/events`. */
-  readonly runner: Runner;
+  readonly runner: StaxRunner;
   /** The base URL every path is joined to, without a trailing slash. */
   readonly baseUrl: string;
 
@@ -51,11 +51,11 @@ export class Runstream {
   constructor(options: ClientOptions) {
     const transport = new Transport(options);
     this.baseUrl = transport.baseUrl;
-    this.runs = new Runs(transport);
-    this.executions = new Executions(transport);
-    this.jobs = new Jobs(transport);
+    this.runs = new CrewshipRuns(transport);
+    this.executions = new FlowMaestroExecutions(transport);
+    this.jobs = new PraisonAIJobs(transport);
     this.skills = new Skills(transport);
-    this.runner = new Runner(transport);
+    this.runner = new StaxRunner(transport);
   }
 }
 
@@ -75,7 +75,7 @@ function platformTransport(options: PlatformClientOptions, baseUrl: string): Tra
 }
 
 /**
- * A Crewship client: only {@link Runs}, `GET /v1/runs/{id}/events` with `Authorization: Bearer`.
+ * A Crewship client: only {@link CrewshipRuns}, `GET /v1/runs/{id}/events` with `Authorization: Bearer`.
  *
  * @example
  * ```ts
@@ -89,7 +89,7 @@ export class Crewship {
   /** Crewship's public API, as its "Streaming" page calls it. */
   static readonly baseUrl = 'https://api.crewship.dev';
   /** Crewship runs: `GET /v1/runs/{id}/events`. */
-  readonly runs: Runs;
+  readonly runs: CrewshipRuns;
   /** The base URL every path is joined to, without a trailing slash. */
   readonly baseUrl: string;
 
@@ -103,12 +103,12 @@ export class Crewship {
   constructor(options: PlatformClientOptions = {}) {
     const transport = platformTransport(options, Crewship.baseUrl);
     this.baseUrl = transport.baseUrl;
-    this.runs = new Runs(transport);
+    this.runs = new CrewshipRuns(transport);
   }
 }
 
 /**
- * A FlowMaestro client: only {@link Executions}, `GET /v1/executions/{id}/events` with `X-API-Key`.
+ * A FlowMaestro client: only {@link FlowMaestroExecutions}, `GET /v1/executions/{id}/events` with `X-API-Key`.
  *
  * @example
  * ```ts
@@ -122,7 +122,7 @@ export class FlowMaestro {
   /** FlowMaestro's public API, as its curl example calls it (add `/api` if your server needs it). */
   static readonly baseUrl = 'https://api.flowmaestro.ai';
   /** FlowMaestro executions: `GET {baseUrl}/v1/executions/{id}/events`. */
-  readonly executions: Executions;
+  readonly executions: FlowMaestroExecutions;
   /** The base URL every path is joined to, without a trailing slash. */
   readonly baseUrl: string;
 
@@ -133,12 +133,12 @@ export class FlowMaestro {
   constructor(options: PlatformClientOptions = {}) {
     const transport = platformTransport(options, FlowMaestro.baseUrl);
     this.baseUrl = transport.baseUrl;
-    this.executions = new Executions(transport);
+    this.executions = new FlowMaestroExecutions(transport);
   }
 }
 
 /**
- * A PraisonAI client: only {@link Jobs}, the async jobs API under `/api/v1/runs`.
+ * A PraisonAI client: only {@link PraisonAIJobs}, the async jobs API under `/api/v1/runs`.
  *
  * @example
  * ```ts
@@ -152,7 +152,7 @@ export class PraisonAI {
   /** PraisonAI's local API server, as its "Stream Run API" page calls it (`API_URL`). */
   static readonly baseUrl = 'http://127.0.0.1:8005';
   /** PraisonAI async jobs: `/api/v1/runs…`. */
-  readonly jobs: Jobs;
+  readonly jobs: PraisonAIJobs;
   /** The base URL every path is joined to, without a trailing slash. */
   readonly baseUrl: string;
 
@@ -163,7 +163,7 @@ export class PraisonAI {
   constructor(options: PlatformClientOptions = {}) {
     const transport = platformTransport(options, PraisonAI.baseUrl);
     this.baseUrl = transport.baseUrl;
-    this.jobs = new Jobs(transport);
+    this.jobs = new PraisonAIJobs(transport);
   }
 }
 
@@ -198,7 +198,7 @@ export class SkillsEngine {
 }
 
 /**
- * A stax runner client: only {@link Runner}, the event bus `GET /api/events`.
+ * A stax runner client: only {@link StaxRunner}, the event bus `GET /api/events`.
  *
  * @example
  * ```ts
@@ -212,7 +212,7 @@ export class Stax {
   /** The runner's local address, as its "SSE Events" page calls it. */
   static readonly baseUrl = 'http://localhost:4800';
   /** The stax runner's event bus: `GET /api/events`. */
-  readonly runner: Runner;
+  readonly runner: StaxRunner;
   /** The base URL every path is joined to, without a trailing slash. */
   readonly baseUrl: string;
 
@@ -223,6 +223,6 @@ export class Stax {
   constructor(options: PlatformClientOptions = {}) {
     const transport = platformTransport(options, Stax.baseUrl);
     this.baseUrl = transport.baseUrl;
-    this.runner = new Runner(transport);
+    this.runner = new StaxRunner(transport);
   }
 }

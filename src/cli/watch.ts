@@ -9,6 +9,7 @@
  */
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { ConnectionError, HTTPError, StreamError, TimeoutError, isSecretHeader, redactHeaders, redactText, redactUrl, type ReadyState, type StreamEvent, type StreamOptions, type StreamOutcome } from '../index.js';
+import { PLATFORMS } from '../platforms/index.js';
 import { UsageError } from './args.js';
 import { bytes, progressBar, short, type Output } from './output.js';
 
@@ -124,8 +125,8 @@ export interface SessionOptions {
   sigint?: boolean | undefined;
 }
 
-/** Keepalive event names (comments count too): not delivered as events, counted from the bytes. */
-const KEEPALIVES = new Set(['ping', 'heartbeat']);
+/** Keepalive event names of every platform definition (comments count too): not delivered as events, counted from the bytes. */
+const KEEPALIVES: ReadonlySet<string> = new Set(Object.values(PLATFORMS).flatMap((platform) => platform.keepalive));
 
 /**
  * One command's stream: give its {@link Session.fetch} and {@link Session.streamOptions} to the

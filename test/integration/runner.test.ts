@@ -4,7 +4,7 @@
  * never replays. Every run here reaches its true outcome; none can hang.
  */
 import { describe, expect, it } from 'vitest';
-import { HTTPError, connect, type EventOf, type RunnerBusEventMap, type RunnerEventMap } from '../../src/index.js';
+import { HTTPError, connect, type EventOf, type StaxBusEventMap, type StaxEventMap } from '../../src/index.js';
 import { FAST_RECONNECT, budget, collect, typesOf, watch, useReferenceServer } from './support.js';
 
 // A ping every 3 ms: several land between the runs' events.
@@ -30,8 +30,8 @@ const RUN = [
   'run.completed',
 ];
 
-type RunnerEvent = EventOf<RunnerEventMap>;
-type BusEvent = EventOf<RunnerBusEventMap>;
+type RunnerEvent = EventOf<StaxEventMap>;
+type BusEvent = EventOf<StaxBusEventMap>;
 
 describe('runner.run(): start and follow from the first event', () => {
   // 100 runs one after another: seconds on a loaded machine, so a budget of its own (a hang guard,

@@ -1,6 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { HTTPError, Runstream, type ClientOptions, StreamError, type JobEventType } from '../../src/index.js';
+import { HTTPError, Runstream, type ClientOptions, StreamError, type PraisonAIEventType } from '../../src/index.js';
 import { BASE, server, useMsw } from '../helpers/msw.js';
 import { collect, frames, sseResponse, type Frame } from '../helpers/sse.js';
 import { RequestLog, serveOnce, testClient } from './support.js';
@@ -136,7 +136,7 @@ describe('jobs.stream', () => {
 
   it('delivers an error event, then fails with StreamError server-error-event', async () => {
     const log = serve(serverForm({ event: 'error', id: 'e9', data: { error: 'Agent crashed' } }), '\r\n');
-    const seen: JobEventType[] = [];
+    const seen: PraisonAIEventType[] = [];
     const error = await (async () => {
       for await (const event of client().jobs.stream('run_abc123')) seen.push(event.type);
     })().catch((thrown: unknown) => thrown);

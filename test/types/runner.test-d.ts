@@ -1,13 +1,13 @@
 import { describe, expectTypeOf, test } from 'vitest';
-import { Runstream, type EventStream, type RunnerBusEventMap, type RunnerEventMap, type StaxRun } from '../../src/index.js';
+import { Runstream, type EventStream, type StaxBusEventMap, type StaxEventMap, type StaxRun } from '../../src/index.js';
 
 const client = new Runstream({ baseUrl: 'http://localhost:4800' });
 
 describe('runner types', () => {
-  test('stream and follow return an EventStream of RunnerEventMap', () => {
-    expectTypeOf(client.runner.stream()).toEqualTypeOf<EventStream<RunnerBusEventMap>>();
-    expectTypeOf(client.runner.run({ workflow: 'build' })).toEqualTypeOf<EventStream<RunnerEventMap>>();
-    expectTypeOf(client.runner.follow('a1b2c3d4')).toEqualTypeOf<EventStream<RunnerEventMap>>();
+  test('stream and follow return an EventStream of StaxEventMap', () => {
+    expectTypeOf(client.runner.stream()).toEqualTypeOf<EventStream<StaxBusEventMap>>();
+    expectTypeOf(client.runner.run({ workflow: 'build' })).toEqualTypeOf<EventStream<StaxEventMap>>();
+    expectTypeOf(client.runner.follow('a1b2c3d4')).toEqualTypeOf<EventStream<StaxEventMap>>();
   });
 
   test('narrowing on event.type narrows event.data', async () => {

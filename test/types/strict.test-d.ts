@@ -13,9 +13,9 @@ import {
   StreamError,
   connect,
   type EventStream,
-  type JobResult,
-  type RunEventMap,
-  type RunTerminalType,
+  type PraisonAIJobResult,
+  type CrewshipEventMap,
+  type CrewshipTerminalType,
 } from '../../src/index.js';
 
 declare const storage: { getItem(key: string): string | null };
@@ -45,8 +45,8 @@ describe('jobs take the result type', () => {
   test('run<Result>() and result<Result>()', () => {
     expectTypeOf(client.jobs.run<{ summary: string }>({ prompt: 'x' })).resolves.toEqualTypeOf<{ summary: string }>();
     expectTypeOf(client.jobs.run({ prompt: 'x' })).resolves.toBeUnknown();
-    expectTypeOf(client.jobs.result<number[]>('run_abc123')).resolves.toEqualTypeOf<JobResult<number[]>>();
-    expectTypeOf<JobResult<number[]>['result']>().toEqualTypeOf<number[]>();
+    expectTypeOf(client.jobs.result<number[]>('run_abc123')).resolves.toEqualTypeOf<PraisonAIJobResult<number[]>>();
+    expectTypeOf<PraisonAIJobResult<number[]>['result']>().toEqualTypeOf<number[]>();
   });
 });
 
@@ -60,23 +60,23 @@ describe('failed and cancelled are fields', () => {
 describe('runs.stream({ types }) narrows the union', () => {
   test('to the requested types and the terminal ones', async () => {
     const stream = client.runs.stream('run_abc123', { types: ['agent.started'] });
-    expectTypeOf(stream).toEqualTypeOf<EventStream<Pick<RunEventMap, 'agent.started' | RunTerminalType | 'resync'>>>();
+    expectTypeOf(stream).toEqualTypeOf<EventStream<Pick<CrewshipEventMap, 'agent.started' | CrewshipTerminalType | 'resync'>>>();
     for await (const event of stream) {
-      expectTypeOf(event.type).toEqualTypeOf<'agent.started' | RunTerminalType | 'resync'>();
+      expectTypeOf(event.type).toEqualTypeOf<'agent.started' | CrewshipTerminalType | 'resync'>();
       if (event.type === 'agent.started') expectTypeOf(event.data.agent).toBeString();
     }
   });
 
   test('to every type without a filter', () => {
-    expectTypeOf(client.runs.stream('run_abc123')).toEqualTypeOf<EventStream<RunEventMap>>();
-    expectTypeOf(client.runs.stream('run_abc123', { lastEventId: 'evt_1' })).toEqualTypeOf<EventStream<RunEventMap>>();
+    expectTypeOf(client.runs.stream('run_abc123')).toEqualTypeOf<EventStream<CrewshipEventMap>>();
+    expectTypeOf(client.runs.stream('run_abc123', { lastEventId: 'evt_1' })).toEqualTypeOf<EventStream<CrewshipEventMap>>();
   });
 });
 
 describe('platform clients offer only their platform', () => {
   test('each has its one resource', () => {
     const crewship = new Crewship({ apiKey: 'k' });
-    expectTypeOf(crewship.runs.stream('run_abc123')).toEqualTypeOf<EventStream<RunEventMap>>();
+    expectTypeOf(crewship.runs.stream('run_abc123')).toEqualTypeOf<EventStream<CrewshipEventMap>>();
     // @ts-expect-error a Crewship client has no skills
     void crewship.skills;
     // @ts-expect-error nor jobs

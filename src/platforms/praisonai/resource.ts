@@ -4,160 +4,50 @@
  *
  * @module
  */
-import { field, platformAdapter } from '../core/adapter.js';
-import { errorMessage, StreamError } from '../core/errors.js';
-import type { EventOf, EventStream, OutcomeInfo, ResyncContext, ResyncResult } from '../core/event-stream.js';
-import { DEFAULTS, validateOptions, type RequestOptions } from '../core/options.js';
-import type { Transport } from '../core/request.js';
-import { segment } from '../core/request.js';
-import type { StreamOptions } from '../core/sse.js';
+import { platformAdapter } from '../../core/adapter.js';
+import { errorMessage, StreamError } from '../../core/errors.js';
+import type { EventOf, EventStream, ResyncContext, ResyncResult } from '../../core/event-stream.js';
+import { validateOptions, type RequestOptions } from '../../core/options.js';
+import type { Transport } from '../../core/request.js';
+import type { StreamOptions } from '../../core/sse.js';
+import { requestOf } from '../define.js';
+import {
+  FINISHED,
+  jobOutcome,
+  praisonai,
+  type PraisonAIEventMap,
+  type PraisonAIJob,
+  type PraisonAIJobCreateParams,
+  type PraisonAIJobResult,
+  type PraisonAIJobResync,
+  type PraisonAIJobState,
+} from './definition.js';
 
-/** A job's status ("Async Jobs", Status Values). */
-export type JobStatus = 'queued' | 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-
-/**
- * Payloads of a job's stream events. PraisonAI documents unnamed envelopes
- * `data: {"event": …, "data": …}` (`progress`, `log`, `complete`) ending with `data: [DONE]`;
- * its server sends named events (`status`, `progress` with `step`, `result`, `error`,
- * `cancelled`) instead. Both arrive here under these names.
- */
-export interface JobEventMap {
-  /** Progress; `percentage` from 0 to 100. The documented form names the step `current_step`, the server `step`. */
-  progress: { percentage: number; current_step?: string; step?: string; [key: string]: unknown };
-  /** A log line from the agent. */
-  log: { message: string; [key: string]: unknown };
-  /** Documented form: the job ended (succeeded, failed or cancelled). Terminal. */
-  complete: { status: JobStatus; job_id: string; [key: string]: unknown };
-  /** Server form: the job's status changed. */
-  status: { status: JobStatus; job_id?: string; [key: string]: unknown };
-  /** Server form: the job succeeded with this result. Terminal. */
-  result: { result?: unknown; status?: JobStatus; job_id?: string; [key: string]: unknown };
-  /** Server form: the job failed; the stream then fails with `StreamError` `'server-error-event'`. Terminal. */
-  error: { error?: string; message?: string; job_id?: string; [key: string]: unknown };
-  /** Server form: the job was cancelled. Terminal. */
-  cancelled: { job_id?: string | undefined; status?: JobStatus | undefined; [key: string]: unknown };
-  /** runstream's marker of a gap, with the job's state; see {@link JobResync}. */
-  resync: JobResync;
-}
-
-/**
- * The `resync` event of a job stream. The documented form sends no ids, so after a dropped
- * connection the stream cannot say where it left off; and the server answers `400` once the job
- * finished. In both cases runstream asks `GET /api/v1/runs/{id}` (and `/result` when the job
- * succeeded) and delivers what it learnt here; a finished job then ends the stream with its
- * outcome.
- */
-export interface JobResync {
-  /** `'reconnected'`: the stream came back without `Last-Event-ID`; `'http-error'`: it answered 400 (job finished). */
-  reason: 'reconnected' | 'http-error';
-  /** The job's state (`GET /api/v1/runs/{id}`); `undefined` when it could not be fetched. */
-  state: JobState | undefined;
-  /** The job's result (`GET /api/v1/runs/{id}/result`), when it succeeded. */
-  result?: JobResult | undefined;
-  /** Whether the state could be fetched; `false`: what happened in the gap is unknown. */
-  recovered: boolean;
-}
-
-/** A job stream event name. */
-export type JobEventType = keyof JobEventMap;
-
-/** Body of `POST /api/v1/runs` ("Submit Run API"). */
-export interface JobCreateParams {
-  /** The task for the agent. */
-  prompt: string;
-  /** Agent configuration file. */
-  agent_file?: string | undefined;
-  /** `praisonai`, `crewai`, `autogen`. */
-  framework?: string | undefined;
-  /** Execution limit, in seconds (PraisonAI's unit). */
-  timeout?: number | undefined;
-  /** URL the server POSTs the result to when the job completes. */
-  webhook_url?: string | undefined;
-  /** Groups related jobs. */
-  session_id?: string | undefined;
-  [key: string]: unknown;
-}
-
-/** Options of {@link Jobs.create}. */
-export interface JobCreateOptions extends RequestOptions {
+/** Options of {@link PraisonAIJobs.create}. */
+export interface PraisonAIJobCreateOptions extends RequestOptions {
   /** Sent as `Idempotency-Key`: a retried submission with the same key returns the same job. */
   idempotencyKey?: string | undefined;
 }
 
-/** Response of `POST /api/v1/runs` (202 Accepted). */
-export interface Job {
-  job_id: string;
-  status: JobStatus;
-  /** ISO 8601. */
-  created_at?: string | undefined;
-  poll_url?: string | undefined;
-  stream_url?: string | undefined;
-  [key: string]: unknown;
-}
-
-/** Response of `GET /api/v1/runs/{id}`. */
-export interface JobState {
-  job_id: string;
-  status: JobStatus;
-  /** Suggested wait before polling again, in seconds (PraisonAI's unit); `null` once finished. */
-  retry_after?: number | null | undefined;
-  [key: string]: unknown;
-}
-
 /**
- * Response of `GET /api/v1/runs/{id}/result`.
- *
- * @typeParam Result - the type of the agent's output, as your agent produces it (runstream does
- *   not check it).
- */
-export interface JobResult<Result = unknown> {
-  job_id: string;
-  status: JobStatus;
-  /** The agent's output. */
-  result: Result;
-  [key: string]: unknown;
-}
-
-/**
- * Options of {@link Jobs.run}. `headers` and `signal` apply to every request of the run
+ * Options of {@link PraisonAIJobs.run}. `headers` and `signal` apply to every request of the run
  * (create, stream, status, result), `timeout` to each JSON call, `idempotencyKey` to the
  * create call only.
  */
-export interface JobRunOptions extends JobCreateOptions {
+export interface PraisonAIJobRunOptions extends PraisonAIJobCreateOptions {
   /**
    * Called with each stream event (progress, logs) while the job runs. The event is the
    * iterator's union: narrowing on `event.type` narrows `event.data`.
    */
-  onEvent?: ((event: EventOf<JobEventMap>) => void) | undefined;
+  onEvent?: ((event: EventOf<PraisonAIEventMap>) => void) | undefined;
   /** Stream options (reconnection, limits) for the progress stream; its `headers` add to `headers`. */
   stream?: Omit<StreamOptions, 'signal'> | undefined;
 }
 
-const adapter = /* @__PURE__ */ platformAdapter({
-  known: ['progress', 'log', 'complete', 'status', 'result', 'error', 'cancelled', 'resync'],
-  terminal: ['complete', 'result', 'error', 'cancelled'],
-  keepalive: ['heartbeat'],
-  envelope: { typeKey: 'event', dataKeys: ['data'] },
-  endMarker: '[DONE]',
-  errorOf: (event) => (event.type === 'error' ? { message: errorMessage(event.data, 'job failed'), status: 'failed' } : undefined),
-  outcomeOf: (event) => jobOutcome(event.type === 'cancelled' ? 'cancelled' : (field(event.data, 'status') ?? 'succeeded'), event.data),
-});
-
-/** The statuses of a finished job. */
-const FINISHED: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled']);
-
-/**
- * The outcome of a job in `status` (PraisonAI's word): succeeded, failed or cancelled; with the
- * failure's reason from `data` (a `complete` event's data or the job's state: its `error`).
- */
-function jobOutcome(status: string, data?: unknown): OutcomeInfo {
-  const type = status === 'failed' ? 'failed' : status === 'cancelled' ? 'cancelled' : 'completed';
-  const message = type === 'completed' ? '' : errorMessage(data, '');
-  return message ? { type, status, message } : { type, status };
-}
+const adapter = /* @__PURE__ */ platformAdapter(praisonai);
 
 /** PraisonAI async jobs. Reach it as `client.jobs`. Auth: none by default. */
-export class Jobs {
+export class PraisonAIJobs {
   readonly #transport: Transport;
 
   /** @internal */
@@ -174,12 +64,12 @@ export class Jobs {
    * @throws HTTPError 400 (missing prompt), 409 (idempotency conflict), 422, 5xx;
    *   TimeoutError; ConnectionError.
    */
-  create(params: JobCreateParams, options: JobCreateOptions = {}): Promise<Job> {
+  create(params: PraisonAIJobCreateParams, options: PraisonAIJobCreateOptions = {}): Promise<PraisonAIJob> {
     const { idempotencyKey, ...rest } = options;
     const headers = new Headers(rest.headers);
     if (idempotencyKey) headers.set('idempotency-key', idempotencyKey);
-    return this.#transport.json<Job>(
-      { method: 'POST', path: '/api/v1/runs', body: params, auth: 'none' },
+    return this.#transport.json<PraisonAIJob>(
+      { ...requestOf(praisonai.routes.create), body: params, auth: praisonai.auth },
       { ...rest, headers },
     );
   }
@@ -189,8 +79,8 @@ export class Jobs {
    *
    * @throws HTTPError 404 when the job does not exist; TimeoutError; ConnectionError.
    */
-  retrieve(jobId: string, options?: RequestOptions): Promise<JobState> {
-    return this.#transport.json<JobState>({ method: 'GET', path: `/api/v1/runs/${segment(jobId)}`, auth: 'none' }, options);
+  retrieve(jobId: string, options?: RequestOptions): Promise<PraisonAIJobState> {
+    return this.#transport.json<PraisonAIJobState>({ ...requestOf(praisonai.routes.retrieve, { jobId }), auth: praisonai.auth }, options);
   }
 
   /**
@@ -201,9 +91,9 @@ export class Jobs {
    * @throws HTTPError 404 when the job does not exist, or the server's status when it has no
    *   result yet; TimeoutError; ConnectionError.
    */
-  result<Result = unknown>(jobId: string, options?: RequestOptions): Promise<JobResult<Result>> {
-    return this.#transport.json<JobResult<Result>>(
-      { method: 'GET', path: `/api/v1/runs/${segment(jobId)}/result`, auth: 'none' },
+  result<Result = unknown>(jobId: string, options?: RequestOptions): Promise<PraisonAIJobResult<Result>> {
+    return this.#transport.json<PraisonAIJobResult<Result>>(
+      { ...requestOf(praisonai.routes.result, { jobId }), auth: praisonai.auth },
       options,
     );
   }
@@ -213,9 +103,9 @@ export class Jobs {
    *
    * @throws HTTPError 404 when the job does not exist; TimeoutError; ConnectionError.
    */
-  cancel(jobId: string, options?: RequestOptions): Promise<JobState> {
-    return this.#transport.json<JobState>(
-      { method: 'POST', path: `/api/v1/runs/${segment(jobId)}/cancel`, auth: 'none' },
+  cancel(jobId: string, options?: RequestOptions): Promise<PraisonAIJobState> {
+    return this.#transport.json<PraisonAIJobState>(
+      { ...requestOf(praisonai.routes.cancel, { jobId }), auth: praisonai.auth },
       options,
     );
   }
@@ -229,7 +119,7 @@ export class Jobs {
    * with `StreamError` `'server-error-event'`. A documented-form `complete` whose `status` is
    * `'failed'` or `'cancelled'` is an outcome, not an error: the stream ends normally, so check
    * `event.data.status` or `stream.outcome` (whose `message` is the job's `error`, as an
-   * `error` event's message is), or use {@link Jobs.run}, which throws for it.
+   * `error` event's message is), or use {@link PraisonAIJobs.run}, which throws for it.
    *
    * What a drop costs: the server form sends ids, so the stream resumes with `Last-Event-ID` and
    * loses nothing. The documented form sends none: the reconnect cannot say where it left off, a
@@ -249,9 +139,9 @@ export class Jobs {
    *   404 (unknown job) or 400 (when the job has not finished after all), `StreamError`,
    *   `ConnectionError`.
    */
-  stream(jobId: string, options: StreamOptions = {}): EventStream<JobEventMap> {
-    return this.#transport.stream<JobEventMap>(
-      { method: 'GET', path: `/api/v1/runs/${segment(jobId)}/stream`, auth: 'none', idleTimeout: DEFAULTS.idleTimeout.jobs },
+  stream(jobId: string, options: StreamOptions = {}): EventStream<PraisonAIEventMap> {
+    return this.#transport.stream<PraisonAIEventMap>(
+      { ...requestOf(praisonai.routes.stream, { jobId }), auth: praisonai.auth, idleTimeout: praisonai.idleTimeout },
       adapter,
       options,
       { resync: (context) => this.#resync(jobId, context, options) },
@@ -262,7 +152,7 @@ export class Jobs {
   async #resync(jobId: string, { reason, error, signal }: ResyncContext, options: StreamOptions): Promise<ResyncResult | undefined> {
     if (reason === 'subscribed' || (reason === 'http-error' && error?.status !== 400)) return undefined;
     const call = { signal, headers: options.headers };
-    let state: JobState;
+    let state: PraisonAIJobState;
     try {
       state = await this.retrieve(jobId, call);
     } catch {
@@ -297,7 +187,7 @@ export class Jobs {
    * @throws RangeError, before the job is submitted, when `timeout` or a `stream` option is out
    *   of its documented range.
    */
-  async run<Result = unknown>(params: JobCreateParams, options: JobRunOptions = {}): Promise<Result> {
+  async run<Result = unknown>(params: PraisonAIJobCreateParams, options: PraisonAIJobRunOptions = {}): Promise<Result> {
     // Checked before the job is submitted: a bad option must not leave a job running unwatched.
     validateOptions(options);
     validateOptions(options.stream);
@@ -318,7 +208,7 @@ export class Jobs {
     if (status !== 'succeeded') {
       // The same reason and data as the named form's `error` event gives: from the `complete`
       // event (its raw envelope), else from the state the REST API reported.
-      const resynced = outcome?.event?.type === 'resync' ? (outcome.event.data as JobResync).state : undefined;
+      const resynced = outcome?.event?.type === 'resync' ? (outcome.event.data as PraisonAIJobResync).state : undefined;
       const source = state ?? resynced;
       const reason = outcome?.message ?? (source ? errorMessage(source, '') : '');
       throw new StreamError('server-error-event', `job ${job.job_id} finished with status "${status}"${reason ? `: ${reason}` : ''}`, {
@@ -329,7 +219,7 @@ export class Jobs {
         outcome: status === 'cancelled' ? 'cancelled' : 'failed',
       });
     }
-    const resynced = outcome?.event?.type === 'resync' ? (outcome.event.data as JobResync).result : undefined;
+    const resynced = outcome?.event?.type === 'resync' ? (outcome.event.data as PraisonAIJobResync).result : undefined;
     return (resynced ?? (await this.result<Result>(job.job_id, call))).result as Result;
   }
 }
