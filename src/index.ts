@@ -9,7 +9,7 @@
  */
 
 export { Crewship, FlowMaestro, PraisonAI, Runstream, SkillsEngine, Stax } from './client.js';
-export type { PlatformClientOptions } from './client.js';
+export type { PlatformClient, PlatformClientClass, PlatformClientOptions } from './client.js';
 export { connect } from './core/sse.js';
 export type { ConnectOptions, StreamOptions } from './core/sse.js';
 export { EventStream } from './core/event-stream.js';

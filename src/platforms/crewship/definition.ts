@@ -54,7 +54,7 @@ export interface CrewshipEventMap {
 export type CrewshipEventType = keyof CrewshipEventMap;
 
 /** The documented events after which a run sends nothing more; a `types` filter always has them. */
-export type CrewshipTerminalType = (typeof filterTerminal)[number];
+export type CrewshipTerminalType = 'run.completed' | 'run.failed' | 'run.canceled';
 
 /** How each terminal event maps to the outcome. */
 const outcomes = { 'run.completed': 'completed', 'run.failed': 'failed', 'run.canceled': 'cancelled', complete: 'completed', timeout: 'ended' } as const;
@@ -99,4 +99,4 @@ export const crewship = /* @__PURE__ */ definePlatform<CrewshipEventMap>()({
  * The documented terminal events (the fallbacks `complete` and `timeout` are not): a `?types=`
  * filter always adds them, or a filtered stream could never end. @internal
  */
-export const filterTerminal = ['run.completed', 'run.failed', 'run.canceled'] as const satisfies readonly (typeof crewship.terminal)[number][];
+export const filterTerminal: readonly CrewshipTerminalType[] = ['run.completed', 'run.failed', 'run.canceled'] satisfies readonly (typeof crewship.terminal)[number][];
