@@ -212,7 +212,7 @@ export type SkillsEngine = PlatformClient<'skills', Skills>;
  * import { Stax } from 'runstream';
  *
  * const stax = new Stax(); // http://localhost:4800, the runner's default
- * for await (const event of stax.runner.follow('a1b2c3d4')) console.log(event.type);
+ * for await (const event of stax.runner.stream('a1b2c3d4')) console.log(event.type);
  * ```
  */
 export const Stax = /* @__PURE__ */ platformClient(stax, 'runner', StaxRunner);

@@ -10,6 +10,7 @@
 
 export { Crewship, FlowMaestro, PraisonAI, Runstream, SkillsEngine, Stax } from './client.js';
 export type { PlatformClient, PlatformClientClass, PlatformClientOptions } from './client.js';
+export type { RunOptions } from './platforms/define.js';
 export { connect } from './core/sse.js';
 export type { ConnectOptions, StreamOptions } from './core/sse.js';
 export { EventStream } from './core/event-stream.js';

@@ -6,8 +6,10 @@
  * @module
  */
 import type { PlatformSpec } from '../core/adapter.js';
+import type { EventOf } from '../core/event-stream.js';
 import type { AuthScheme } from '../core/options.js';
 import { segment } from '../core/request.js';
+import type { StreamOptions } from '../core/sse.js';
 
 /** One HTTP route of a platform: its method and its path template (`{name}` is a path parameter). @internal */
 export interface Route {
@@ -112,4 +114,21 @@ export function pathOf(route: Route, params: Readonly<Record<string, string>> = 
  */
 export function requestOf(route: Route, params?: Readonly<Record<string, string>>): { method: Route['method']; path: string } {
   return { method: route.method, path: pathOf(route, params) };
+}
+
+/**
+ * Options of every `run()` (start a run and wait for its result): the stream options of the
+ * run's stream, `timeout` for each JSON call of the run, and `onEvent` for the events on the way.
+ * `headers` and `signal` apply to every request of the run.
+ *
+ * @typeParam Events - the event map of the run's stream.
+ */
+export interface RunOptions<Events extends object> extends StreamOptions {
+  /** Deadline of each JSON call of the run (not of the stream), in milliseconds; 0 turns it off. @defaultValue the client's `timeout` (60 000 ms) */
+  timeout?: number | undefined;
+  /**
+   * Called with each event of the run's stream (progress, logs) while it runs. The event is the
+   * iterator's union: narrowing on `event.type` narrows `event.data`.
+   */
+  onEvent?: ((event: EventOf<Events>) => void) | undefined;
 }

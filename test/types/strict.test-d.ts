@@ -29,12 +29,12 @@ describe('optional options accept undefined (exactOptionalPropertyTypes)', () =>
     client.runs.stream('run_abc123', { lastEventId: storage.getItem('k') ?? undefined, signal: maybeSignal, types: undefined });
     connect('http://api.test/events', { signal: maybeSignal, idleTimeout: maybeNumber, reconnect: { maxAttempts: maybeNumber, sleep: undefined } });
     connect('http://api.test/events', { method: undefined, body: undefined, headers: undefined, json: true, endMarker: undefined });
-    client.skills.stream('my.skill', { inputs: {} }, { onOpen: undefined, resume: undefined });
+    client.skills.start('my.skill', { inputs: {} }, { onOpen: undefined, resume: undefined });
   });
 
   test('JSON call options and params', () => {
     void client.jobs.create({ prompt: 'x', session_id: undefined }, { idempotencyKey: undefined, signal: maybeSignal, timeout: maybeNumber });
-    void client.jobs.run({ prompt: 'x' }, { onEvent: undefined, stream: undefined, headers: undefined });
+    void client.jobs.run({ prompt: 'x' }, { onEvent: undefined, idleTimeout: undefined, headers: undefined });
     void client.skills.execute('my.skill', { inputs: {} }, { signal: maybeSignal });
     const listenerOptions = { once: undefined, signal: maybeSignal };
     client.runs.stream('run_abc123').addEventListener('log', () => {}, listenerOptions);

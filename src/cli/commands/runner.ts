@@ -189,16 +189,16 @@ export const runner: Command = {
     const options = ready.session.streamOptions(ready.stream);
     if (sub === 'tail') {
       positionals(ready.parsed, [], 'runstream runner tail');
-      return ready.session.watch(stax.runner.stream(options), runnerView(context.output, 'bus'));
+      return ready.session.watch(stax.runner.events(options), runnerView(context.output, 'bus'));
     }
     if (sub === 'follow') {
       const [runId] = positionals(ready.parsed, ['run_id'], 'runstream runner follow <run_id>');
-      return ready.session.watch(stax.runner.follow(runId!, options), runnerView(context.output, 'one'));
+      return ready.session.watch(stax.runner.stream(runId!, options), runnerView(context.output, 'one'));
     }
     positionals(ready.parsed, [], 'runstream runner run --workflow <name>');
     const workflow = str(ready.parsed, 'workflow');
     if (!workflow) throw new UsageError('runner run needs --workflow <name>', 'runstream runner run --workflow build');
     const inputs = inputsOf(str(ready.parsed, 'inputs'));
-    return ready.session.watch(stax.runner.run({ workflow, ...(inputs ? { inputs } : {}) }, options), runnerView(context.output, 'one'));
+    return ready.session.watch(stax.runner.start({ workflow, ...(inputs ? { inputs } : {}) }, options), runnerView(context.output, 'one'));
   },
 };

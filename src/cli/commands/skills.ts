@@ -109,7 +109,7 @@ export const skills: Command = {
     const inputs = inputsOf(str(ready.parsed, 'inputs'));
     const client = new SkillsEngine({ ...clientConfig(ready.parsed, { baseUrl: 'SKILLS_BASE_URL', apiKey: 'SKILLS_API_KEY' }, context.env), fetch: ready.session.fetch });
     const idleTimeout = int(ready.parsed, 'idle-timeout');
-    const stream = client.skills.stream(skillId!, { inputs }, ready.session.streamOptions({ idleTimeout }));
+    const stream = client.skills.start(skillId!, { inputs }, ready.session.streamOptions({ idleTimeout }));
     return ready.session.watch(stream, skillsView(context.output, skillId!));
   },
 };

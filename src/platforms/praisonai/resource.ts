@@ -6,11 +6,11 @@
  */
 import { platformAdapter } from '../../core/adapter.js';
 import { errorMessage, StreamError } from '../../core/errors.js';
-import type { EventOf, EventStream, ResyncContext, ResyncResult } from '../../core/event-stream.js';
+import type { EventStream, ResyncContext, ResyncResult } from '../../core/event-stream.js';
 import { validateOptions, type RequestOptions } from '../../core/options.js';
 import type { Transport } from '../../core/request.js';
 import type { StreamOptions } from '../../core/sse.js';
-import { requestOf } from '../define.js';
+import { requestOf, type RunOptions } from '../define.js';
 import {
   FINISHED,
   jobOutcome,
@@ -30,18 +30,13 @@ export interface PraisonAIJobCreateOptions extends RequestOptions {
 }
 
 /**
- * Options of {@link PraisonAIJobs.run}. `headers` and `signal` apply to every request of the run
- * (create, stream, status, result), `timeout` to each JSON call, `idempotencyKey` to the
- * create call only.
+ * Options of {@link PraisonAIJobs.run}: those of every `run()` (stream options, `timeout` for
+ * each JSON call, `onEvent`), and `idempotencyKey` for the create call. `headers` and `signal`
+ * apply to every request of the run (create, stream, status, result).
  */
-export interface PraisonAIJobRunOptions extends PraisonAIJobCreateOptions {
-  /**
-   * Called with each stream event (progress, logs) while the job runs. The event is the
-   * iterator's union: narrowing on `event.type` narrows `event.data`.
-   */
-  onEvent?: ((event: EventOf<PraisonAIEventMap>) => void) | undefined;
-  /** Stream options (reconnection, limits) for the progress stream; its `headers` add to `headers`. */
-  stream?: Omit<StreamOptions, 'signal'> | undefined;
+export interface PraisonAIJobRunOptions extends RunOptions<PraisonAIEventMap> {
+  /** Sent as `Idempotency-Key` with the create call: a retried submission with the same key returns the same job. */
+  idempotencyKey?: string | undefined;
 }
 
 const adapter = /* @__PURE__ */ platformAdapter(praisonai);
@@ -184,21 +179,18 @@ export class PraisonAIJobs {
    * @throws StreamError `'server-error-event'` when the job ends failed or cancelled: `outcome`
    *   is `'failed'` or `'cancelled'` and `status` the job's status (branch on those, not on the
    *   message); HTTPError, TimeoutError, ConnectionError from the calls.
-   * @throws RangeError, before the job is submitted, when `timeout` or a `stream` option is out
+   * @throws RangeError, before the job is submitted, when `timeout` or a stream option is out
    *   of its documented range.
    */
   async run<Result = unknown>(params: PraisonAIJobCreateParams, options: PraisonAIJobRunOptions = {}): Promise<Result> {
     // Checked before the job is submitted: a bad option must not leave a job running unwatched.
     validateOptions(options);
-    validateOptions(options.stream);
-    const { onEvent, stream: streamOptions, ...createOptions } = options;
+    const { onEvent, idempotencyKey, timeout, ...streamOptions } = options;
     // Every request of the run carries the caller's headers (a proxy's auth, a tenant), not
     // only the create call.
-    const call: RequestOptions = { signal: options.signal, timeout: options.timeout, headers: options.headers };
-    const streamHeaders = new Headers(options.headers);
-    new Headers(streamOptions?.headers).forEach((value, name) => streamHeaders.set(name, value));
-    const job = await this.create(params, createOptions);
-    const events = this.stream(job.job_id, { ...streamOptions, headers: streamHeaders, signal: options.signal });
+    const call: RequestOptions = { signal: options.signal, timeout, headers: options.headers };
+    const job = await this.create(params, { ...call, idempotencyKey });
+    const events = this.stream(job.job_id, streamOptions);
     for await (const event of events) onEvent?.(event);
     if (options.signal?.aborted) throw options.signal.reason;
     const outcome = events.outcome;

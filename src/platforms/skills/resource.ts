@@ -6,10 +6,10 @@
 import { field, platformAdapter } from '../../core/adapter.js';
 import { StreamError } from '../../core/errors.js';
 import type { EventStream, StreamAdapter } from '../../core/event-stream.js';
-import type { RequestOptions } from '../../core/options.js';
+import { validateOptions, type RequestOptions } from '../../core/options.js';
 import type { Transport } from '../../core/request.js';
 import type { StreamOptions } from '../../core/sse.js';
-import { requestOf } from '../define.js';
+import { requestOf, type RunOptions } from '../define.js';
 import { failureOf, resumeHint, skills, type SkillEventMap, type SkillExecuteParams, type SkillResult } from './definition.js';
 
 const base = /* @__PURE__ */ platformAdapter(skills);
@@ -38,7 +38,7 @@ export class Skills {
   }
 
   /**
-   * Runs a skill and streams its events: `POST /v1/skills/{skillId}/execute/stream` with the
+   * Starts a skill and streams its events: `POST /v1/skills/{skillId}/execute/stream` with the
    * JSON body `{ inputs, … }`.
    *
    * Ends after `done`, which always carries the final result; a `done` with `error` is
@@ -53,7 +53,7 @@ export class Skills {
    *
    * @example
    * ```ts
-   * const stream = client.skills.stream('my.skill', { inputs: { text: 'Hello world' } });
+   * const stream = client.skills.start('my.skill', { inputs: { text: 'Hello world' } });
    * for await (const event of stream) {
    *   if (event.type === 'done') console.log(event.data.outputs);
    *   else console.log(event.type, event.data.message);
@@ -70,13 +70,50 @@ export class Skills {
    * @throws TypeError synchronously when `skillId` is empty. The stream fails with `HTTPError`,
    *   `StreamError`, `ConnectionError`.
    */
-  stream(skillId: string, params: SkillExecuteParams, options: StreamOptions = {}): EventStream<SkillEventMap> {
+  start(skillId: string, params: SkillExecuteParams, options: StreamOptions = {}): EventStream<SkillEventMap> {
     return this.#transport.stream<SkillEventMap>(
       { ...requestOf(skills.routes.stream, { skillId }), body: params, auth: skills.auth, idleTimeout: skills.idleTimeout },
       executionAdapter(),
       options,
       { resumeHint },
     );
+  }
+
+  /**
+   * Starts a skill, waits for its `done` and returns the result: {@link Skills.start}, with each
+   * event passed to `onEvent`. Without `onEvent`, {@link Skills.execute} (the engine's own
+   * non-streaming route) gives the same result in one request.
+   *
+   * @example
+   * ```ts
+   * const result = await client.skills.run('my.skill', { inputs: { text: 'Hello world' } }, {
+   *   onEvent: (event) => {
+   *     if (event.type !== 'done') console.log(event.data.message);
+   *   },
+   * });
+   * console.log(result.outputs);
+   * ```
+   *
+   * @param skillId - e.g. `'my.skill'`.
+   * @param params - the request body.
+   * @param options - the stream options and `onEvent`; `timeout` is accepted for the same shape
+   *   as every `run()` and unused (the run makes no JSON call).
+   * @returns the `done` event's result.
+   * @throws StreamError `'server-error-event'` (with `traceId`, `serverCode`, `status`) when
+   *   `done` carries `error`; HTTPError, ConnectionError, StreamError as the stream fails.
+   * @throws RangeError before the request when an option is out of its range.
+   */
+  async run(skillId: string, params: SkillExecuteParams, options: RunOptions<SkillEventMap> = {}): Promise<SkillResult> {
+    validateOptions(options);
+    const { onEvent, timeout: _timeout, ...streamOptions } = options;
+    let result: SkillResult | undefined;
+    for await (const event of this.start(skillId, params, streamOptions)) {
+      onEvent?.(event);
+      if (event.type === 'done') result = event.data as SkillResult;
+    }
+    if (options.signal?.aborted) throw options.signal.reason;
+    // A stream that ends without `done` has already thrown (`'unexpected-end'`).
+    return result!;
   }
 
   /**

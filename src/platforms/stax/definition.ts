@@ -69,7 +69,7 @@ export interface StaxRunCreateParams {
  * delivers the run's state here, before the bus events that follow.
  */
 export interface StaxRunResync {
-  /** `'subscribed'`: `follow()` started after the run did; `'reconnected'`: the bus dropped and came back. */
+  /** `'subscribed'`: `stream(runId)` started after the run did; `'reconnected'`: the bus dropped and came back. */
   reason: 'subscribed' | 'reconnected';
   /** The run followed. */
   runId: string;
@@ -83,7 +83,7 @@ export interface StaxRunResync {
 export interface StaxEventMap {
   /** A workflow execution started. */
   'run.started': { runId: string; run: StaxRun };
-  /** A run finished, whatever its conclusion (`run.status`, `run.conclusion`). Terminal for `follow()` and `run()`. */
+  /** A run finished, whatever its conclusion (`run.status`, `run.conclusion`). Terminal for `stream(runId)`, `start()` and `run()`. */
   'run.completed': { runId: string; run: StaxRun };
   /** A job started. */
   'job.started': { runId: string; jobId: string; job: StaxJob };
@@ -103,7 +103,7 @@ export interface StaxEventMap {
 export type StaxEventType = keyof StaxEventMap;
 
 /**
- * The events of the whole bus ({@link StaxRunner.stream}): those of {@link StaxEventMap}, with a
+ * The events of the whole bus ({@link StaxRunner.events}): those of {@link StaxEventMap}, with a
  * plain gap marker as `resync` (the bus follows no one run, so there is no state to fetch).
  */
 export type StaxBusEventMap = Omit<StaxEventMap, 'resync'> & { resync: GapMarker & { runId?: undefined } };

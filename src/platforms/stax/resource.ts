@@ -5,12 +5,12 @@
  * @module
  */
 import { platformAdapter } from '../../core/adapter.js';
-import { HTTPError } from '../../core/errors.js';
+import { HTTPError, StreamError } from '../../core/errors.js';
 import { markGap, type EventStream, type ResyncContext, type ResyncResult, type StreamAdapter } from '../../core/event-stream.js';
-import type { RequestOptions } from '../../core/options.js';
+import { validateOptions, type RequestOptions } from '../../core/options.js';
 import type { Transport } from '../../core/request.js';
 import type { StreamOptions } from '../../core/sse.js';
-import { pathOf, requestOf } from '../define.js';
+import { pathOf, requestOf, type RunOptions } from '../define.js';
 import { runIdOf, runOutcome, stax, type StaxBusEventMap, type StaxEventMap, type StaxRun, type StaxRunCreateParams, type StaxRunResync } from './definition.js';
 
 /** The whole bus: no terminal event (it never ends), no outcome. */
@@ -23,7 +23,6 @@ const terminal: ReadonlySet<string> = /* @__PURE__ */ new Set(stax.terminal);
 function bus() {
   return { ...requestOf(stax.routes.events), auth: stax.auth, idleTimeout: stax.idleTimeout };
 }
-
 
 /** The stax runner: its event bus and its runs. Reach it as `client.runner`. Auth: none. */
 export class StaxRunner {
@@ -41,12 +40,12 @@ export class StaxRunner {
    * What a drop costs: the runner does not replay and sends no ids, so every event sent while
    * the bus was disconnected is lost. runstream reconnects and then delivers a `resync` event
    * (a {@link GapMarker}: `reason: 'reconnected'`, `recovered: false`) before the next bus event,
-   * so the gap is never silent; to recover a run's state, use {@link StaxRunner.follow} or
+   * so the gap is never silent; to recover a run's state, use {@link StaxRunner.stream} or
    * {@link StaxRunner.retrieve}.
    *
    * @example
    * ```ts
-   * const bus = client.runner.stream();
+   * const bus = client.runner.events();
    * bus.addEventListener('step.log', (event) => process.stdout.write(event.data.line));
    * ```
    *
@@ -54,7 +53,7 @@ export class StaxRunner {
    * @throws Nothing synchronously; the stream fails with `HTTPError`, `StreamError`,
    *   `ConnectionError` (after reconnection gives up).
    */
-  stream(options: StreamOptions = {}): EventStream<StaxBusEventMap> {
+  events(options: StreamOptions = {}): EventStream<StaxBusEventMap> {
     // Unlike a platform that replays from the start, the bus loses events even before the first.
     return this.#transport.stream<StaxBusEventMap>(bus(), busAdapter, options, { resync: (context) => markGap({ ...context, delivered: 1 }) });
   }
@@ -65,7 +64,7 @@ export class StaxRunner {
    * `run.status`). It never waits for a run that already went by: once subscribed, it asks
    * `GET /api/runs/{runId}` and delivers a `resync` event with the run's state (what happened
    * before the subscription); a run that already finished ends the stream there, with its
-   * outcome. To see a run from its first event, start it with {@link StaxRunner.run} instead.
+   * outcome. To see a run from its first event, start it with {@link StaxRunner.start} instead.
    *
    * What a drop costs: the bus does not replay, so events of the run sent while disconnected
    * are lost. After reconnecting, runstream asks the runner again and delivers a `resync` event
@@ -75,7 +74,7 @@ export class StaxRunner {
    *
    * @example
    * ```ts
-   * for await (const event of client.runner.follow('a1b2c3d4')) {
+   * for await (const event of client.runner.stream('a1b2c3d4')) {
    *   if (event.type === 'step.log') process.stdout.write(event.data.line);
    *   if (event.type === 'resync') console.log('state so far:', event.data.run?.status);
    * }
@@ -86,9 +85,9 @@ export class StaxRunner {
    * @throws RangeError synchronously when a numeric option is out of its range (`idleTimeout`,
    *   `maxEventSize`, `dedupe`, a `reconnect` field), naming the option and the value.
    * @throws TypeError synchronously when `runId` is empty. The stream fails with `HTTPError` 404
-   *   when the runner does not know the run, and otherwise as {@link StaxRunner.stream}.
+   *   when the runner does not know the run, and otherwise as {@link StaxRunner.events}.
    */
-  follow(runId: string, options: StreamOptions = {}): EventStream<StaxEventMap> {
+  stream(runId: string, options: StreamOptions = {}): EventStream<StaxEventMap> {
     // Checked now: an empty id is a TypeError at the call, not a failed stream.
     pathOf(stax.routes.retrieve, { runId });
     return this.#follow(() => runId, (context) => this.#resync(runId, context, options), options);
@@ -101,11 +100,11 @@ export class StaxRunner {
    * from `run.started` on and ends at its `run.completed`, with its outcome in
    * `stream.outcome`. The `POST` is sent once: a drop after it never starts the run again.
    *
-   * A drop costs what it costs {@link StaxRunner.follow}, and is recovered the same way.
+   * A drop costs what it costs {@link StaxRunner.stream}, and is recovered the same way.
    *
    * @example
    * ```ts
-   * const stream = client.runner.run({ workflow: 'build' });
+   * const stream = client.runner.start({ workflow: 'build' });
    * for await (const event of stream) {
    *   if (event.type === 'step.log') process.stdout.write(event.data.line);
    * }
@@ -115,16 +114,21 @@ export class StaxRunner {
    * @param params - `workflow`, and optionally `inputs` and `sandbox`.
    * @param options - the stream options; `headers` also go with the REST calls.
    * @throws Nothing synchronously. The stream fails with `HTTPError` 400 for an unknown or
-   *   missing workflow (from the `POST`), and otherwise as {@link StaxRunner.stream}.
+   *   missing workflow (from the `POST`), and otherwise as {@link StaxRunner.events}.
    */
-  run(params: StaxRunCreateParams, options: StreamOptions = {}): EventStream<StaxEventMap> {
+  start(params: StaxRunCreateParams, options: StreamOptions = {}): EventStream<StaxEventMap> {
+    return this.#start(params, options);
+  }
+
+  /** {@link StaxRunner.start}; `timeout` for its `POST`. */
+  #start(params: StaxRunCreateParams, options: StreamOptions, timeout?: number): EventStream<StaxEventMap> {
     let runId: string | undefined;
     return this.#follow(
       () => runId,
       async (context) => {
         if (context.reason !== 'subscribed' || runId !== undefined) return runId === undefined ? undefined : this.#resync(runId, context, options);
         try {
-          runId = (await this.create(params, { signal: context.signal, headers: options.headers })).id;
+          runId = (await this.create(params, { signal: context.signal, headers: options.headers, timeout })).id;
         } catch (error) {
           return { error: error as Error };
         }
@@ -132,6 +136,50 @@ export class StaxRunner {
       },
       options,
     );
+  }
+
+  /**
+   * Starts a run, waits for it to finish and returns it: {@link StaxRunner.start}, with each
+   * event passed to `onEvent`.
+   *
+   * @example
+   * ```ts
+   * const run = await client.runner.run({ workflow: 'build' }, {
+   *   onEvent: (event) => {
+   *     if (event.type === 'step.log') process.stdout.write(event.data.line);
+   *   },
+   * });
+   * console.log(run.conclusion); // 'success'
+   * ```
+   *
+   * @param params - `workflow`, and optionally `inputs` and `sandbox`.
+   * @param options - the stream options, `timeout` for the REST calls, `onEvent`.
+   * @returns the finished run, as its `run.completed` event (or the runner's state after a gap)
+   *   gives it, with its `id`.
+   * @throws StreamError `'server-error-event'` when the run ends failed or cancelled: `outcome`
+   *   is `'failed'` or `'cancelled'` and `status` the run's status; HTTPError 400 for an unknown
+   *   workflow; ConnectionError, StreamError, TimeoutError as the stream fails.
+   * @throws RangeError, before the run is started, when an option is out of its range.
+   */
+  async run(params: StaxRunCreateParams, options: RunOptions<StaxEventMap> = {}): Promise<StaxRun & { id: string }> {
+    validateOptions(options);
+    const { onEvent, timeout, ...streamOptions } = options;
+    const stream = this.#start(params, streamOptions, timeout);
+    for await (const event of stream) onEvent?.(event);
+    if (options.signal?.aborted) throw options.signal.reason;
+    const outcome = stream.outcome;
+    const data = outcome?.event?.data as { runId?: string; run?: StaxRun } | undefined;
+    const run = { ...data?.run, id: data?.run?.id ?? data?.runId ?? '' };
+    if (outcome?.type !== 'completed') {
+      throw new StreamError('server-error-event', `run ${run.id} finished with status "${String(outcome?.status)}"`, {
+        event: outcome?.event?.type,
+        data: outcome?.event?.raw,
+        lastEventId: stream.lastEventId,
+        status: outcome?.status,
+        outcome: outcome?.type === 'cancelled' ? 'cancelled' : 'failed',
+      });
+    }
+    return run;
   }
 
   /**
