@@ -7,7 +7,7 @@
  */
 import type { PlatformSpec } from '../core/adapter.js';
 import type { EventOf } from '../core/event-stream.js';
-import type { AuthScheme } from '../core/options.js';
+import type { AuthScheme, DEFAULTS } from '../core/options.js';
 import { segment } from '../core/request.js';
 import type { StreamOptions } from '../core/sse.js';
 
@@ -43,8 +43,12 @@ export interface PlatformDefinition<Map extends object = Record<string, unknown>
   baseUrlSource: string;
   /** Its documented auth scheme. */
   auth: AuthScheme;
-  /** The default idle timeout of its streams, in ms (0: off); from `DEFAULTS.idleTimeout`. */
-  idleTimeout: number;
+  /**
+   * Which entry of `DEFAULTS.idleTimeout` is the default idle timeout of its streams. A key, not
+   * the value: a property read at module level would keep every definition in bundles that
+   * import none (bundlers cannot prove the read free of side effects).
+   */
+  idleTimeout: keyof typeof DEFAULTS.idleTimeout;
   /** Every event name the iterator yields: each key of `Map`, no other (checked at compile time). */
   known: readonly (keyof Map & string)[];
   /** Events after which the platform sends nothing more (for stax: after which a followed run ends). */

@@ -32,7 +32,7 @@ describe('platform definitions and their event maps', () => {
     baseUrl: 'http://localhost',
     baseUrlSource: 'nowhere',
     auth: 'none',
-    idleTimeout: 0,
+    idleTimeout: 'connect',
     keepalive: [],
     keepaliveComments: [],
     lineEndings: ['\n'],

@@ -7,7 +7,6 @@
 import { field } from '../../core/adapter.js';
 import { errorFields, errorMessage } from '../../core/errors.js';
 import type { GapMarker } from '../../core/event-stream.js';
-import { DEFAULTS } from '../../core/options.js';
 import { definePlatform } from '../define.js';
 
 /**
@@ -70,7 +69,7 @@ export const crewship = /* @__PURE__ */ definePlatform<CrewshipEventMap>()({
   baseUrl: 'https://api.crewship.dev',
   baseUrlSource: 'its "Streaming" page',
   auth: 'bearer',
-  idleTimeout: DEFAULTS.idleTimeout.runs,
+  idleTimeout: 'runs',
   known: [
     'run.started', 'run.completed', 'run.failed', 'run.canceled',
     'agent.started', 'agent.completed', 'agent.error',

@@ -5,6 +5,7 @@
  */
 import { platformAdapter } from '../../core/adapter.js';
 import { markGap, type EventStream } from '../../core/event-stream.js';
+import { DEFAULTS } from '../../core/options.js';
 import type { Transport } from '../../core/request.js';
 import type { StreamOptions } from '../../core/sse.js';
 import { requestOf } from '../define.js';
@@ -88,7 +89,7 @@ export class CrewshipRuns {
         ...requestOf(crewship.routes.stream, { runId }),
         query: { types: filter?.join(',') },
         auth: crewship.auth,
-        idleTimeout: crewship.idleTimeout,
+        idleTimeout: DEFAULTS.idleTimeout[crewship.idleTimeout],
       },
       // A filtered stream yields what was asked for: the fallback events still end it (or fail
       // it, for `error`), but the iterator's union holds only the requested and terminal types.

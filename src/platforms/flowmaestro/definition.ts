@@ -6,7 +6,6 @@
  */
 import { field } from '../../core/adapter.js';
 import type { GapMarker } from '../../core/event-stream.js';
-import { DEFAULTS } from '../../core/options.js';
 import { definePlatform } from '../define.js';
 
 /*
@@ -57,7 +56,7 @@ export const flowmaestro = /* @__PURE__ */ definePlatform<FlowMaestroEventMap>()
   baseUrl: 'https://api.flowmaestro.ai',
   baseUrlSource: 'its curl example (add `/api` if your server needs it)',
   auth: 'x-api-key',
-  idleTimeout: DEFAULTS.idleTimeout.executions,
+  idleTimeout: 'executions',
   known: [
     'connected',
     'execution:started',

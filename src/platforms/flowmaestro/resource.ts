@@ -7,6 +7,7 @@
  */
 import { platformAdapter } from '../../core/adapter.js';
 import { markGap, type EventStream } from '../../core/event-stream.js';
+import { DEFAULTS } from '../../core/options.js';
 import type { Transport } from '../../core/request.js';
 import type { StreamOptions } from '../../core/sse.js';
 import { requestOf } from '../define.js';
@@ -46,7 +47,7 @@ export class FlowMaestroExecutions {
    */
   stream(executionId: string, options: StreamOptions = {}): EventStream<FlowMaestroEventMap> {
     return this.#transport.stream<FlowMaestroEventMap>(
-      { ...requestOf(flowmaestro.routes.stream, { executionId }), auth: flowmaestro.auth, idleTimeout: flowmaestro.idleTimeout },
+      { ...requestOf(flowmaestro.routes.stream, { executionId }), auth: flowmaestro.auth, idleTimeout: DEFAULTS.idleTimeout[flowmaestro.idleTimeout] },
       adapter,
       options,
       { resync: markGap },

@@ -8,7 +8,6 @@
 import { field } from '../../core/adapter.js';
 import { errorMessage } from '../../core/errors.js';
 import type { OutcomeInfo } from '../../core/event-stream.js';
-import { DEFAULTS } from '../../core/options.js';
 import { definePlatform } from '../define.js';
 
 /** A job's status ("Async Jobs", Status Values). */
@@ -125,7 +124,7 @@ export const praisonai = /* @__PURE__ */ definePlatform<PraisonAIEventMap>()({
   baseUrl: 'http://127.0.0.1:8005',
   baseUrlSource: 'its "Stream Run API" page (`API_URL`)',
   auth: 'none',
-  idleTimeout: DEFAULTS.idleTimeout.jobs,
+  idleTimeout: 'jobs',
   known: ['progress', 'log', 'complete', 'status', 'result', 'error', 'cancelled', 'resync'],
   terminal: ['complete', 'result', 'error', 'cancelled'],
   outcomes,

@@ -7,7 +7,7 @@
 import { platformAdapter } from '../../core/adapter.js';
 import { errorMessage, StreamError } from '../../core/errors.js';
 import type { EventStream, ResyncContext, ResyncResult } from '../../core/event-stream.js';
-import { validateOptions, type RequestOptions } from '../../core/options.js';
+import { DEFAULTS, validateOptions, type RequestOptions } from '../../core/options.js';
 import type { Transport } from '../../core/request.js';
 import type { StreamOptions } from '../../core/sse.js';
 import { requestOf, type RunOptions } from '../define.js';
@@ -136,7 +136,7 @@ export class PraisonAIJobs {
    */
   stream(jobId: string, options: StreamOptions = {}): EventStream<PraisonAIEventMap> {
     return this.#transport.stream<PraisonAIEventMap>(
-      { ...requestOf(praisonai.routes.stream, { jobId }), auth: praisonai.auth, idleTimeout: praisonai.idleTimeout },
+      { ...requestOf(praisonai.routes.stream, { jobId }), auth: praisonai.auth, idleTimeout: DEFAULTS.idleTimeout[praisonai.idleTimeout] },
       adapter,
       options,
       { resync: (context) => this.#resync(jobId, context, options) },

@@ -7,7 +7,6 @@
 import { field } from '../../core/adapter.js';
 import { errorMessage, isRecord } from '../../core/errors.js';
 import type { EventFailure } from '../../core/event-stream.js';
-import { DEFAULTS } from '../../core/options.js';
 import { definePlatform } from '../define.js';
 
 /**
@@ -158,7 +157,7 @@ export const skills = /* @__PURE__ */ definePlatform<SkillEventMap>()({
   baseUrl: 'http://localhost:8080',
   baseUrlSource: 'its "Streaming SSE" page',
   auth: 'x-api-key',
-  idleTimeout: DEFAULTS.idleTimeout.skills,
+  idleTimeout: 'skills',
   known: ['skill_start', 'step_start', 'step_completed', 'step_skipped', 'step_degraded', 'step_failed', 'skill_completed', 'done'],
   terminal: ['done'],
   outcomes: { done: 'by-data' },

@@ -6,7 +6,7 @@
 import { field, platformAdapter } from '../../core/adapter.js';
 import { StreamError } from '../../core/errors.js';
 import type { EventStream, StreamAdapter } from '../../core/event-stream.js';
-import { validateOptions, type RequestOptions } from '../../core/options.js';
+import { DEFAULTS, validateOptions, type RequestOptions } from '../../core/options.js';
 import type { Transport } from '../../core/request.js';
 import type { StreamOptions } from '../../core/sse.js';
 import { requestOf, type RunOptions } from '../define.js';
@@ -72,7 +72,7 @@ export class Skills {
    */
   start(skillId: string, params: SkillExecuteParams, options: StreamOptions = {}): EventStream<SkillEventMap> {
     return this.#transport.stream<SkillEventMap>(
-      { ...requestOf(skills.routes.stream, { skillId }), body: params, auth: skills.auth, idleTimeout: skills.idleTimeout },
+      { ...requestOf(skills.routes.stream, { skillId }), body: params, auth: skills.auth, idleTimeout: DEFAULTS.idleTimeout[skills.idleTimeout] },
       executionAdapter(),
       options,
       { resumeHint },

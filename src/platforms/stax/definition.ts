@@ -6,7 +6,6 @@
  */
 import { isRecord } from '../../core/errors.js';
 import type { GapMarker, OutcomeInfo } from '../../core/event-stream.js';
-import { DEFAULTS } from '../../core/options.js';
 import { definePlatform } from '../define.js';
 
 /** A run's state (`GET /api/runs/{id}`): queued, running, or finished as completed, failed or cancelled. */
@@ -119,7 +118,7 @@ export const stax = /* @__PURE__ */ definePlatform<StaxEventMap>()({
   baseUrl: 'http://localhost:4800',
   baseUrlSource: 'its "SSE Events" page',
   auth: 'none',
-  idleTimeout: DEFAULTS.idleTimeout.runner,
+  idleTimeout: 'runner',
   known: ['run.started', 'run.completed', 'job.started', 'job.completed', 'step.started', 'step.completed', 'step.log', 'resync'],
   terminal: ['run.completed'],
   outcomes: { 'run.completed': 'by-data' },

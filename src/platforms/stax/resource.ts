@@ -4,24 +4,25 @@
  *
  * @module
  */
-import { platformAdapter } from '../../core/adapter.js';
+import { platformAdapter, type PlatformSpec } from '../../core/adapter.js';
 import { HTTPError, StreamError } from '../../core/errors.js';
 import { markGap, type EventStream, type ResyncContext, type ResyncResult, type StreamAdapter } from '../../core/event-stream.js';
-import { validateOptions, type RequestOptions } from '../../core/options.js';
+import { DEFAULTS, validateOptions, type RequestOptions } from '../../core/options.js';
 import type { Transport } from '../../core/request.js';
 import type { StreamOptions } from '../../core/sse.js';
 import { pathOf, requestOf, type RunOptions } from '../define.js';
 import { runIdOf, runOutcome, stax, type StaxBusEventMap, type StaxEventMap, type StaxRun, type StaxRunCreateParams, type StaxRunResync } from './definition.js';
 
 /** The whole bus: no terminal event (it never ends), no outcome. */
-const busAdapter = /* @__PURE__ */ platformAdapter({ ...stax, terminal: [], outcomeOf: undefined });
-
-/** The events that end a followed run. */
-const terminal: ReadonlySet<string> = /* @__PURE__ */ new Set(stax.terminal);
+function busSpec(): PlatformSpec {
+  return { ...stax, terminal: [], outcomeOf: undefined };
+}
+// Built by a pure call: a spread at module level would keep the definition in bundles without it.
+const busAdapter = /* @__PURE__ */ platformAdapter(/* @__PURE__ */ busSpec());
 
 /** The bus route. */
 function bus() {
-  return { ...requestOf(stax.routes.events), auth: stax.auth, idleTimeout: stax.idleTimeout };
+  return { ...requestOf(stax.routes.events), auth: stax.auth, idleTimeout: DEFAULTS.idleTimeout[stax.idleTimeout] };
 }
 
 /** The stax runner: its event bus and its runs. Reach it as `client.runner`. Auth: none. */
@@ -236,7 +237,7 @@ export class StaxRunner {
         // Another run's event is no keepalive: `false`, so it teaches the idle timeout nothing.
         return event && runIdOf(event.data) !== runId() ? false : event;
       },
-      isTerminal: (event) => terminal.has(event.type),
+      isTerminal: (event) => (stax.terminal as readonly string[]).includes(event.type),
       outcomeOf: stax.outcomeOf,
     };
     return this.#transport.stream<StaxEventMap>(bus(), adapter, options, { resync });
