@@ -246,7 +246,7 @@ async function skills(client: Runstream, section: Section, signal: AbortSignal):
   {
     const watch = stopwatch();
     let ended = false;
-    for await (const event of client.skills.stream('my.skill', { inputs: { text: 'Hello world' } }, { signal })) {
+    for await (const event of client.skills.start('my.skill', { inputs: { text: 'Hello world' } }, { signal })) {
       watch.event();
       if (event.type === 'done') {
         ended = true;
@@ -272,7 +272,7 @@ async function skills(client: Runstream, section: Section, signal: AbortSignal):
   const watch = stopwatch();
   let elapsed: string | undefined;
   try {
-    for await (const event of client.skills.stream('failing.skill', { inputs: { text: 'boom' } }, { signal })) {
+    for await (const event of client.skills.start('failing.skill', { inputs: { text: 'boom' } }, { signal })) {
       watch.event();
       if (event.type === 'done') elapsed = watch.elapsed();
       else section.line(`${event.type.padEnd(15)} ${event.data.message}`);
@@ -291,10 +291,10 @@ async function skills(client: Runstream, section: Section, signal: AbortSignal):
 async function stax(client: Runstream, section: Section, signal: AbortSignal): Promise<void> {
   const watch = stopwatch();
   let ended = false;
-  // runner.run() subscribes to the bus first and POSTs /api/runs once the subscription is open:
+  // runner.start() subscribes to the bus first and POSTs /api/runs once the subscription is open:
   // the bus does not replay, and the runner puts run.started on it before it answers.
   section.line(dim('Subscribing to /api/events, then POST /api/runs {"workflow": "build"}'));
-  const stream = client.runner.run({ workflow: 'build' }, { signal });
+  const stream = client.runner.start({ workflow: 'build' }, { signal });
   for await (const event of stream) {
     watch.event();
     switch (event.type) {
@@ -346,9 +346,9 @@ async function main(): Promise<boolean> {
       run('FlowMaestro', 'FlowMaestro execution exec_xyz789   client.executions.streamIterator()', (s, signal) =>
         flowmaestro(client, s, signal)),
       run('PraisonAI', 'PraisonAI async job   client.jobs.run()', (s, signal) => praisonai(client, s, signal)),
-      run('Skills engine', 'Skills engine my.skill, failing.skill   client.skills.stream() (POST body streaming)', (s, signal) =>
+      run('Skills engine', 'Skills engine my.skill, failing.skill   client.skills.start() (POST body streaming)', (s, signal) =>
         skills(client, s, signal)),
-      run('stax', 'stax runner   client.runner.run()', (s, signal) => stax(client, s, signal)),
+      run('stax', 'stax runner   client.runner.start()', (s, signal) => stax(client, s, signal)),
     ];
     // Fixed order: each block is printed as soon as it and every block before it are done.
     const failed: string[] = [];

@@ -6,7 +6,7 @@ const { baseUrl, apiKey, server } = await target();
 const client = new SkillsEngine({ baseUrl, apiKey });
 
 try {
-  for await (const event of client.skills.stream('my.skill', { inputs: { text: 'Hello world' } })) {
+  for await (const event of client.skills.start('my.skill', { inputs: { text: 'Hello world' } })) {
     if (event.type === 'done') console.log('result', event.data.outputs);
     else console.log(event.type, event.data.message);
   }

@@ -10,7 +10,7 @@ const { baseUrl, server } = await target();
 const stax = new Stax({ baseUrl });
 
 const runId = process.argv[2];
-const stream = runId ? stax.runner.follow(runId) : stax.runner.run({ workflow: 'build' });
+const stream = runId ? stax.runner.stream(runId) : stax.runner.start({ workflow: 'build' });
 for await (const event of stream) {
   if (event.type === 'step.log') process.stdout.write(event.data.line);
   else if (event.type === 'resync') console.log('state so far:', event.data.run?.status);

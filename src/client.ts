@@ -1,15 +1,22 @@
 /**
- * The client: resolves options once and attaches the five platform resources.
+ * The clients: `Runstream` resolves options once and attaches the five platform resources; each
+ * platform's own client comes from one helper, {@link platformClient}, and its definition.
  *
  * @module
  */
 import type { ClientOptions } from './core/options.js';
 import { Transport } from './core/request.js';
-import { Executions } from './resources/executions.js';
-import { Jobs } from './resources/jobs.js';
-import { Runner } from './resources/runner.js';
-import { Runs } from './resources/runs.js';
-import { Skills } from './resources/skills.js';
+import { crewship } from './platforms/crewship/definition.js';
+import type { PlatformDefinition } from './platforms/define.js';
+import { flowmaestro } from './platforms/flowmaestro/definition.js';
+import { praisonai } from './platforms/praisonai/definition.js';
+import { skills } from './platforms/skills/definition.js';
+import { stax } from './platforms/stax/definition.js';
+import { CrewshipRuns } from './platforms/crewship/resource.js';
+import { FlowMaestroExecutions } from './platforms/flowmaestro/resource.js';
+import { PraisonAIJobs } from './platforms/praisonai/resource.js';
+import { Skills } from './platforms/skills/resource.js';
+import { StaxRunner } from './platforms/stax/resource.js';
 
 /**
  * A client for a server that speaks several platforms' APIs (like the bundled reference
@@ -29,15 +36,15 @@ import { Skills } from './resources/skills.js';
  */
 export class Runstream {
   /** Crewship runs: `GET /v1/runs/{id}/events`. */
-  readonly runs: Runs;
+  readonly runs: CrewshipRuns;
   /** FlowMaestro executions: `GET {baseUrl}/v1/executions/{id}/events`. */
-  readonly executions: Executions;
+  readonly executions: FlowMaestroExecutions;
   /** PraisonAI async jobs: `/api/v1/runs…`. */
-  readonly jobs: Jobs;
+  readonly jobs: PraisonAIJobs;
   /** The skills engine: `POST /v1/skills/{id}/execute/stream`. */
   readonly skills: Skills;
   /** The stax runner's event bus: `GET /api/events`. */
-  readonly runner: Runner;
+  readonly runner: StaxRunner;
   /** The base URL every path is joined to, without a trailing slash. */
   readonly baseUrl: string;
 
@@ -51,11 +58,11 @@ export class Runstream {
   constructor(options: ClientOptions) {
     const transport = new Transport(options);
     this.baseUrl = transport.baseUrl;
-    this.runs = new Runs(transport);
-    this.executions = new Executions(transport);
-    this.jobs = new Jobs(transport);
+    this.runs = new CrewshipRuns(transport);
+    this.executions = new FlowMaestroExecutions(transport);
+    this.jobs = new PraisonAIJobs(transport);
     this.skills = new Skills(transport);
-    this.runner = new Runner(transport);
+    this.runner = new StaxRunner(transport);
   }
 }
 
@@ -65,17 +72,72 @@ export class Runstream {
  * optional. Without it, the client talks to the URL its platform's own docs give.
  */
 export type PlatformClientOptions = Omit<ClientOptions, 'baseUrl'> & {
-  /** Root URL of the platform's API. @defaultValue the platform's documented URL (see each class) */
+  /** Root URL of the platform's API. @defaultValue the platform's documented URL (the class's static `baseUrl`) */
   baseUrl?: string | undefined;
 };
 
-/** A transport for `options`, with the platform's documented URL when none is given. */
-function platformTransport(options: PlatformClientOptions, baseUrl: string): Transport {
-  return new Transport({ ...options, baseUrl: options.baseUrl ?? baseUrl });
+/**
+ * A client for one platform: its one resource under `Key` (e.g. `runs`) and the base URL it
+ * talks to.
+ *
+ * @typeParam Key - the resource's property name.
+ * @typeParam Resource - the resource class.
+ */
+export type PlatformClient<Key extends string, Resource> = {
+  /** The platform's resource, e.g. `crewship.runs`. */
+  readonly [Name in Key]: Resource;
+} & {
+  /** The base URL every path is joined to, without a trailing slash. */
+  readonly baseUrl: string;
+};
+
+/**
+ * The class of a platform client: `new Crewship({ apiKey })`, with the platform's documented URL
+ * as the static `baseUrl`.
+ *
+ * @typeParam Key - the resource's property name.
+ * @typeParam Resource - the resource class.
+ */
+export interface PlatformClientClass<Key extends string, Resource> {
+  /**
+   * A client for the platform.
+   *
+   * @param options - see {@link PlatformClientOptions}; `baseUrl` defaults to the static `baseUrl`.
+   * @throws TypeError when `baseUrl` is not an absolute http(s) URL or its port is not 1–65535,
+   *   or an `apiKey` is given in a browser page without `dangerouslyAllowBrowser`.
+   * @throws RangeError when a numeric option (`timeout`, `idleTimeout`, `maxEventSize`, a
+   *   `reconnect` field) is out of its documented range; the message names the option and value.
+   */
+  new (options?: PlatformClientOptions): PlatformClient<Key, Resource>;
+  /** The platform's documented URL, the default `baseUrl`; from the platform's definition. */
+  readonly baseUrl: string;
 }
 
 /**
- * A Crewship client: only {@link Runs}, `GET /v1/runs/{id}/events` with `Authorization: Bearer`.
+ * The client class of the platform `definition`: one resource `Resource` under `key`, talking to
+ * the definition's documented URL unless `baseUrl` says otherwise. @internal
+ */
+function platformClient<const Key extends string, Resource>(
+  definition: Pick<PlatformDefinition, 'baseUrl'>,
+  key: Key,
+  Resource: new (transport: Transport) => Resource,
+): PlatformClientClass<Key, Resource> {
+  return class {
+    static readonly baseUrl = definition.baseUrl;
+    readonly baseUrl: string;
+
+    constructor(options: PlatformClientOptions = {}) {
+      const transport = new Transport({ ...options, baseUrl: options.baseUrl ?? definition.baseUrl });
+      this.baseUrl = transport.baseUrl;
+      (this as Record<string, unknown>)[key] = new Resource(transport);
+    }
+  } as unknown as PlatformClientClass<Key, Resource>;
+}
+
+/**
+ * A Crewship client: only {@link CrewshipRuns} (`client.runs`), `GET /v1/runs/{id}/events` with
+ * `Authorization: Bearer`. `Crewship.baseUrl` is `https://api.crewship.dev`, as Crewship's
+ * "Streaming" page calls it.
  *
  * @example
  * ```ts
@@ -85,30 +147,14 @@ function platformTransport(options: PlatformClientOptions, baseUrl: string): Tra
  * for await (const event of crewship.runs.stream('run_abc123')) console.log(event.type);
  * ```
  */
-export class Crewship {
-  /** Crewship's public API, as its "Streaming" page calls it. */
-  static readonly baseUrl = 'https://api.crewship.dev';
-  /** Crewship runs: `GET /v1/runs/{id}/events`. */
-  readonly runs: Runs;
-  /** The base URL every path is joined to, without a trailing slash. */
-  readonly baseUrl: string;
-
-  /**
-   * @param options - see {@link PlatformClientOptions}. @defaultValue `baseUrl` {@link Crewship.baseUrl}
-   * @throws TypeError when `baseUrl` is not an absolute http(s) URL or its port is not 1–65535,
-   *   or an `apiKey` is given in a browser page without `dangerouslyAllowBrowser`.
-   * @throws RangeError when a numeric option (`timeout`, `idleTimeout`, `maxEventSize`, a
-   *   `reconnect` field) is out of its documented range; the message names the option and value.
-   */
-  constructor(options: PlatformClientOptions = {}) {
-    const transport = platformTransport(options, Crewship.baseUrl);
-    this.baseUrl = transport.baseUrl;
-    this.runs = new Runs(transport);
-  }
-}
+export const Crewship = /* @__PURE__ */ platformClient(crewship, 'runs', CrewshipRuns);
+/** A {@link Crewship} client. */
+export type Crewship = PlatformClient<'runs', CrewshipRuns>;
 
 /**
- * A FlowMaestro client: only {@link Executions}, `GET /v1/executions/{id}/events` with `X-API-Key`.
+ * A FlowMaestro client: only {@link FlowMaestroExecutions} (`client.executions`),
+ * `GET /v1/executions/{id}/events` with `X-API-Key`. `FlowMaestro.baseUrl` is
+ * `https://api.flowmaestro.ai`, as its curl example calls it (add `/api` if your server needs it).
  *
  * @example
  * ```ts
@@ -118,27 +164,14 @@ export class Crewship {
  * for await (const event of flow.executions.streamIterator('exec_xyz789')) console.log(event.type);
  * ```
  */
-export class FlowMaestro {
-  /** FlowMaestro's public API, as its curl example calls it (add `/api` if your server needs it). */
-  static readonly baseUrl = 'https://api.flowmaestro.ai';
-  /** FlowMaestro executions: `GET {baseUrl}/v1/executions/{id}/events`. */
-  readonly executions: Executions;
-  /** The base URL every path is joined to, without a trailing slash. */
-  readonly baseUrl: string;
-
-  /**
-   * @param options - see {@link PlatformClientOptions}. @defaultValue `baseUrl` {@link FlowMaestro.baseUrl}
-   * @throws TypeError, RangeError as {@link Crewship}'s constructor.
-   */
-  constructor(options: PlatformClientOptions = {}) {
-    const transport = platformTransport(options, FlowMaestro.baseUrl);
-    this.baseUrl = transport.baseUrl;
-    this.executions = new Executions(transport);
-  }
-}
+export const FlowMaestro = /* @__PURE__ */ platformClient(flowmaestro, 'executions', FlowMaestroExecutions);
+/** A {@link FlowMaestro} client. */
+export type FlowMaestro = PlatformClient<'executions', FlowMaestroExecutions>;
 
 /**
- * A PraisonAI client: only {@link Jobs}, the async jobs API under `/api/v1/runs`.
+ * A PraisonAI client: only {@link PraisonAIJobs} (`client.jobs`), the async jobs API under
+ * `/api/v1/runs`, without auth. `PraisonAI.baseUrl` is `http://127.0.0.1:8005`, PraisonAI's local
+ * API server as its "Stream Run API" page calls it (`API_URL`).
  *
  * @example
  * ```ts
@@ -148,27 +181,14 @@ export class FlowMaestro {
  * const output = await praison.jobs.run<string>({ prompt: 'Analyze quarterly sales data' });
  * ```
  */
-export class PraisonAI {
-  /** PraisonAI's local API server, as its "Stream Run API" page calls it (`API_URL`). */
-  static readonly baseUrl = 'http://127.0.0.1:8005';
-  /** PraisonAI async jobs: `/api/v1/runs…`. */
-  readonly jobs: Jobs;
-  /** The base URL every path is joined to, without a trailing slash. */
-  readonly baseUrl: string;
-
-  /**
-   * @param options - see {@link PlatformClientOptions}. @defaultValue `baseUrl` {@link PraisonAI.baseUrl}
-   * @throws TypeError, RangeError as {@link Crewship}'s constructor.
-   */
-  constructor(options: PlatformClientOptions = {}) {
-    const transport = platformTransport(options, PraisonAI.baseUrl);
-    this.baseUrl = transport.baseUrl;
-    this.jobs = new Jobs(transport);
-  }
-}
+export const PraisonAI = /* @__PURE__ */ platformClient(praisonai, 'jobs', PraisonAIJobs);
+/** A {@link PraisonAI} client. */
+export type PraisonAI = PlatformClient<'jobs', PraisonAIJobs>;
 
 /**
- * A skills engine client: only {@link Skills}, `POST /v1/skills/{id}/execute/stream` with `x-api-key`.
+ * A skills engine client: only {@link Skills} (`client.skills`),
+ * `POST /v1/skills/{id}/execute/stream` with `x-api-key`. `SkillsEngine.baseUrl` is
+ * `http://localhost:8080`, the engine's local address as its "Streaming SSE" page calls it.
  *
  * @example
  * ```ts
@@ -178,51 +198,23 @@ export class PraisonAI {
  * const result = await engine.skills.execute('my.skill', { inputs: { text: 'Hello world' } });
  * ```
  */
-export class SkillsEngine {
-  /** The engine's local address, as its "Streaming SSE" page calls it. */
-  static readonly baseUrl = 'http://localhost:8080';
-  /** The skills engine: `POST /v1/skills/{id}/execute/stream`. */
-  readonly skills: Skills;
-  /** The base URL every path is joined to, without a trailing slash. */
-  readonly baseUrl: string;
-
-  /**
-   * @param options - see {@link PlatformClientOptions}. @defaultValue `baseUrl` {@link SkillsEngine.baseUrl}
-   * @throws TypeError, RangeError as {@link Crewship}'s constructor.
-   */
-  constructor(options: PlatformClientOptions = {}) {
-    const transport = platformTransport(options, SkillsEngine.baseUrl);
-    this.baseUrl = transport.baseUrl;
-    this.skills = new Skills(transport);
-  }
-}
+export const SkillsEngine = /* @__PURE__ */ platformClient(skills, 'skills', Skills);
+/** A {@link SkillsEngine} client. */
+export type SkillsEngine = PlatformClient<'skills', Skills>;
 
 /**
- * A stax runner client: only {@link Runner}, the event bus `GET /api/events`.
+ * A stax runner client: only {@link StaxRunner} (`client.runner`), the event bus `GET /api/events`
+ * and the run API, without auth. `Stax.baseUrl` is `http://localhost:4800`, the runner's default
+ * as its "SSE Events" page calls it.
  *
  * @example
  * ```ts
  * import { Stax } from 'runstream';
  *
  * const stax = new Stax(); // http://localhost:4800, the runner's default
- * for await (const event of stax.runner.follow('a1b2c3d4')) console.log(event.type);
+ * for await (const event of stax.runner.stream('a1b2c3d4')) console.log(event.type);
  * ```
  */
-export class Stax {
-  /** The runner's local address, as its "SSE Events" page calls it. */
-  static readonly baseUrl = 'http://localhost:4800';
-  /** The stax runner's event bus: `GET /api/events`. */
-  readonly runner: Runner;
-  /** The base URL every path is joined to, without a trailing slash. */
-  readonly baseUrl: string;
-
-  /**
-   * @param options - see {@link PlatformClientOptions}. @defaultValue `baseUrl` {@link Stax.baseUrl}
-   * @throws TypeError, RangeError as {@link Crewship}'s constructor.
-   */
-  constructor(options: PlatformClientOptions = {}) {
-    const transport = platformTransport(options, Stax.baseUrl);
-    this.baseUrl = transport.baseUrl;
-    this.runner = new Runner(transport);
-  }
-}
+export const Stax = /* @__PURE__ */ platformClient(stax, 'runner', StaxRunner);
+/** A {@link Stax} client. */
+export type Stax = PlatformClient<'runner', StaxRunner>;

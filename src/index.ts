@@ -9,7 +9,8 @@
  */
 
 export { Crewship, FlowMaestro, PraisonAI, Runstream, SkillsEngine, Stax } from './client.js';
-export type { PlatformClientOptions } from './client.js';
+export type { PlatformClient, PlatformClientClass, PlatformClientOptions } from './client.js';
+export type { RunOptions } from './platforms/define.js';
 export { connect } from './core/sse.js';
 export type { ConnectOptions, StreamOptions } from './core/sse.js';
 export { EventStream } from './core/event-stream.js';
@@ -52,24 +53,23 @@ export { isSecretHeader, isSecretParam, redactHeaders, redactText, redactUrl } f
 /** The raw parsed SSE message, as eventsource-parser reports it. */
 export type { EventSourceMessage } from 'eventsource-parser';
 
-export type { Runs, RunEventMap, RunEventType, RunEventsOf, RunStreamOptions, RunTerminalType } from './resources/runs.js';
-export type { Executions, ExecutionEventMap, ExecutionEventType } from './resources/executions.js';
+export type { CrewshipEventMap, CrewshipEventType, CrewshipTerminalType } from './platforms/crewship/definition.js';
+export type { CrewshipEventsOf, CrewshipRuns, CrewshipStreamOptions } from './platforms/crewship/resource.js';
+export type { FlowMaestroEventMap, FlowMaestroEventType } from './platforms/flowmaestro/definition.js';
+export type { FlowMaestroExecutions } from './platforms/flowmaestro/resource.js';
 export type {
-  Jobs,
-  Job,
-  JobCreateOptions,
-  JobCreateParams,
-  JobEventMap,
-  JobEventType,
-  JobResult,
-  JobResync,
-  JobRunOptions,
-  JobState,
-  JobStatus,
-} from './resources/jobs.js';
-export { parseSkillTimestamp } from './resources/skills.js';
+  PraisonAIEventMap,
+  PraisonAIEventType,
+  PraisonAIJob,
+  PraisonAIJobCreateParams,
+  PraisonAIJobResult,
+  PraisonAIJobResync,
+  PraisonAIJobState,
+  PraisonAIJobStatus,
+} from './platforms/praisonai/definition.js';
+export type { PraisonAIJobCreateOptions, PraisonAIJobRunOptions, PraisonAIJobs } from './platforms/praisonai/resource.js';
+export { parseSkillTimestamp } from './platforms/skills/definition.js';
 export type {
-  Skills,
   SkillEngineEvent,
   SkillError,
   SkillErrorDone,
@@ -77,17 +77,18 @@ export type {
   SkillEventType,
   SkillExecuteParams,
   SkillResult,
-} from './resources/skills.js';
+} from './platforms/skills/definition.js';
+export type { Skills } from './platforms/skills/resource.js';
 export type {
-  Runner,
-  RunnerBusEventMap,
-  RunnerEventMap,
-  RunnerEventType,
-  RunnerResync,
+  StaxBusEventMap,
   StaxConclusion,
+  StaxEventMap,
+  StaxEventType,
   StaxJob,
   StaxRun,
   StaxRunCreateParams,
+  StaxRunResync,
   StaxRunStatus,
   StaxStep,
-} from './resources/runner.js';
+} from './platforms/stax/definition.js';
+export type { StaxRunner } from './platforms/stax/resource.js';

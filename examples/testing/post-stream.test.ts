@@ -34,7 +34,7 @@ it('streams the answer to a POST and sends the prompt', async () => {
 
 it('streams the skills engine by POST from the platform handlers', async () => {
   const client = new Runstream({ baseUrl: 'https://platforms.test', apiKey: 'test' });
-  const { events, outcome } = await collectEvents(client.skills.stream('my.skill', { inputs: { text: 'Hello world' } }));
+  const { events, outcome } = await collectEvents(client.skills.start('my.skill', { inputs: { text: 'Hello world' } }));
   expect(events.at(-1)?.type).toBe('done');
   expect(outcome?.type).toBe('completed');
 });

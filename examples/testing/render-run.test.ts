@@ -7,11 +7,11 @@
  * `dangerouslyAllowBrowser: true`.
  */
 import { expect, it } from 'vitest';
-import { Crewship, type EventStream, type RunEventMap } from 'runstream';
+import { Crewship, type EventStream, type CrewshipEventMap } from 'runstream';
 import { collectEvents, scriptedFetch } from 'runstream/testing';
 
 /** The code under test: one `<li>` per agent step, the status in `data-status`. */
-export async function renderRun(stream: EventStream<RunEventMap>, list: HTMLElement): Promise<void> {
+export async function renderRun(stream: EventStream<CrewshipEventMap>, list: HTMLElement): Promise<void> {
   for await (const event of stream) {
     if (event.type === 'agent.started') list.insertAdjacentHTML('beforeend', `<li>${event.data.agent}: ${event.data.task}</li>`);
     if (event.type === 'run.completed' || event.type === 'run.failed') list.dataset.status = event.type;

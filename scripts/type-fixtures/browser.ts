@@ -4,7 +4,7 @@ import { connect, Runstream, type SkillEventMap } from 'runstream';
 
 export async function render(list: HTMLUListElement): Promise<void> {
   const client = new Runstream({ baseUrl: location.origin, apiKey: 'test-key' });
-  for await (const event of client.skills.stream('my.skill', { inputs: { text: 'hi' } })) {
+  for await (const event of client.skills.start('my.skill', { inputs: { text: 'hi' } })) {
     const item = document.createElement('li');
     item.textContent = event.type === 'done' ? `${event.data.status}` : event.data.message ?? event.type;
     list.append(item);

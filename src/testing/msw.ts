@@ -86,7 +86,7 @@ export function scriptHandlers(routes: ScriptRoutes, baseUrl = '', options: Play
  * ```ts
  * const server = setupServer(...platformHandlers('https://api.test'));
  * const client = new Runstream({ baseUrl: 'https://api.test', apiKey: 'test' });
- * for await (const event of client.skills.stream('my.skill', { inputs: { text: 'Hello world' } })) console.log(event.type);
+ * for await (const event of client.skills.start('my.skill', { inputs: { text: 'Hello world' } })) console.log(event.type);
  * ```
  *
  * @param baseUrl - origin (and optional path prefix) the client talks to.

@@ -35,7 +35,7 @@ export interface PlatformVector {
   open?: Open;
   /**
    * The JSON answer of the platform's REST API, for a stream that asks it once subscribed
-   * (`runner.follow` asks `GET /api/runs/{id}`); served to the request after the stream's own.
+   * (`runner.stream(runId)` asks `GET /api/runs/{id}`); served to the request after the stream's own.
    * Such requests are not counted in `requests`.
    */
   rest?: { path: string; body: unknown };
@@ -369,7 +369,7 @@ const result = { skill_id: 'my.skill', status: 'completed', outputs: { text: 'He
 
 const skills: PlatformTable = {
   platform: 'Skills engine: POST /v1/skills/{id}/execute/stream',
-  open: (client, options) => client.skills.stream('my.skill', { inputs: { text: 'Hello world' } }, options),
+  open: (client, options) => client.skills.start('my.skill', { inputs: { text: 'Hello world' } }, options),
   vectors: [
     {
       name: 'engine events end at done, which carries the result',
@@ -430,7 +430,7 @@ const runCompleted = (runId: string) => ({ runId, run: { status: 'completed', co
 
 const runner: PlatformTable = {
   platform: 'stax runner: GET /api/events',
-  open: (client, options) => client.runner.stream(options),
+  open: (client, options) => client.runner.events(options),
   vectors: [
     {
       name: 'ping keepalives are not events; the bus has no terminal event, so a clean end reconnects',
@@ -448,7 +448,7 @@ const runner: PlatformTable = {
     },
     {
       name: "follow(runId) yields only that run's events and ends at its run.completed",
-      open: (client, options) => client.runner.follow('a', options),
+      open: (client, options) => client.runner.stream('a', options),
       wire: frames([
         { event: 'run.started', data: runStarted('b') },
         { event: 'run.started', data: runStarted('a') },

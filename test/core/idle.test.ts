@@ -195,7 +195,7 @@ describe('a stream whose keepalives stop', () => {
     const seen = route('get', '/api/events', [bus.response, () => new Response(null, { status: 204 })]);
     server.use(http.get(`${BASE}/api/runs/a1`, () => HttpResponse.json({ id: 'a1', status: 'in_progress', jobs: [] })));
     const recorded = { ...instantReconnect(), ...reconnectLog() };
-    const stream = new Stax({ baseUrl: BASE }).runner.follow('a1', { idleTimeout: 20_000, reconnect: recorded.reconnect, onReconnect: recorded.onReconnect });
+    const stream = new Stax({ baseUrl: BASE }).runner.stream('a1', { idleTimeout: 20_000, reconnect: recorded.reconnect, onReconnect: recorded.onReconnect });
     const done = stream.finished;
     await advance(0);
     // Another run logs every 1000 ms: steady, but not keepalives of this stream.

@@ -287,7 +287,7 @@ describe('the client option onStream', () => {
       },
     });
     await collect(client.runs.stream('run_1'));
-    await collect(client.skills.stream('sk_1', { inputs: {} }));
+    await collect(client.skills.start('sk_1', { inputs: {} }));
     expect(made.map(({ method, url }) => [method, url])).toEqual([
       ['GET', `${BASE}/v1/runs/run_1/events`],
       ['POST', `${BASE}/v1/skills/sk_1/execute/stream`],

@@ -91,12 +91,12 @@ describe('stream options', () => {
   it.each([...INVALID, ...STREAM_ONLY])("a resource's stream refuses %s synchronously", (_name, options, message) => {
     const client = new Runstream({ baseUrl: BASE });
     expect(thrown(() => client.runs.stream('run_abc123', options)).message).toBe(`runstream: ${message}`);
-    expect(thrown(() => client.runner.run({ workflow: 'build' }, options)).message).toBe(`runstream: ${message}`);
+    expect(thrown(() => client.runner.start({ workflow: 'build' }, options)).message).toBe(`runstream: ${message}`);
   });
 
   it('jobs.run() refuses bad stream options before it submits the job', async () => {
     // No handler: a submitted job would be an unhandled request, which fails the test.
-    const error = await new Runstream({ baseUrl: BASE }).jobs.run({ prompt: 'x' }, { stream: { idleTimeout: Infinity } }).catch((caught: unknown) => caught);
+    const error = await new Runstream({ baseUrl: BASE }).jobs.run({ prompt: 'x' }, { idleTimeout: Infinity }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RangeError);
     expect((error as Error).message).toContain('`idleTimeout`');
   });

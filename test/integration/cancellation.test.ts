@@ -65,7 +65,7 @@ describe('stopping a stream over a real socket', () => {
     const log = watch(ref.server);
     const controller = new AbortController();
     const seen: string[] = [];
-    for await (const event of ref.client.skills.stream('my.skill', { inputs: { text: 'stop me' } }, { signal: AbortSignal.any([controller.signal, budget()]) })) {
+    for await (const event of ref.client.skills.start('my.skill', { inputs: { text: 'stop me' } }, { signal: AbortSignal.any([controller.signal, budget()]) })) {
       seen.push(event.type);
       if (seen.length === 1) controller.abort();
       if (seen.length > 10) break;
@@ -79,7 +79,7 @@ describe('stopping a stream over a real socket', () => {
   it('stops the never-ending bus on abort', async () => {
     const log = watch(ref.server);
     const controller = new AbortController();
-    const bus = ref.client.runner.stream({ signal: controller.signal });
+    const bus = ref.client.runner.events({ signal: controller.signal });
     const collecting = collect(bus);
     await log.opened('/api/events', 1);
 

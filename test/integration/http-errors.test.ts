@@ -42,7 +42,7 @@ describe('HTTP errors over a real socket', () => {
 
   it('fails a POST stream and a JSON call with HTTPError 401, without the key anywhere in the error', async () => {
     const client = wrongKeyClient();
-    const streamError = await rejection(collect(client.skills.stream('my.skill', { inputs: { text: 'x' } }, { signal: budget() })));
+    const streamError = await rejection(collect(client.skills.start('my.skill', { inputs: { text: 'x' } }, { signal: budget() })));
     const callError = await rejection(client.skills.execute('my.skill', { inputs: { text: 'x' } }));
     for (const error of [streamError, callError]) {
       expect(error).toBeInstanceOf(HTTPError);

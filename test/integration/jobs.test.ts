@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HTTPError, StreamError, type JobCreateParams, type JobState } from '../../src/index.js';
+import { HTTPError, StreamError, type PraisonAIJobCreateParams, type PraisonAIJobState } from '../../src/index.js';
 import { budget, collect, collectUntilError, FAST_RECONNECT, idsOf, rejection, typesOf, watch, useReferenceServer } from './support.js';
 
 // 20 ms per step: a job takes about 160 ms from its first use (its stream, status, result or
@@ -154,7 +154,7 @@ describe('PraisonAI async jobs over a real socket', () => {
     ['named', 'A long named analysis', 'cancelled', {}, '1'],
   ])('a %s-form job cancelled while its stream is open: the stream ends with its cancelled event', async (_form, prompt, type, data, id) => {
     const job = await held.client.jobs.create({ prompt });
-    let cancelled: Promise<JobState> | undefined;
+    let cancelled: Promise<PraisonAIJobState> | undefined;
     // onOpen: the server has taken the stream request, so the cancel comes after it.
     const stream = held.client.jobs.stream(job.job_id, { signal: budget(), onOpen: () => (cancelled ??= held.client.jobs.cancel(job.job_id)) });
 
@@ -186,7 +186,7 @@ describe('PraisonAI async jobs over a real socket', () => {
     const job = await held.client.jobs.create({ prompt: 'A long analysis' });
     const path = `/api/v1/runs/${job.job_id}/stream`;
     const log = watch(held.server);
-    let cancelled: JobState | undefined;
+    let cancelled: PraisonAIJobState | undefined;
     const stream = held.client.jobs.stream(job.job_id, {
       signal: budget(),
       // The connection drops as soon as it opens, and the job is cancelled during the reconnect
@@ -228,7 +228,7 @@ describe('PraisonAI async jobs over a real socket', () => {
   });
 
   it('maps 400 and 404 to HTTPError with status and parsed body', async () => {
-    const missing = await rejection(ref.client.jobs.create({ agent_file: 'agents.yaml' } as unknown as JobCreateParams));
+    const missing = await rejection(ref.client.jobs.create({ agent_file: 'agents.yaml' } as unknown as PraisonAIJobCreateParams));
     expect(missing).toBeInstanceOf(HTTPError);
     expect(missing).toMatchObject({ status: 400, method: 'POST', body: { detail: 'prompt is required' } });
     expect((missing as HTTPError).message).toContain('prompt is required');

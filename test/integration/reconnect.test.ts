@@ -73,7 +73,7 @@ describe('dropped connections over a real socket', () => {
     const log = watch(ref.server);
     ref.server.dropNext(path, { afterEvents: 2, midEvent: true });
 
-    const { items, error } = await collectUntilError(ref.client.skills.stream('my.skill', { inputs: { text: 'naïve café' } }, { signal: budget() }));
+    const { items, error } = await collectUntilError(ref.client.skills.start('my.skill', { inputs: { text: 'naïve café' } }, { signal: budget() }));
 
     expect(typesOf(items)).toEqual(['skill_start', 'step_start']);
     expect(error instanceof ConnectionError || error instanceof StreamError).toBe(true);

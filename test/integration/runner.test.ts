@@ -4,7 +4,7 @@
  * never replays. Every run here reaches its true outcome; none can hang.
  */
 import { describe, expect, it } from 'vitest';
-import { HTTPError, connect, type EventOf, type RunnerBusEventMap, type RunnerEventMap } from '../../src/index.js';
+import { HTTPError, connect, type EventOf, type StaxBusEventMap, type StaxEventMap } from '../../src/index.js';
 import { FAST_RECONNECT, budget, collect, typesOf, watch, useReferenceServer } from './support.js';
 
 // A ping every 3 ms: several land between the runs' events.
@@ -30,16 +30,16 @@ const RUN = [
   'run.completed',
 ];
 
-type RunnerEvent = EventOf<RunnerEventMap>;
-type BusEvent = EventOf<RunnerBusEventMap>;
+type RunnerEvent = EventOf<StaxEventMap>;
+type BusEvent = EventOf<StaxBusEventMap>;
 
-describe('runner.run(): start and follow from the first event', () => {
+describe('runner.start(): start and follow from the first event', () => {
   // 100 runs one after another: seconds on a loaded machine, so a budget of its own (a hang guard,
   // not a measure); the test's signal stops the loop if that runs out, so that no run of this
   // test can reach the bus or the request log of the next one.
   it('sees run.started of a run that finishes in a few milliseconds, 100 times in a row', { timeout: 120_000 }, async ({ signal }) => {
     for (let round = 0; round < 100 && !signal.aborted; round++) {
-      const stream = ref.client.runner.run({ workflow: 'quick' }, { signal: AbortSignal.any([budget(), signal]) });
+      const stream = ref.client.runner.start({ workflow: 'quick' }, { signal: AbortSignal.any([budget(), signal]) });
       const events = await collect(stream);
       expect(events[0]?.type, `round ${round}`).toBe('run.started');
       expect(events.at(-1)?.type, `round ${round}`).toBe('run.completed');
@@ -49,7 +49,7 @@ describe('runner.run(): start and follow from the first event', () => {
 
   it('follows a build run through its steps and logs to a completed outcome, POSTing once', async () => {
     const log = watch(ref.server);
-    const stream = ref.client.runner.run({ workflow: 'build' }, { signal: budget() });
+    const stream = ref.client.runner.start({ workflow: 'build' }, { signal: budget() });
     const events = await collect(stream);
     expect(typesOf(events)).toEqual(RUN);
     const runId = events[0]!.data.runId;
@@ -62,7 +62,7 @@ describe('runner.run(): start and follow from the first event', () => {
   });
 
   it('ends a failing run with a failed outcome; the skipped step appears only in job.completed', async () => {
-    const stream = ref.client.runner.run({ workflow: 'failing' }, { signal: budget() });
+    const stream = ref.client.runner.start({ workflow: 'failing' }, { signal: budget() });
     const events = await collect(stream);
     const failed = events.find((event) => event.type === 'step.completed' && event.data.step.conclusion === 'failure');
     expect(failed).toBeDefined();
@@ -75,7 +75,7 @@ describe('runner.run(): start and follow from the first event', () => {
   });
 
   it('ends a cancelled run with a cancelled outcome', async () => {
-    const stream = ref.client.runner.run({ workflow: 'slow' }, { signal: budget() });
+    const stream = ref.client.runner.start({ workflow: 'slow' }, { signal: budget() });
     const seen: string[] = [];
     for await (const event of stream) {
       seen.push(event.type);
@@ -87,8 +87,8 @@ describe('runner.run(): start and follow from the first event', () => {
 
   it('follows two runs started together, each to its own end', async () => {
     const [a, b] = await Promise.all([
-      collect(ref.client.runner.run({ workflow: 'build' }, { signal: budget() })),
-      collect(ref.client.runner.run({ workflow: 'failing' }, { signal: budget() })),
+      collect(ref.client.runner.start({ workflow: 'build' }, { signal: budget() })),
+      collect(ref.client.runner.start({ workflow: 'failing' }, { signal: budget() })),
     ]);
     const idA = a[0]!.data.runId;
     const idB = b[0]!.data.runId;
@@ -100,17 +100,17 @@ describe('runner.run(): start and follow from the first event', () => {
   });
 
   it('fails with the HTTPError 400 of an unknown workflow', async () => {
-    const error = await collect(ref.client.runner.run({ workflow: 'no-such-workflow' }, { signal: budget() })).catch((thrown: unknown) => thrown);
+    const error = await collect(ref.client.runner.start({ workflow: 'no-such-workflow' }, { signal: budget() })).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(HTTPError);
     expect(error).toMatchObject({ status: 400, method: 'POST' });
   });
 });
 
-describe('runner.follow(): never hangs', () => {
+describe('runner.stream(): never hangs', () => {
   it('ends at once with the outcome of a run that already finished', async () => {
-    const finished = await collect(ref.client.runner.run({ workflow: 'quick' }, { signal: budget() }));
+    const finished = await collect(ref.client.runner.start({ workflow: 'quick' }, { signal: budget() }));
     const runId = finished[0]!.data.runId;
-    const stream = ref.client.runner.follow(runId, { signal: budget() });
+    const stream = ref.client.runner.stream(runId, { signal: budget() });
     const events = await collect(stream);
     expect(typesOf(events)).toEqual(['resync']);
     expect(events[0]!.data).toMatchObject({ reason: 'subscribed', runId, run: { id: runId, status: 'completed', conclusion: 'success' }, recovered: true });
@@ -118,7 +118,7 @@ describe('runner.follow(): never hangs', () => {
   });
 
   it('fails with a typed 404 for a run the runner does not know', async () => {
-    const error = await collect(ref.client.runner.follow('deadbeef', { signal: budget() })).catch((thrown: unknown) => thrown);
+    const error = await collect(ref.client.runner.stream('deadbeef', { signal: budget() })).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(HTTPError);
     expect(error).toMatchObject({ status: 404, body: { error: 'Run not found' } });
   });
@@ -126,7 +126,7 @@ describe('runner.follow(): never hangs', () => {
   it('follows a running run from its state so far to its run.completed, while another run interleaves', async () => {
     const runA = ref.server.staxStartRun({ workflow: 'build' });
     const runB = ref.server.staxStartRun({ workflow: 'build' });
-    const events = await collect(ref.client.runner.follow(runA, { signal: budget() }));
+    const events = await collect(ref.client.runner.stream(runA, { signal: budget() }));
     expect(events[0]).toMatchObject({ type: 'resync', data: { reason: 'subscribed', runId: runA, run: { id: runA, status: 'in_progress' } } });
     expect(events.slice(1).every((event) => event.data.runId === runA)).toBe(true);
     expect(events.some((event) => event.data.runId === runB)).toBe(false);
@@ -138,7 +138,7 @@ describe('runner.follow(): never hangs', () => {
 describe('a dropped bus connection', () => {
   it('yields the gap marker with the run state and ends with the right outcome', async () => {
     const log = watch(ref.server);
-    const stream = ref.client.runner.run({ workflow: 'build' }, { signal: budget(), reconnect: FAST_RECONNECT });
+    const stream = ref.client.runner.start({ workflow: 'build' }, { signal: budget(), reconnect: FAST_RECONNECT });
     const events: RunnerEvent[] = [];
     for await (const event of stream) {
       events.push(event);
@@ -156,7 +156,7 @@ describe('a dropped bus connection', () => {
 
   it('is marked on the whole bus too, where nothing can be recovered', async () => {
     const log = watch(ref.server);
-    const bus = ref.client.runner.stream({ signal: budget(), reconnect: FAST_RECONNECT });
+    const bus = ref.client.runner.events({ signal: budget(), reconnect: FAST_RECONNECT });
     const seen: BusEvent[] = [];
     const reading = (async () => {
       for await (const event of bus) {
@@ -172,7 +172,7 @@ describe('a dropped bus connection', () => {
 });
 
 describe('the bus on the wire', () => {
-  it('puts pings on the wire that runner.stream() does not deliver', async () => {
+  it('puts pings on the wire that runner.events() does not deliver', async () => {
     const log = watch(ref.server);
     const raw = connect(`${ref.server.url}/api/events`, { reconnect: false, signal: budget() });
     const rawTypes: string[] = [];
@@ -183,7 +183,7 @@ describe('the bus on the wire', () => {
       }
     })();
     const typed: string[] = [];
-    const bus = ref.client.runner.stream({ signal: budget() });
+    const bus = ref.client.runner.events({ signal: budget() });
     bus.addEventListener('ping', (event) => typed.push(event.type));
     const iterating = (async () => {
       for await (const event of bus) {

@@ -7,7 +7,7 @@ const ref = useReferenceServer({}, { apiKey: API_KEY });
 describe('skills engine over a real socket', () => {
   it('POSTs the inputs and streams engine events ending with done', async () => {
     const log = watch(ref.server);
-    const events = await collect(ref.client.skills.stream('my.skill', { inputs: { text: 'Hello world' } }, { signal: budget() }));
+    const events = await collect(ref.client.skills.start('my.skill', { inputs: { text: 'Hello world' } }, { signal: budget() }));
 
     expect(typesOf(events)).toEqual(['skill_start', 'step_start', 'step_completed', 'step_start', 'step_skipped', 'skill_completed', 'done']);
     const done = events.at(-1)!;
@@ -38,7 +38,7 @@ describe('skills engine over a real socket', () => {
   });
 
   it('fails failing.skill with StreamError carrying the trace id, after step_failed and done', async () => {
-    const { items, error } = await collectUntilError(ref.client.skills.stream('failing.skill', { inputs: {} }, { signal: budget() }));
+    const { items, error } = await collectUntilError(ref.client.skills.start('failing.skill', { inputs: {} }, { signal: budget() }));
 
     expect(typesOf(items)).toEqual(['skill_start', 'step_start', 'step_failed', 'skill_completed', 'done']);
     // The engine's error done: only `error`, and a null trace_id.
@@ -61,13 +61,13 @@ describe('skills engine over a real socket', () => {
   });
 
   it('fails an unknown skill, a 200 stream with only an error done, with its 404 inside', async () => {
-    const { items, error } = await collectUntilError(ref.client.skills.stream('no.such.skill', { inputs: {} }, { signal: budget() }));
+    const { items, error } = await collectUntilError(ref.client.skills.start('no.such.skill', { inputs: {} }, { signal: budget() }));
     expect(typesOf(items)).toEqual(['done']);
     expect(error).toMatchObject({ name: 'StreamError', code: 'server-error-event', serverCode: 'SKILL_NOT_FOUND', status: 404, outcome: 'failed' });
   });
 
   it('sends engine timestamps that new Date() rejects and parseSkillTimestamp reads', async () => {
-    const events = await collect(ref.client.skills.stream('my.skill', { inputs: { text: 'hi' } }, { signal: budget() }));
+    const events = await collect(ref.client.skills.start('my.skill', { inputs: { text: 'hi' } }, { signal: budget() }));
     const stamp = (events[0]!.data as { timestamp: string }).timestamp;
     expect(stamp).toMatch(/\+00:00Z$/);
     expect(Number.isNaN(new Date(stamp).getTime())).toBe(true);
@@ -83,7 +83,7 @@ describe('skills engine over a real socket', () => {
 
   it('maps a missing inputs to HTTPError 400 and an unknown skill to 404', async () => {
     const log = watch(ref.server);
-    const bad = await rejection(collect(ref.client.skills.stream('my.skill', {} as SkillExecuteParams, { signal: budget() })));
+    const bad = await rejection(collect(ref.client.skills.start('my.skill', {} as SkillExecuteParams, { signal: budget() })));
     expect(bad).toBeInstanceOf(HTTPError);
     expect(bad).toMatchObject({ status: 400, method: 'POST', body: { error: { code: 'INVALID_REQUEST' } } });
 

@@ -4,7 +4,7 @@
  * `npm run typecheck` (tsconfig.test.json) and vitest's typecheck.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import { Crewship, connect, type EventOf, type EventStream, type RunEventMap, type StreamOutcome } from '../../src/index.js';
+import { Crewship, connect, type EventOf, type EventStream, type CrewshipEventMap, type StreamOutcome } from '../../src/index.js';
 import { useEventStream, type EventStreamStatus, type EventStreamView } from '../../src/react/index.js';
 
 const crewship = new Crewship({ baseUrl: 'http://127.0.0.1:4800' });
@@ -12,14 +12,14 @@ const crewship = new Crewship({ baseUrl: 'http://127.0.0.1:4800' });
 describe('useEventStream types', () => {
   it('infers the event map from the factory', () => {
     const view = useEventStream(({ lastEventId }) => crewship.runs.stream('run_abc123', { lastEventId }), []);
-    expectTypeOf(view).toEqualTypeOf<EventStreamView<RunEventMap, undefined>>();
-    expectTypeOf(view.events).toEqualTypeOf<readonly EventOf<RunEventMap>[]>();
+    expectTypeOf(view).toEqualTypeOf<EventStreamView<CrewshipEventMap, undefined>>();
+    expectTypeOf(view.events).toEqualTypeOf<readonly EventOf<CrewshipEventMap>[]>();
     expectTypeOf(view.status).toEqualTypeOf<EventStreamStatus>();
     expectTypeOf(view.status).toEqualTypeOf<'idle' | 'connecting' | 'open' | 'closed'>();
     expectTypeOf(view.outcome).toEqualTypeOf<StreamOutcome | undefined>();
     expectTypeOf(view.error).toEqualTypeOf<Error | undefined>();
     expectTypeOf(view.lastEventId).toEqualTypeOf<string>();
-    expectTypeOf(view.stream).toEqualTypeOf<EventStream<RunEventMap> | undefined>();
+    expectTypeOf(view.stream).toEqualTypeOf<EventStream<CrewshipEventMap> | undefined>();
     expectTypeOf(view.value).toEqualTypeOf<undefined>();
   });
 
@@ -38,7 +38,7 @@ describe('useEventStream types', () => {
       initial: 0,
       reduce: (count, event) => {
         expectTypeOf(count).toEqualTypeOf<number>();
-        expectTypeOf(event).toEqualTypeOf<EventOf<RunEventMap>>();
+        expectTypeOf(event).toEqualTypeOf<EventOf<CrewshipEventMap>>();
         return event.type === 'agent.completed' ? count + 1 : count;
       },
     });
@@ -66,7 +66,7 @@ describe('useEventStream types', () => {
       batch: 50,
       persist: { key: 'run', storage: { getItem: () => null, setItem: () => {} } },
     });
-    expectTypeOf(view.events).toEqualTypeOf<readonly EventOf<RunEventMap>[]>();
+    expectTypeOf(view.events).toEqualTypeOf<readonly EventOf<CrewshipEventMap>[]>();
     // @ts-expect-error -- batch is 'frame', 'none' or milliseconds
     useEventStream(() => null, [], { batch: 'sometimes' });
     // @ts-expect-error -- the factory returns a stream or null

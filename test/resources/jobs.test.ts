@@ -1,6 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { HTTPError, Runstream, type ClientOptions, StreamError, type JobEventType } from '../../src/index.js';
+import { HTTPError, Runstream, type ClientOptions, StreamError, type PraisonAIEventType } from '../../src/index.js';
 import { BASE, server, useMsw } from '../helpers/msw.js';
 import { collect, frames, sseResponse, type Frame } from '../helpers/sse.js';
 import { RequestLog, serveOnce, testClient } from './support.js';
@@ -136,7 +136,7 @@ describe('jobs.stream', () => {
 
   it('delivers an error event, then fails with StreamError server-error-event', async () => {
     const log = serve(serverForm({ event: 'error', id: 'e9', data: { error: 'Agent crashed' } }), '\r\n');
-    const seen: JobEventType[] = [];
+    const seen: PraisonAIEventType[] = [];
     const error = await (async () => {
       for await (const event of client().jobs.stream('run_abc123')) seen.push(event.type);
     })().catch((thrown: unknown) => thrown);
@@ -400,11 +400,10 @@ describe('jobs.run', () => {
 
   it('sends per-call headers on every request of the run, and the Idempotency-Key on create only', async () => {
     const log = job(() => sseResponse([frames([{ data: '[DONE]' }])]));
-    await client().jobs.run({ prompt: 'x' }, { headers: { 'x-tenant': 't1' }, idempotencyKey: 'k1', stream: { headers: { 'x-stream': 's' } } });
+    await client().jobs.run({ prompt: 'x' }, { headers: { 'x-tenant': 't1' }, idempotencyKey: 'k1' });
     expect(route(log)).toHaveLength(4);
     expect(log.requests.map((request) => request.headers.get('x-tenant'))).toEqual(['t1', 't1', 't1', 't1']);
     expect(log.requests.map((request) => request.headers.get('idempotency-key'))).toEqual(['k1', null, null, null]);
-    expect(log.requests[1]!.headers.get('x-stream')).toBe('s');
   });
 
   it('rejects with the abort reason when the signal aborts mid-stream, without fetching a result', async () => {
@@ -511,7 +510,7 @@ describe('jobs.stream recovers what the wire cannot tell', () => {
     );
     const seen: string[] = [];
     const error = await client()
-      .jobs.run({ prompt: 'x' }, { onEvent: (event) => seen.push(event.type), stream: instant })
+      .jobs.run({ prompt: 'x' }, { onEvent: (event) => seen.push(event.type), ...instant })
       .catch((thrown: unknown) => thrown);
 
     expect(seen).toEqual(['progress', 'log', 'resync']);

@@ -63,7 +63,7 @@ describe('platform clients', () => {
     const log = serve('post', 'http://localhost:8080/v1/skills/my.skill/execute/stream', frame({ event: 'done', data: { skill_id: 'my.skill', status: 'completed', outputs: {} } }));
     const engine = new SkillsEngine({ apiKey: KEY });
     expect(Object.keys(engine).sort()).toEqual(['baseUrl', 'skills']);
-    expect((await collect(engine.skills.stream('my.skill', { inputs: { text: 'hi' } }))).map((event) => event.type)).toEqual(['done']);
+    expect((await collect(engine.skills.start('my.skill', { inputs: { text: 'hi' } }))).map((event) => event.type)).toEqual(['done']);
     expect(log.only().headers.get('x-api-key')).toBe(KEY);
   });
 
@@ -76,7 +76,7 @@ describe('platform clients', () => {
     server.use(http.get('http://localhost:4800/api/runs/a1', () => HttpResponse.json({ id: 'a1', status: 'in_progress' })));
     const stax = new Stax();
     expect(Object.keys(stax).sort()).toEqual(['baseUrl', 'runner']);
-    expect((await collect(stax.runner.follow('a1'))).map((event) => event.type)).toEqual(['resync', 'run.completed']);
+    expect((await collect(stax.runner.stream('a1'))).map((event) => event.type)).toEqual(['resync', 'run.completed']);
   });
 
   it('takes another baseUrl, and rejects a bad one as Runstream does', () => {

@@ -39,10 +39,10 @@ const bus: Frame[] = [
 
 const runIdOf = (event: StreamEvent) => (event.data as { runId: string }).runId;
 
-describe('runner.stream', () => {
+describe('runner.events (the whole bus)', () => {
   it('sends GET /api/events with Accept and no auth by default', async () => {
     const log = serve([ping]);
-    await collect(client().runner.stream({ reconnect: false }));
+    await collect(client().runner.events({ reconnect: false }));
     const request = log.only();
     expect(request.method).toBe('GET');
     expect(request.url.pathname).toBe('/api/events');
@@ -52,20 +52,20 @@ describe('runner.stream', () => {
 
   it("does not send the client's apiKey unless auth asks for it: the runner documents no auth", async () => {
     const log = serve([ping]);
-    await collect(client({ apiKey: 'sk-test-secret' }).runner.stream({ reconnect: false }));
+    await collect(client({ apiKey: 'sk-test-secret' }).runner.events({ reconnect: false }));
     expect(log.only().headers.get('authorization')).toBeNull();
     expect(log.only().headers.get('x-api-key')).toBeNull();
     const bearer = serve([ping]);
-    await collect(client({ apiKey: 'sk-test-secret', auth: 'bearer' }).runner.stream({ reconnect: false }));
+    await collect(client({ apiKey: 'sk-test-secret', auth: 'bearer' }).runner.events({ reconnect: false }));
     expect(bearer.only().headers.get('authorization')).toBe('Bearer sk-test-secret');
   });
 
   it("lets the client auth option override the runner's default", async () => {
     const log = serve([ping]);
-    await collect(client({ apiKey: 'sk-test-secret', auth: 'none' }).runner.stream({ reconnect: false }));
+    await collect(client({ apiKey: 'sk-test-secret', auth: 'none' }).runner.events({ reconnect: false }));
     expect(log.only().headers.get('authorization')).toBeNull();
     const custom = serve([ping]);
-    await collect(client({ apiKey: 'sk-test-secret', auth: { header: 'X-Stax-Token' } }).runner.stream({ reconnect: false }));
+    await collect(client({ apiKey: 'sk-test-secret', auth: { header: 'X-Stax-Token' } }).runner.events({ reconnect: false }));
     expect(custom.only().headers.get('x-stax-token')).toBe('sk-test-secret');
     expect(custom.only().headers.get('authorization')).toBeNull();
   });
@@ -78,13 +78,13 @@ describe('runner.stream', () => {
         return sseResponse([frames([ping])]);
       }),
     );
-    await collect(client({ baseUrl: `${BASE}/stax` }).runner.stream({ reconnect: false }));
+    await collect(client({ baseUrl: `${BASE}/stax` }).runner.events({ reconnect: false }));
     expect(log.only().url.pathname).toBe('/stax/api/events');
   });
 
   it('skips ping and delivers every event of every run', async () => {
     serve(bus);
-    const stream = client().runner.stream({ reconnect: false });
+    const stream = client().runner.events({ reconnect: false });
     const pings: unknown[] = [];
     stream.addEventListener('ping', (event) => pings.push(event));
     const events = await collect(stream);
@@ -102,7 +102,7 @@ describe('runner.stream', () => {
         return sseResponse([frames([{ event: 'run.completed', data: { runId: 'a1', run: {} } }])]);
       }),
     );
-    const stream = client().runner.stream();
+    const stream = client().runner.events();
     const events: StreamEvent[] = [];
     for await (const event of stream) {
       events.push(event);
@@ -120,7 +120,7 @@ describe('runner.stream', () => {
       { event: 'weird', data: { runId: 'a1b2c3d4', what: 'new event kind' } },
       { event: 'run.started', data: { runId: 'a1b2c3d4', run: {} } },
     ]);
-    const stream = client().runner.stream({ reconnect: false });
+    const stream = client().runner.events({ reconnect: false });
     const weird: unknown[] = [];
     stream.addEventListener('weird', (event) => weird.push(event.data));
     const events = await collect(stream);
@@ -130,7 +130,7 @@ describe('runner.stream', () => {
 
   it('fails with StreamError invalid-data carrying the raw text', async () => {
     serve([{ event: 'step.log', data: 'plain text line' }]);
-    const error = await collect(client().runner.stream({ reconnect: false })).catch((thrown: unknown) => thrown);
+    const error = await collect(client().runner.events({ reconnect: false })).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(StreamError);
     expect(error).toMatchObject({ code: 'invalid-data', event: 'step.log', data: 'plain text line' });
   });
@@ -138,14 +138,14 @@ describe('runner.stream', () => {
   it('goes on after invalid data when onInvalidData is given', async () => {
     serve([{ event: 'step.log', data: 'plain text line' }, ...bus]);
     const skipped: string[] = [];
-    const events = await collect(client().runner.stream({ reconnect: false, onInvalidData: (error) => skipped.push(error.data ?? '') }));
+    const events = await collect(client().runner.events({ reconnect: false, onInvalidData: (error) => skipped.push(error.data ?? '') }));
     expect(skipped).toEqual(['plain text line']);
     expect(events.length).toBeGreaterThan(0);
   });
 
   it('fails with HTTPError on 404', async () => {
     server.use(http.get(EVENTS, () => HttpResponse.json({ error: 'no bus here' }, { status: 404 })));
-    const error = await collect(client().runner.stream()).catch((thrown: unknown) => thrown);
+    const error = await collect(client().runner.events()).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(HTTPError);
     expect(error).toMatchObject({ status: 404, body: { error: 'no bus here' } });
   });
@@ -163,11 +163,11 @@ function serveRun(runId: string, run: Record<string, unknown> | 404): RequestLog
   return log;
 }
 
-describe('runner.follow', () => {
+describe('runner.stream (one run)', () => {
   it("delivers the run's state, then only the run's events, and ends at its run.completed", async () => {
     const log = serve(bus);
     const rest = serveRun('a1b2c3d4', { id: 'a1b2c3d4', status: 'in_progress', jobs: [] });
-    const stream = client().runner.follow('a1b2c3d4');
+    const stream = client().runner.stream('a1b2c3d4');
     const events = await collect(stream);
     expect(events.map((event) => event.type)).toEqual([
       'resync',
@@ -190,7 +190,7 @@ describe('runner.follow', () => {
   it("gives listeners only the run's events", async () => {
     serve(bus);
     serveRun('a1b2c3d4', { id: 'a1b2c3d4', status: 'in_progress' });
-    const stream = client().runner.follow('a1b2c3d4');
+    const stream = client().runner.stream('a1b2c3d4');
     const lines: string[] = [];
     stream.addEventListener('step.log', (event) => lines.push(event.data.line));
     await stream.finished;
@@ -204,7 +204,7 @@ describe('runner.follow', () => {
   ])('ends at once, with its outcome, when the run already finished (%s)', async (status, conclusion, outcome) => {
     server.use(http.get(EVENTS, () => openResponse([frames([ping])])));
     serveRun('done1', { id: 'done1', status, conclusion });
-    const stream = client().runner.follow('done1');
+    const stream = client().runner.stream('done1');
     const events = await collect(stream);
     expect(events.map((event) => event.type)).toEqual(['resync']);
     expect(stream.outcome).toMatchObject({ type: outcome, status, event: { type: 'resync' } });
@@ -213,7 +213,7 @@ describe('runner.follow', () => {
   it('fails with a typed 404 for a run the runner does not know, instead of waiting for ever', async () => {
     server.use(http.get(EVENTS, () => openResponse([frames([ping])])));
     serveRun('nope', 404);
-    const error = await collect(client().runner.follow('nope')).catch((thrown: unknown) => thrown);
+    const error = await collect(client().runner.stream('nope')).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(HTTPError);
     expect(error).toMatchObject({ status: 404, body: { error: 'Run not found' } });
   });
@@ -221,17 +221,17 @@ describe('runner.follow', () => {
   it('marks the gap as unrecovered when the runner cannot be asked', async () => {
     serve(bus);
     server.use(http.get(`${BASE}/api/runs/a1b2c3d4`, () => HttpResponse.error()));
-    const events = await collect(client().runner.follow('a1b2c3d4'));
+    const events = await collect(client().runner.stream('a1b2c3d4'));
     expect(events[0]).toMatchObject({ type: 'resync', data: { reason: 'subscribed', runId: 'a1b2c3d4', run: undefined, recovered: false } });
     expect(events.at(-1)!.type).toBe('run.completed');
   });
 
   it('throws TypeError synchronously without a runId', () => {
-    expect(() => client().runner.follow('')).toThrow(TypeError);
+    expect(() => client().runner.stream('')).toThrow(TypeError);
   });
 });
 
-describe('runner.run', () => {
+describe('runner.start', () => {
   it('subscribes first, then POSTs once, and yields the run from its run.started', async () => {
     const order: string[] = [];
     server.use(
@@ -244,7 +244,7 @@ describe('runner.run', () => {
         return HttpResponse.json({ id: 'a1b2c3d4', workflow: 'build', status: 'in_progress', jobs: [] }, { status: 201 });
       }),
     );
-    const stream = client().runner.run({ workflow: 'build', inputs: { ref: 'main' } });
+    const stream = client().runner.start({ workflow: 'build', inputs: { ref: 'main' } });
     const events = await collect(stream);
     expect(order).toEqual(['GET /api/events', 'POST /api/runs {"workflow":"build","inputs":{"ref":"main"}}']);
     expect(events[0]).toMatchObject({ type: 'run.started', data: { runId: 'a1b2c3d4' } });
@@ -258,10 +258,40 @@ describe('runner.run', () => {
       http.get(EVENTS, () => openResponse([frames([ping])])),
       http.post(`${BASE}/api/runs`, () => HttpResponse.json({ error: 'Unknown workflow: nope' }, { status: 400 })),
     );
-    const error = await collect(client().runner.run({ workflow: 'nope' })).catch((thrown: unknown) => thrown);
+    const error = await collect(client().runner.start({ workflow: 'nope' })).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(HTTPError);
     expect(error).toMatchObject({ status: 400, method: 'POST' });
     expect((error as Error).message).toContain('Unknown workflow: nope');
+  });
+});
+
+describe('runner.run', () => {
+  /** The bus of `bus`, and a POST that starts run a1b2c3d4. */
+  function serveStart(list: readonly Frame[] = bus): void {
+    server.use(
+      http.get(EVENTS, () => sseResponse([frames(list)])),
+      http.post(`${BASE}/api/runs`, () => HttpResponse.json({ id: 'a1b2c3d4', workflow: 'build', status: 'in_progress', jobs: [] }, { status: 201 })),
+    );
+  }
+
+  it('starts the run, passes its events to onEvent, and resolves with the finished run', async () => {
+    serveStart();
+    const seen: string[] = [];
+    const run = await client().runner.run({ workflow: 'build' }, { onEvent: (event) => seen.push(event.type) });
+    expect(run).toEqual({ id: 'a1b2c3d4', status: 'completed', conclusion: 'success' });
+    expect(seen).toEqual(['run.started', 'job.started', 'step.started', 'step.log', 'step.completed', 'job.completed', 'run.completed']);
+  });
+
+  it('rejects with StreamError outcome failed when the run fails', async () => {
+    serveStart([{ event: 'run.started', data: { runId: 'a1b2c3d4', run: { id: 'a1b2c3d4' } } }, { event: 'run.completed', data: { runId: 'a1b2c3d4', run: { status: 'failed', conclusion: 'failure' } } }]);
+    const error = await client().runner.run({ workflow: 'build' }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(StreamError);
+    expect(error).toMatchObject({ code: 'server-error-event', outcome: 'failed', status: 'failed', event: 'run.completed' });
+  });
+
+  it('refuses a bad option before it starts the run', async () => {
+    // No handler: a started run would be an unhandled request, which fails the test.
+    await expect(client().runner.run({ workflow: 'build' }, { idleTimeout: -1 })).rejects.toThrow(RangeError);
   });
 });
 

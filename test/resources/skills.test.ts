@@ -28,10 +28,10 @@ function serve(chunks: readonly string[]): RequestLog {
   return serveOnce('post', STREAM, chunks);
 }
 
-describe('skills.stream', () => {
+describe('skills.start', () => {
   it('POSTs the JSON body to /v1/skills/{id}/execute/stream with X-API-Key and Accept', async () => {
     const log = serve([frames([engine('skill_start', '1', null, null), done])]);
-    await collect(client().skills.stream('my.skill', { inputs: { text: 'Hello world' } }));
+    await collect(client().skills.start('my.skill', { inputs: { text: 'Hello world' } }));
     const request = log.only();
     expect(request.method).toBe('POST');
     expect(request.url.pathname).toBe('/v1/skills/my.skill/execute/stream');
@@ -50,7 +50,7 @@ describe('skills.stream', () => {
         return sseResponse([frames([done])]);
       }),
     );
-    await collect(client().skills.stream('team/my skill', { inputs: {} }));
+    await collect(client().skills.start('team/my skill', { inputs: {} }));
     expect(log.only().url.pathname).toBe('/v1/skills/team%2Fmy%20skill/execute/stream');
   });
 
@@ -65,7 +65,7 @@ describe('skills.stream', () => {
         engine('step_start', '10', null, 'late'),
       ]),
     ]);
-    const events = await collect(client().skills.stream('my.skill', { inputs: { text: 'hi' } }));
+    const events = await collect(client().skills.start('my.skill', { inputs: { text: 'hi' } }));
     expect(events.map(({ type, id }) => [type, id])).toEqual([
       ['skill_start', '1'],
       ['step_start', '2'],
@@ -91,7 +91,7 @@ describe('skills.stream', () => {
     ]);
     const seen: string[] = [];
     const error = await (async () => {
-      for await (const event of client().skills.stream('my.skill', { inputs: {} })) seen.push(event.type);
+      for await (const event of client().skills.start('my.skill', { inputs: {} })) seen.push(event.type);
     })().catch((thrown: unknown) => thrown);
     expect(seen).toEqual(['step_failed', 'done']);
     expect(error).toBeInstanceOf(StreamError);
@@ -101,14 +101,14 @@ describe('skills.stream', () => {
 
   it('reads a string error in done too', async () => {
     serve([frames([{ event: 'done', data: { skill_id: 'my.skill', status: 'failed', error: 'timeout', trace_id: 't1' } }])]);
-    const error = await collect(client().skills.stream('my.skill', { inputs: {} })).catch((thrown: unknown) => thrown);
+    const error = await collect(client().skills.start('my.skill', { inputs: {} })).catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({ name: 'StreamError', code: 'server-error-event', traceId: 't1' });
     expect((error as Error).message).toContain('timeout');
   });
 
   it('treats a done with status "failed" and no error as a failure', async () => {
     serve([frames([{ event: 'done', data: { skill_id: 'my.skill', status: 'failed', trace_id: 't2' } }])]);
-    const error = await collect(client().skills.stream('my.skill', { inputs: {} })).catch((thrown: unknown) => thrown);
+    const error = await collect(client().skills.start('my.skill', { inputs: {} })).catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({ name: 'StreamError', code: 'server-error-event', traceId: 't2' });
     expect((error as Error).message).toContain('status "failed"');
   });
@@ -136,7 +136,7 @@ describe('skills.stream', () => {
     );
     const seen: string[] = [];
     const error = await (async () => {
-      for await (const event of client().skills.stream('my.skill', { inputs: {} })) {
+      for await (const event of client().skills.start('my.skill', { inputs: {} })) {
         seen.push(event.type);
         if (event.type === 'step_start') drop();
       }
@@ -149,7 +149,7 @@ describe('skills.stream', () => {
 
   it('never re-sends the POST when the server closes before done: StreamError unexpected-end with lastEventId', async () => {
     const log = serve([frames([engine('skill_start', '1', null, null), engine('step_start', '2')])]);
-    const error = await collect(client().skills.stream('my.skill', { inputs: {} }, { reconnect: true })).catch((thrown: unknown) => thrown);
+    const error = await collect(client().skills.start('my.skill', { inputs: {} }, { reconnect: true })).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(StreamError);
     expect(error).toMatchObject({ code: 'unexpected-end', lastEventId: '2' });
     expect(log.count).toBe(1);
@@ -165,7 +165,7 @@ describe('skills.stream', () => {
           : sseResponse([frames([engine('skill_start', '1', null, null), done])]);
       }),
     );
-    const events = await collect(client().skills.stream('my.skill', { inputs: { text: 'x' } }));
+    const events = await collect(client().skills.start('my.skill', { inputs: { text: 'x' } }));
     expect(events.map((e) => e.type)).toEqual(['skill_start', 'done']);
     expect(log.count).toBe(2);
     expect(JSON.parse(log.requests[1]!.body)).toEqual({ inputs: { text: 'x' } });
@@ -179,7 +179,7 @@ describe('skills.stream', () => {
         return HttpResponse.json({ error: 'boom' }, { status: 500 });
       }),
     );
-    const error = await collect(client().skills.stream('my.skill', { inputs: {} })).catch((thrown: unknown) => thrown);
+    const error = await collect(client().skills.start('my.skill', { inputs: {} })).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(HTTPError);
     expect(error).toMatchObject({ status: 500, method: 'POST' });
     expect(log.count).toBe(1);
@@ -187,7 +187,7 @@ describe('skills.stream', () => {
 
   it('fails with StreamError invalid-data carrying the raw text', async () => {
     serve([frames([{ event: 'step_start', id: '3', data: '{"type":"step_start"' }, done])]);
-    const error = await collect(client().skills.stream('my.skill', { inputs: {} })).catch((thrown: unknown) => thrown);
+    const error = await collect(client().skills.start('my.skill', { inputs: {} })).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(StreamError);
     expect(error).toMatchObject({ code: 'invalid-data', event: 'step_start', data: '{"type":"step_start"', lastEventId: '3' });
   });
@@ -195,9 +195,25 @@ describe('skills.stream', () => {
   it('goes on after invalid data when onInvalidData is given', async () => {
     serve([frames([{ event: 'step_start', data: '<html>' }, done])]);
     const skipped: string[] = [];
-    const events = await collect(client().skills.stream('my.skill', { inputs: {} }, { onInvalidData: (error) => skipped.push(error.data ?? '') }));
+    const events = await collect(client().skills.start('my.skill', { inputs: {} }, { onInvalidData: (error) => skipped.push(error.data ?? '') }));
     expect(events.map((event) => event.type)).toEqual(['done']);
     expect(skipped).toEqual(['<html>']);
+  });
+});
+
+describe('skills.run', () => {
+  it('streams the execution to onEvent and resolves with the result of done', async () => {
+    serve([frames([engine('skill_start', '1', null, null), engine('step_start', '2'), done])]);
+    const seen: string[] = [];
+    const result = await client().skills.run('my.skill', { inputs: { text: 'hi' } }, { onEvent: (event) => seen.push(event.type) });
+    expect(seen).toEqual(['skill_start', 'step_start', 'done']);
+    expect(result).toEqual({ skill_id: 'my.skill', status: 'completed', outputs: { result: 'ok' }, trace_id: 'abc-123' });
+  });
+
+  it('rejects with the StreamError of a done with error, as the stream does', async () => {
+    serve([frames([{ event: 'done', data: { skill_id: 'my.skill', status: 'failed', error: 'timeout', trace_id: 't1' } }])]);
+    const error = await client().skills.run('my.skill', { inputs: {} }).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ name: 'StreamError', code: 'server-error-event', traceId: 't1', outcome: 'failed' });
   });
 });
 
@@ -253,7 +269,7 @@ describe('skills errors as the engine really sends them', () => {
 
   it('carries the engine code, status and the trace id of earlier events when done has none', async () => {
     serve([frames([engine('skill_start', '1', null, null), engine('step_failed', '2'), errorDone(500, 'STEP_FAILED')])]);
-    const stream = client().skills.stream('my.skill', { inputs: {} });
+    const stream = client().skills.start('my.skill', { inputs: {} });
     const error = await collect(stream).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(StreamError);
     expect(error).toMatchObject({ code: 'server-error-event', serverCode: 'STEP_FAILED', status: 500, traceId: 'abc-123', outcome: 'failed' });
@@ -262,7 +278,7 @@ describe('skills errors as the engine really sends them', () => {
 
   it('fails an unknown skill (a 200 stream with only an error done) with status 404 inside', async () => {
     serve([frames([errorDone(404, 'SKILL_NOT_FOUND')])]);
-    const error = await collect(client().skills.stream('nope.skill', { inputs: {} })).catch((thrown: unknown) => thrown);
+    const error = await collect(client().skills.start('nope.skill', { inputs: {} })).catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({ name: 'StreamError', serverCode: 'SKILL_NOT_FOUND', status: 404, traceId: undefined });
     expect((error as Error).message).toContain('SKILL_NOT_FOUND: it went wrong');
   });

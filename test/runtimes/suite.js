@@ -259,7 +259,7 @@ test('PraisonAI: jobs.run() creates a job (POST), streams its progress and retur
 
 test('skills (POST streaming): POSTs the inputs as JSON and streams engine events to done', async () => {
   const log = await watch();
-  const events = await collect(client.skills.stream('my.skill', { inputs: { text: 'naïve café ☕' } }, { signal: budget() }));
+  const events = await collect(client.skills.start('my.skill', { inputs: { text: 'naïve café ☕' } }, { signal: budget() }));
   assert.deepEqual(typesOf(events), ['skill_start', 'step_start', 'step_completed', 'step_start', 'step_skipped', 'skill_completed', 'done'], 'types');
   const done = events.at(-1);
   assert.ok(done?.type === 'done', 'ends with done');
@@ -276,10 +276,10 @@ test('skills (POST streaming): POSTs the inputs as JSON and streams engine event
 test('stax: follows the bus, starts a run with POST /api/runs once subscribed, and filters by the id it answers', async () => {
   /** @type {Promise<Response> | undefined} */
   let started;
-  // runner.stream(), not follow(): the runner chooses the id, known only once POST answers.
+  // runner.events(), not follow(): the runner chooses the id, known only once POST answers.
   // It has put run.started on the bus before answering, so a subscriber that POSTs from onOpen
   // misses nothing.
-  const stream = client.runner.stream({
+  const stream = client.runner.events({
     signal: budget(),
     onOpen: () => {
       started ??= fetch(`${serverUrl}/api/runs`, {
@@ -389,7 +389,7 @@ test('reconnect: never re-sends a POST stream; a dropped skills execution fails 
   const path = '/v1/skills/my.skill/execute/stream';
   const log = await watch();
   await dropNext(path, { afterEvents: 2, midEvent: true });
-  const { items, error } = await collectUntilError(client.skills.stream('my.skill', { inputs: { text: 'naïve café' } }, { signal: budget() }));
+  const { items, error } = await collectUntilError(client.skills.start('my.skill', { inputs: { text: 'naïve café' } }, { signal: budget() }));
   assert.deepEqual(typesOf(items), ['skill_start', 'step_start'], 'types');
   assert.ok(error instanceof ConnectionError || error instanceof StreamError, `ConnectionError or StreamError, got ${String(error)}`);
   assert.equal(error.lastEventId, '', 'lastEventId');
@@ -435,7 +435,7 @@ test('abort: a POST stream ends quietly on abort, without being sent again', asy
   /** @type {string[]} */
   const seen = [];
   const signal = AbortSignal.any([controller.signal, budget()]);
-  for await (const event of client.skills.stream('my.skill', { inputs: { text: 'stop me' } }, { signal })) {
+  for await (const event of client.skills.start('my.skill', { inputs: { text: 'stop me' } }, { signal })) {
     seen.push(event.type);
     if (seen.length === 1) controller.abort();
     if (seen.length > 10) break;

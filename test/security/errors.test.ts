@@ -159,7 +159,7 @@ describe("a client's apiKey and headers never show in its errors", () => {
         );
         const client = new SkillsEngine({ baseUrl: BASE, apiKey: s.apiKey, headers: { authorization: `Bearer ${s.authorization}`, cookie: `sid=${s.cookie}` }, reconnect: false });
         const streamed = await rejection((async () => {
-          for await (const _ of client.skills.stream('my.skill', { inputs: { text: 'hi' } })) void _;
+          for await (const _ of client.skills.start('my.skill', { inputs: { text: 'hi' } })) void _;
         })());
         const called = await rejection(client.skills.execute('my.skill', { inputs: { text: 'hi' } }));
         for (const error of [streamed, called]) {

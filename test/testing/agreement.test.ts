@@ -29,9 +29,9 @@ const PLATFORMS: Platform[] = [
   { name: 'crewship', stories: crewshipStories, open: (client, story) => client.runs.stream(story.name) },
   { name: 'flowmaestro', stories: flowmaestroStories, open: (client, story) => client.executions.stream(story.name) },
   { name: 'praisonai', stories: praisonaiStories, open: (client, story) => client.jobs.stream(story.name) },
-  { name: 'skills', stories: skillsStories, open: (client, story) => client.skills.stream(story.name, story.body as { inputs: Record<string, unknown> }) },
+  { name: 'skills', stories: skillsStories, open: (client, story) => client.skills.start(story.name, story.body as { inputs: Record<string, unknown> }) },
   // The bus never ends: read as many events as the story has (its `ping` is a keepalive).
-  { name: 'stax', stories: staxStories, open: (client) => client.runner.stream() },
+  { name: 'stax', stories: staxStories, open: (client) => client.runner.events() },
 ];
 
 /** Events a story delivers: its SSE blocks with data, keepalives (`ping`, `heartbeat`) left out. */

@@ -20,7 +20,7 @@ describe('sseHandler', () => {
     ]);
     server.use(handler);
     const skills = new SkillsEngine({ baseUrl: BASE, apiKey: 'sk-secret' });
-    const stream = skills.skills.stream('summarize', { inputs: { text: 'Hello' } });
+    const stream = skills.skills.start('summarize', { inputs: { text: 'Hello' } });
     const { events, outcome, error } = await collectEvents(stream);
 
     expect(error).toBeUndefined();
@@ -46,7 +46,7 @@ describe('platformHandlers', () => {
     server.use(...platformHandlers(BASE));
     const client = new Runstream({ baseUrl: BASE, apiKey: 'k', reconnect: { sleep: () => Promise.resolve() } });
 
-    const failed = await collectEvents(client.skills.stream('failing.skill', { inputs: {} }));
+    const failed = await collectEvents(client.skills.start('failing.skill', { inputs: {} }));
     expect(failed.events.map((event) => event.type)).toEqual(['skill_start', 'step_start', 'step_failed', 'skill_completed', 'done']);
     expect(failed.error).toBeInstanceOf(StreamError);
     expect(failed.error).toMatchObject({ code: 'server-error-event', serverCode: 'STEP_FAILED', traceId: '0b6f3c1e-9a57-4d8e-b1a2-6f0d3c9e4b21' });
@@ -55,7 +55,7 @@ describe('platformHandlers', () => {
     expect(run.outcome).toMatchObject({ type: 'failed', message: 'Agent Researcher failed: Tool web_search failed 3 times' });
 
     expect(await client.jobs.run<string>({ prompt: 'Analyze quarterly sales data' })).toContain('Analysis complete');
-    const stax = await collectEvents(client.runner.run({ workflow: 'build' }));
+    const stax = await collectEvents(client.runner.start({ workflow: 'build' }));
     expect(stax.outcome).toMatchObject({ type: 'completed', status: 'completed' });
     expect(await client.skills.execute('my.skill', { inputs: { text: 'Hello world' } })).toMatchObject({ status: 'completed' });
   });

@@ -80,14 +80,14 @@ const CASES: Case[] = [
     name: 'skills engine (POST)',
     route: 'POST /v1/skills/my.skill/execute/stream',
     script: platforms['POST /v1/skills/my.skill/execute/stream']!,
-    open: (client) => client.skills.stream('my.skill', { inputs: { text: 'Hello world' } }),
+    open: (client) => client.skills.start('my.skill', { inputs: { text: 'Hello world' } }),
     types: ['skill_start', 'step_start', 'step_completed', 'step_start', 'step_skipped', 'skill_completed', 'done'],
   },
   {
     name: 'stax bus, follow()',
     route: 'GET /api/events',
     script: platforms['GET /api/events']!,
-    open: (client) => client.runner.follow('a1b2c3d4'),
+    open: (client) => client.runner.stream('a1b2c3d4'),
     // The build workflow: Checkout (1 log line), Install (2), Test (3).
     types: ['resync', 'run.started', 'job.started', ...[1, 2, 3].flatMap((lines) => ['step.started', ...Array<string>(lines).fill('step.log'), 'step.completed']), 'job.completed', 'run.completed'],
   },

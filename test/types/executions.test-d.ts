@@ -1,17 +1,17 @@
 import { describe, expectTypeOf, test } from 'vitest';
-import { Runstream, type EventStream, type ExecutionEventMap, type ExecutionEventType } from '../../src/index.js';
+import { Runstream, type EventStream, type FlowMaestroEventMap, type FlowMaestroEventType } from '../../src/index.js';
 
 const client = new Runstream({ baseUrl: 'http://api.test/api', apiKey: 'sk-test-secret' });
 
 describe('executions types', () => {
   test('stream and streamIterator return the same EventStream', () => {
-    expectTypeOf(client.executions.stream('exec_xyz789')).toEqualTypeOf<EventStream<ExecutionEventMap>>();
-    expectTypeOf(client.executions.streamIterator('exec_xyz789')).toEqualTypeOf<EventStream<ExecutionEventMap>>();
+    expectTypeOf(client.executions.stream('exec_xyz789')).toEqualTypeOf<EventStream<FlowMaestroEventMap>>();
+    expectTypeOf(client.executions.streamIterator('exec_xyz789')).toEqualTypeOf<EventStream<FlowMaestroEventMap>>();
   });
 
   test('narrowing on event.type narrows event.data', async () => {
     for await (const event of client.executions.streamIterator('exec_xyz789')) {
-      expectTypeOf(event.type).toEqualTypeOf<ExecutionEventType>();
+      expectTypeOf(event.type).toEqualTypeOf<FlowMaestroEventType>();
       if (event.type === 'execution:completed') {
         expectTypeOf(event.data.outputs).toEqualTypeOf<Record<string, unknown> | undefined>();
         expectTypeOf(event.data.status).toEqualTypeOf<string | undefined>();
@@ -27,7 +27,7 @@ describe('executions types', () => {
   });
 
   test('payloads expose both executionId? and execution_id?', () => {
-    type Completed = ExecutionEventMap['execution:completed'];
+    type Completed = FlowMaestroEventMap['execution:completed'];
     expectTypeOf<Completed['executionId']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<Completed['execution_id']>().toEqualTypeOf<string | undefined>();
     const stream = client.executions.stream('exec_xyz789');

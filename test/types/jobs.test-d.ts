@@ -2,22 +2,22 @@ import { describe, expectTypeOf, test } from 'vitest';
 import {
   Runstream,
   type EventStream,
-  type Job,
-  type JobEventMap,
-  type JobEventType,
-  type JobResult,
-  type JobState,
-  type JobStatus,
+  type PraisonAIJob,
+  type PraisonAIEventMap,
+  type PraisonAIEventType,
+  type PraisonAIJobResult,
+  type PraisonAIJobState,
+  type PraisonAIJobStatus,
 } from '../../src/index.js';
 
 const client = new Runstream({ baseUrl: 'http://127.0.0.1:8005' });
 
 describe('jobs types', () => {
   test('JSON calls return their documented shapes', () => {
-    expectTypeOf(client.jobs.create({ prompt: 'x' }, { idempotencyKey: 'k' })).toEqualTypeOf<Promise<Job>>();
-    expectTypeOf(client.jobs.retrieve('run_abc123')).toEqualTypeOf<Promise<JobState>>();
-    expectTypeOf(client.jobs.result('run_abc123')).toEqualTypeOf<Promise<JobResult>>();
-    expectTypeOf(client.jobs.cancel('run_abc123')).toEqualTypeOf<Promise<JobState>>();
+    expectTypeOf(client.jobs.create({ prompt: 'x' }, { idempotencyKey: 'k' })).toEqualTypeOf<Promise<PraisonAIJob>>();
+    expectTypeOf(client.jobs.retrieve('run_abc123')).toEqualTypeOf<Promise<PraisonAIJobState>>();
+    expectTypeOf(client.jobs.result('run_abc123')).toEqualTypeOf<Promise<PraisonAIJobResult>>();
+    expectTypeOf(client.jobs.cancel('run_abc123')).toEqualTypeOf<Promise<PraisonAIJobState>>();
     expectTypeOf(client.jobs.run({ prompt: 'x' })).toEqualTypeOf<Promise<unknown>>();
     // @ts-expect-error prompt is required
     void client.jobs.create({ framework: 'crewai' });
@@ -25,14 +25,14 @@ describe('jobs types', () => {
 
   test('narrowing on event.type narrows event.data', async () => {
     const stream = client.jobs.stream('run_abc123');
-    expectTypeOf(stream).toEqualTypeOf<EventStream<JobEventMap>>();
+    expectTypeOf(stream).toEqualTypeOf<EventStream<PraisonAIEventMap>>();
     for await (const event of stream) {
-      expectTypeOf(event.type).toEqualTypeOf<JobEventType>();
+      expectTypeOf(event.type).toEqualTypeOf<PraisonAIEventType>();
       if (event.type === 'progress') {
         expectTypeOf(event.data.percentage).toBeNumber();
         expectTypeOf(event.data.current_step).toEqualTypeOf<string | undefined>();
       } else if (event.type === 'complete') {
-        expectTypeOf(event.data.status).toEqualTypeOf<JobStatus>();
+        expectTypeOf(event.data.status).toEqualTypeOf<PraisonAIJobStatus>();
         expectTypeOf(event.data.job_id).toBeString();
       } else if (event.type === 'log') {
         expectTypeOf(event.data.message).toBeString();
@@ -43,7 +43,7 @@ describe('jobs types', () => {
   test('addEventListener gives the typed payload', () => {
     client.jobs.stream('run_abc123').addEventListener('complete', (event) => {
       expectTypeOf(event.type).toEqualTypeOf<'complete'>();
-      expectTypeOf(event.data.status).toEqualTypeOf<JobStatus>();
+      expectTypeOf(event.data.status).toEqualTypeOf<PraisonAIJobStatus>();
     });
   });
 
@@ -52,9 +52,9 @@ describe('jobs types', () => {
       { prompt: 'Analyze quarterly sales data' },
       {
         onEvent: (event) => {
-          expectTypeOf(event.type).toEqualTypeOf<JobEventType>();
+          expectTypeOf(event.type).toEqualTypeOf<PraisonAIEventType>();
           if (event.type === 'progress') expectTypeOf(event.data.percentage).toBeNumber();
-          if (event.type === 'complete') expectTypeOf(event.data.status).toEqualTypeOf<JobStatus>();
+          if (event.type === 'complete') expectTypeOf(event.data.status).toEqualTypeOf<PraisonAIJobStatus>();
         },
       },
     );

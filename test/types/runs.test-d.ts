@@ -1,17 +1,17 @@
 import { describe, expectTypeOf, test } from 'vitest';
-import { Runstream, type EventOf, type EventStream, type RunEventMap, type RunEventType, type StreamEvent } from '../../src/index.js';
+import { Runstream, type EventOf, type EventStream, type CrewshipEventMap, type CrewshipEventType, type StreamEvent } from '../../src/index.js';
 
 const client = new Runstream({ baseUrl: 'http://api.test', apiKey: 'sk-test-secret' });
 
 describe('runs.stream types', () => {
-  test('returns an EventStream of RunEventMap', () => {
-    expectTypeOf(client.runs.stream('run_abc123')).toEqualTypeOf<EventStream<RunEventMap>>();
+  test('returns an EventStream of CrewshipEventMap', () => {
+    expectTypeOf(client.runs.stream('run_abc123')).toEqualTypeOf<EventStream<CrewshipEventMap>>();
   });
 
   test('narrowing on event.type narrows event.data in the iterator', async () => {
     for await (const event of client.runs.stream('run_abc123')) {
-      expectTypeOf(event).toEqualTypeOf<EventOf<RunEventMap>>();
-      expectTypeOf(event.type).toEqualTypeOf<RunEventType>();
+      expectTypeOf(event).toEqualTypeOf<EventOf<CrewshipEventMap>>();
+      expectTypeOf(event.type).toEqualTypeOf<CrewshipEventType>();
       expectTypeOf(event.id).toBeString();
       expectTypeOf(event.raw).toBeString();
       if (event.type === 'tool.called') {
@@ -32,7 +32,7 @@ describe('runs.stream types', () => {
   test('addEventListener gives the typed payload for a known name', () => {
     const stream = client.runs.stream('run_abc123');
     stream.addEventListener('run.completed', (event) => {
-      expectTypeOf(event).toEqualTypeOf<StreamEvent<'run.completed', RunEventMap['run.completed']>>();
+      expectTypeOf(event).toEqualTypeOf<StreamEvent<'run.completed', CrewshipEventMap['run.completed']>>();
       expectTypeOf(event.data.duration_ms).toBeNumber();
       expectTypeOf(event.data.result).toBeUnknown();
     });
@@ -54,7 +54,7 @@ describe('runs.stream types', () => {
 
   test('removeEventListener takes the same typed listener', () => {
     const stream = client.runs.stream('run_abc123');
-    const onLog = (event: StreamEvent<'log', RunEventMap['log']>) => void event.data.message;
+    const onLog = (event: StreamEvent<'log', CrewshipEventMap['log']>) => void event.data.message;
     stream.addEventListener('log', onLog);
     stream.removeEventListener('log', onLog);
   });

@@ -4,15 +4,20 @@ import { Runstream, type EventStream, type SkillEngineEvent, type SkillEventMap,
 const client = new Runstream({ baseUrl: 'http://localhost:8080', apiKey: 'sk-test-secret' });
 
 describe('skills types', () => {
-  test('stream takes {inputs} and returns an EventStream of SkillEventMap', () => {
-    expectTypeOf(client.skills.stream('my.skill', { inputs: { text: 'hi' } })).toEqualTypeOf<EventStream<SkillEventMap>>();
+  test('run() resolves with the result; its onEvent gets the stream\'s events', () => {
+    expectTypeOf(client.skills.run('my.skill', { inputs: {} })).toEqualTypeOf<Promise<SkillResult>>();
+    void client.skills.run('my.skill', { inputs: {} }, { onEvent: (event) => expectTypeOf(event.type).toEqualTypeOf<keyof SkillEventMap>() });
+  });
+
+  test('start takes {inputs} and returns an EventStream of SkillEventMap', () => {
+    expectTypeOf(client.skills.start('my.skill', { inputs: { text: 'hi' } })).toEqualTypeOf<EventStream<SkillEventMap>>();
     // @ts-expect-error inputs is required
-    void client.skills.stream('my.skill', {});
+    void client.skills.start('my.skill', {});
     expectTypeOf(client.skills.execute('my.skill', { inputs: {} })).toEqualTypeOf<Promise<SkillResult>>();
   });
 
   test('narrowing on event.type narrows event.data', async () => {
-    for await (const event of client.skills.stream('my.skill', { inputs: {} })) {
+    for await (const event of client.skills.start('my.skill', { inputs: {} })) {
       if (event.type === 'done') {
         expectTypeOf(event.data).toEqualTypeOf<SkillResult | SkillErrorDone>();
         expectTypeOf(event.data.outputs).toEqualTypeOf<Record<string, unknown> | undefined>();
@@ -32,7 +37,7 @@ describe('skills types', () => {
   });
 
   test('addEventListener gives the typed payload', () => {
-    client.skills.stream('my.skill', { inputs: {} }).addEventListener('done', (event) => {
+    client.skills.start('my.skill', { inputs: {} }).addEventListener('done', (event) => {
       expectTypeOf(event.data.status).toEqualTypeOf<string | undefined>();
       expectTypeOf(event.data.error).toEqualTypeOf<SkillResult['error'] | SkillError>();
     });

@@ -17,9 +17,9 @@ import {
   isStreamError,
   type EventStream,
   type HTTPError,
-  type JobResult,
-  type RunEventMap,
-  type RunTerminalType,
+  type PraisonAIJobResult,
+  type CrewshipEventMap,
+  type CrewshipTerminalType,
 } from '../../src/index.js';
 
 declare const storage: { getItem(key: string): string | null };
@@ -33,12 +33,12 @@ describe('optional options accept undefined (exactOptionalPropertyTypes)', () =>
     client.runs.stream('run_abc123', { lastEventId: storage.getItem('k') ?? undefined, signal: maybeSignal, types: undefined });
     connect('http://api.test/events', { signal: maybeSignal, idleTimeout: maybeNumber, reconnect: { maxAttempts: maybeNumber, sleep: undefined } });
     connect('http://api.test/events', { method: undefined, body: undefined, headers: undefined, json: true, endMarker: undefined });
-    client.skills.stream('my.skill', { inputs: {} }, { onOpen: undefined, resume: undefined });
+    client.skills.start('my.skill', { inputs: {} }, { onOpen: undefined, resume: undefined });
   });
 
   test('JSON call options and params', () => {
     void client.jobs.create({ prompt: 'x', session_id: undefined }, { idempotencyKey: undefined, signal: maybeSignal, timeout: maybeNumber });
-    void client.jobs.run({ prompt: 'x' }, { onEvent: undefined, stream: undefined, headers: undefined });
+    void client.jobs.run({ prompt: 'x' }, { onEvent: undefined, idleTimeout: undefined, headers: undefined });
     void client.skills.execute('my.skill', { inputs: {} }, { signal: maybeSignal });
     const listenerOptions = { once: undefined, signal: maybeSignal };
     client.runs.stream('run_abc123').addEventListener('log', () => {}, listenerOptions);
@@ -49,8 +49,8 @@ describe('jobs take the result type', () => {
   test('run<Result>() and result<Result>()', () => {
     expectTypeOf(client.jobs.run<{ summary: string }>({ prompt: 'x' })).resolves.toEqualTypeOf<{ summary: string }>();
     expectTypeOf(client.jobs.run({ prompt: 'x' })).resolves.toBeUnknown();
-    expectTypeOf(client.jobs.result<number[]>('run_abc123')).resolves.toEqualTypeOf<JobResult<number[]>>();
-    expectTypeOf<JobResult<number[]>['result']>().toEqualTypeOf<number[]>();
+    expectTypeOf(client.jobs.result<number[]>('run_abc123')).resolves.toEqualTypeOf<PraisonAIJobResult<number[]>>();
+    expectTypeOf<PraisonAIJobResult<number[]>['result']>().toEqualTypeOf<number[]>();
   });
 });
 
@@ -77,23 +77,23 @@ describe('error guards narrow what was caught', () => {
 describe('runs.stream({ types }) narrows the union', () => {
   test('to the requested types and the terminal ones', async () => {
     const stream = client.runs.stream('run_abc123', { types: ['agent.started'] });
-    expectTypeOf(stream).toEqualTypeOf<EventStream<Pick<RunEventMap, 'agent.started' | RunTerminalType | 'resync'>>>();
+    expectTypeOf(stream).toEqualTypeOf<EventStream<Pick<CrewshipEventMap, 'agent.started' | CrewshipTerminalType | 'resync'>>>();
     for await (const event of stream) {
-      expectTypeOf(event.type).toEqualTypeOf<'agent.started' | RunTerminalType | 'resync'>();
+      expectTypeOf(event.type).toEqualTypeOf<'agent.started' | CrewshipTerminalType | 'resync'>();
       if (event.type === 'agent.started') expectTypeOf(event.data.agent).toBeString();
     }
   });
 
   test('to every type without a filter', () => {
-    expectTypeOf(client.runs.stream('run_abc123')).toEqualTypeOf<EventStream<RunEventMap>>();
-    expectTypeOf(client.runs.stream('run_abc123', { lastEventId: 'evt_1' })).toEqualTypeOf<EventStream<RunEventMap>>();
+    expectTypeOf(client.runs.stream('run_abc123')).toEqualTypeOf<EventStream<CrewshipEventMap>>();
+    expectTypeOf(client.runs.stream('run_abc123', { lastEventId: 'evt_1' })).toEqualTypeOf<EventStream<CrewshipEventMap>>();
   });
 });
 
 describe('platform clients offer only their platform', () => {
   test('each has its one resource', () => {
     const crewship = new Crewship({ apiKey: 'k' });
-    expectTypeOf(crewship.runs.stream('run_abc123')).toEqualTypeOf<EventStream<RunEventMap>>();
+    expectTypeOf(crewship.runs.stream('run_abc123')).toEqualTypeOf<EventStream<CrewshipEventMap>>();
     // @ts-expect-error a Crewship client has no skills
     void crewship.skills;
     // @ts-expect-error nor jobs

@@ -2,10 +2,10 @@
  * How the examples show a Crewship run: one line per event, as the Crewship CLI prints a run, and
  * the progress of its agents' tasks. Shared by the browser example and the React example.
  */
-import type { EventOf, RunEventMap } from 'runstream';
+import type { EventOf, CrewshipEventMap } from 'runstream';
 
 /** One event of a Crewship run; narrowing on `type` narrows `data`. */
-export type RunEvent = EventOf<RunEventMap>;
+export type RunEvent = EventOf<CrewshipEventMap>;
 
 /** A value as short text: strings as they are, anything else as JSON, cut at `max` characters. */
 export function text(value: unknown, max = 90): string {

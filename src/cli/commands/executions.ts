@@ -9,7 +9,9 @@ import { FlowMaestro, type StreamEvent } from '../../index.js';
 import { CLIENT_FLAGS, OUTPUT_FLAGS, STREAM_FLAGS, clientConfig, positionals, type Flag } from '../args.js';
 import { HELP_SHOWN, setup, type Command, type Context } from '../command.js';
 import { field, progressBar, seconds, short, text, type Output } from '../output.js';
+import { flowmaestro } from '../../platforms/flowmaestro/definition.js';
 import { liveProgress, type EndInfo, type View } from '../watch.js';
+import { routeText } from './platform.js';
 import { RunClock, endLines } from './runs.js';
 
 const FLAGS: Flag[] = [...CLIENT_FLAGS, ...STREAM_FLAGS, ...OUTPUT_FLAGS];
@@ -129,12 +131,12 @@ export const executions: Command = {
   summary: 'watch a FlowMaestro execution: nodes and a progress bar',
   usage: ['runstream executions <execution_id> [options]'],
   description:
-    'Streams a FlowMaestro execution (GET {base}/v1/executions/{id}/events): each node as it starts and\n' +
+    `Streams a FlowMaestro execution (${routeText(flowmaestro.routes.stream, { executionId: '{id}' })} below the base URL): each node as it starts and\n` +
     'finishes (the node duration shown is the server\'s durationMs, labelled), and a progress bar from\n' +
     'execution:progress: live in the status line on a terminal, one line per update when piped.',
   flags: FLAGS,
   notes:
-    'Environment: RUNSTREAM_BASE_URL, else FLOWMAESTRO_BASE_URL (default https://api.flowmaestro.ai; add /api if\n' +
+    `Environment: RUNSTREAM_BASE_URL, else FLOWMAESTRO_BASE_URL (default ${flowmaestro.baseUrl}; add /api if\n` +
     '             your server needs it); RUNSTREAM_API_KEY, else FLOWMAESTRO_API_KEY (sent as X-API-Key).',
   examples: ['runstream executions exec_xyz789', 'runstream executions exec_xyz789 --base-url http://127.0.0.1:4800/api --api-key test-key'],
   async run(argv, context: Context) {

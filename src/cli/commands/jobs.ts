@@ -9,7 +9,9 @@ import { PraisonAI, type StreamEvent } from '../../index.js';
 import { CLIENT_FLAGS, OUTPUT_FLAGS, STREAM_FLAGS, UsageError, clientConfig, positionals, str, type Flag } from '../args.js';
 import { HELP_SHOWN, setup, type Command, type Context } from '../command.js';
 import { field, short, text, type Output } from '../output.js';
+import { praisonai } from '../../platforms/praisonai/definition.js';
 import { EXIT, type EndInfo, type View } from '../watch.js';
+import { routeText } from './platform.js';
 import { Progress } from './executions.js';
 import { RunClock, endLines } from './runs.js';
 
@@ -89,7 +91,7 @@ export function jobsView(output: Output, jobId: string): JobsView {
 /** A job's resync event as one line. */
 function resyncLine(jobId: string, data: unknown): string {
   const state = field(data, 'state');
-  const route = `GET /api/v1/runs/${jobId}`;
+  const route = routeText(praisonai.routes.retrieve, { jobId });
   const summary = state ? `status ${text(state, 'status') ?? '?'}${field(state, 'progress_percentage') !== undefined ? `, ${text(state, 'progress_percentage')}%` : ''}` : '';
   if (field(data, 'reason') === 'http-error') return `⟳ the stream answered 400 (job already finished): state from ${route}: ${summary}`;
   if (field(data, 'recovered') !== true) return `⟳ reconnected without Last-Event-ID: events sent meanwhile may be lost (${route} did not answer)`;
@@ -111,12 +113,12 @@ export const jobs: Command = {
   summary: 'submit and stream PraisonAI jobs: jobs run --prompt …, jobs stream <job_id>',
   usage: ['runstream jobs run --prompt <text> [options]', 'runstream jobs stream <job_id> [options]'],
   description:
-    'jobs run submits a job (POST /api/v1/runs), streams its progress (GET /api/v1/runs/{id}/stream) and\n' +
-    'prints its result (GET /api/v1/runs/{id}/result). jobs stream follows a job that exists. The progress\n' +
+    `jobs run submits a job (${routeText(praisonai.routes.create)}), streams its progress (${routeText(praisonai.routes.stream, { jobId: '{id}' })}) and\n` +
+    `prints its result (${routeText(praisonai.routes.result, { jobId: '{id}' })}). jobs stream follows a job that exists. The progress\n` +
     'bar comes from percentage and current_step (or step): live on a terminal, one line per update when piped.',
   flags: FLAGS,
   notes:
-    'Environment: RUNSTREAM_BASE_URL, else PRAISONAI_BASE_URL (default http://127.0.0.1:8005). No key is sent\n' +
+    `Environment: RUNSTREAM_BASE_URL, else PRAISONAI_BASE_URL (default ${praisonai.baseUrl}). No key is sent\n` +
     '             (PraisonAI\'s local server has no auth).',
   examples: [
     'runstream jobs run --prompt "Analyze quarterly sales data"',

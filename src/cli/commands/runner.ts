@@ -10,7 +10,9 @@ import { Stax, type StreamEvent } from '../../index.js';
 import { CLIENT_FLAGS, OUTPUT_FLAGS, STREAM_FLAGS, UsageError, clientConfig, positionals, str, type Flag } from '../args.js';
 import { HELP_SHOWN, setup, type Command, type Context } from '../command.js';
 import { field, parseTime, short, text, type Output, type Style } from '../output.js';
+import { stax } from '../../platforms/stax/definition.js';
 import { type EndInfo, type View } from '../watch.js';
+import { routeText } from './platform.js';
 import { RunClock, endLines } from './runs.js';
 
 const FLAGS: Flag[] = [
@@ -139,7 +141,7 @@ export function runnerView(output: Output, mode: 'one' | 'bus'): View {
 function resyncLine(data: unknown): string {
   const runId = text(data, 'runId');
   if (!runId) return '⟳ reconnected: bus events sent while disconnected are lost (the bus does not replay)';
-  const route = `GET /api/runs/${runId}`;
+  const route = routeText(stax.routes.retrieve, { runId });
   const run = field(data, 'run');
   const state = run === undefined ? '' : `status ${text(run, 'status') ?? '?'}, ${((field(run, 'jobs') as unknown[] | undefined) ?? []).length} job(s)`;
   if (field(data, 'reason') === 'subscribed') return `⟳ subscribed: the run's state so far from ${route}: ${state}`;
@@ -166,12 +168,12 @@ export const runner: Command = {
   usage: ['runstream runner follow <run_id> [options]', 'runstream runner run --workflow <name> [--inputs json] [options]', 'runstream runner tail [options]'],
   description:
     'Shows stax runs as jobs and steps with their log lines, like stax log -f. follow attaches to a run\n' +
-    '(its state so far comes first, from GET /api/runs/{id}); run starts one (POST /api/runs) and follows it\n' +
-    'from its first event; tail shows the whole bus (GET /api/events) until Ctrl-C or --max-events. Every\n' +
+    `(its state so far comes first, from ${routeText(stax.routes.retrieve, { runId: '{id}' })}); run starts one (${routeText(stax.routes.create)}) and follows it\n` +
+    `from its first event; tail shows the whole bus (${routeText(stax.routes.events)}) until Ctrl-C or --max-events. Every\n` +
     'line starts with its run id, in a colour per run. The bus does not replay: after a drop, follow and run\n' +
     'recover the run\'s state from the runner, tail shows the gap.',
   flags: FLAGS,
-  notes: 'Environment: RUNSTREAM_BASE_URL, else STAX_BASE_URL (default http://localhost:4800). No key is sent (no auth).',
+  notes: `Environment: RUNSTREAM_BASE_URL, else STAX_BASE_URL (default ${stax.baseUrl}). No key is sent (no auth).`,
   examples: ['runstream runner run --workflow build', 'runstream runner follow a1b2c3d4', 'runstream runner tail --json | jq -c "select(.type == \\"step.log\\")"'],
   async run(argv, context: Context) {
     const [sub, ...rest] = argv;
@@ -187,16 +189,16 @@ export const runner: Command = {
     const options = ready.session.streamOptions(ready.stream);
     if (sub === 'tail') {
       positionals(ready.parsed, [], 'runstream runner tail');
-      return ready.session.watch(stax.runner.stream(options), runnerView(context.output, 'bus'));
+      return ready.session.watch(stax.runner.events(options), runnerView(context.output, 'bus'));
     }
     if (sub === 'follow') {
       const [runId] = positionals(ready.parsed, ['run_id'], 'runstream runner follow <run_id>');
-      return ready.session.watch(stax.runner.follow(runId!, options), runnerView(context.output, 'one'));
+      return ready.session.watch(stax.runner.stream(runId!, options), runnerView(context.output, 'one'));
     }
     positionals(ready.parsed, [], 'runstream runner run --workflow <name>');
     const workflow = str(ready.parsed, 'workflow');
     if (!workflow) throw new UsageError('runner run needs --workflow <name>', 'runstream runner run --workflow build');
     const inputs = inputsOf(str(ready.parsed, 'inputs'));
-    return ready.session.watch(stax.runner.run({ workflow, ...(inputs ? { inputs } : {}) }, options), runnerView(context.output, 'one'));
+    return ready.session.watch(stax.runner.start({ workflow, ...(inputs ? { inputs } : {}) }, options), runnerView(context.output, 'one'));
   },
 };

@@ -5,11 +5,13 @@
  *
  * @module
  */
-import { Crewship, StreamError, type RunEventType, type StreamEvent } from '../../index.js';
+import { Crewship, StreamError, type CrewshipEventType, type StreamEvent } from '../../index.js';
 import { CLIENT_FLAGS, OUTPUT_FLAGS, STREAM_FLAGS, clientConfig, positionals, str, type Flag } from '../args.js';
 import { HELP_SHOWN, setup, type Command, type Context } from '../command.js';
 import { clock, duration, field, parseTime, short, text, type Output } from '../output.js';
+import { crewship } from '../../platforms/crewship/definition.js';
 import { errorLines, type EndInfo, type View } from '../watch.js';
+import { routeText } from './platform.js';
 
 const FLAGS: Flag[] = [
   { name: 'types', type: 'string', arg: '<a,b>', help: 'only these event types (sent as ?types=; the terminal events always come)' },
@@ -43,6 +45,7 @@ export class RunClock {
 export function runsView(output: Output): View {
   const c = output.out;
   const times = new RunClock();
+  const terminal = new Set<string>(crewship.terminal);
   let ended = false;
   const branch = (stamp: Date | undefined, line: string) =>
     output.line(`${c.gray('├─')} ${c.dim(`[${stamp ? clock(stamp) : '--:--:--'}]`)} ${line}`);
@@ -64,25 +67,20 @@ export function runsView(output: Output): View {
     'tool.error': (data, stamp) => branch(stamp, c.red(`Tool error: ${text(data, 'tool') ?? '?'}: ${text(data, 'error') ?? ''}`)),
     artifact: (data, stamp) => branch(stamp, `Artifact: ${c.bold(text(data, 'name') ?? '?')}${artifactInfo(data)}`),
     'run.completed': (data, stamp) => {
-      ended = true;
       output.line(c.green(`✅ Run completed ${times.measure(stamp, field(data, 'duration_ms'))}`.trimEnd()));
       if (field(data, 'result') !== undefined) output.line(c.dim(`   result: ${short(field(data, 'result'), 200)}`));
     },
     complete: (data, stamp) => {
-      ended = true;
       output.line(c.green(`✅ Run completed ${times.measure(stamp)} (complete${text(data, 'status') ? `: ${text(data, 'status')}` : ''})`));
     },
     'run.failed': (data, stamp) => {
-      ended = true;
       output.line(c.red(`❌ Run failed ${times.measure(stamp)}: ${text(data, 'error') ?? ''}`));
       for (const line of (text(data, 'stack_trace') ?? '').split('\n').filter(Boolean)) output.line(c.dim(`   ${line}`));
     },
     'run.canceled': (_data, stamp) => {
-      ended = true;
       output.line(c.yellow(`⏹ Run cancelled ${times.measure(stamp)}`.trimEnd()));
     },
     timeout: () => {
-      ended = true;
       output.line(c.yellow('⏱ The server stopped streaming the run (timeout event): no outcome'));
     },
     error: (data) => {
@@ -93,6 +91,7 @@ export function runsView(output: Output): View {
   return {
     event(event: StreamEvent<string, unknown>) {
       if (event.type === 'resync') return void output.line(c.yellow(this.resync(event)));
+      if (terminal.has(event.type)) ended = true;
       const stamp = times.see(field(event.data, 'timestamp') ?? field(event.data, 'canceled_at') ?? field(event.data, 'completed_at'));
       (handlers[event.type] ?? ((data: unknown) => branch(stamp, `${event.type} ${short(data)}`)))(event.data, stamp);
     },
@@ -133,7 +132,7 @@ function artifactInfo(data: unknown): string {
 /** `runstream runs`. */
 export const runs: Command = {
   name: 'runs',
-  summary: 'watch a Crewship run as a tree (GET /v1/runs/{id}/events)',
+  summary: `watch a Crewship run as a tree (${routeText(crewship.routes.stream, { runId: '{id}' })})`,
   usage: ['runstream runs <run_id> [options]'],
   description:
     'Streams a Crewship run and shows it as the Crewship CLI does: one timed line per event under\n' +
@@ -142,7 +141,7 @@ export const runs: Command = {
     "the server's. Resumes with Last-Event-ID after a drop. Times are local (TZ=UTC for UTC).",
   flags: FLAGS,
   notes:
-    'Environment: RUNSTREAM_BASE_URL, else CREWSHIP_BASE_URL (default https://api.crewship.dev);\n' +
+    `Environment: RUNSTREAM_BASE_URL, else CREWSHIP_BASE_URL (default ${crewship.baseUrl});\n` +
     '             RUNSTREAM_API_KEY, else CREWSHIP_API_KEY (sent as Authorization: Bearer).',
   examples: [
     'runstream runs run_abc123',
@@ -153,7 +152,7 @@ export const runs: Command = {
     if (!ready) return HELP_SHOWN;
     const [runId] = positionals(ready.parsed, ['run_id'], 'runstream runs <run_id>');
     const client = new Crewship({ ...clientConfig(ready.parsed, { baseUrl: 'CREWSHIP_BASE_URL', apiKey: 'CREWSHIP_API_KEY' }, context.env), fetch: ready.session.fetch });
-    const types = str(ready.parsed, 'types')?.split(',').map((type) => type.trim()).filter(Boolean) as RunEventType[] | undefined;
+    const types = str(ready.parsed, 'types')?.split(',').map((type) => type.trim()).filter(Boolean) as CrewshipEventType[] | undefined;
     const stream = client.runs.stream(runId!, { ...ready.session.streamOptions(ready.stream), ...(types?.length ? { types } : {}) });
     return ready.session.watch(stream, runsView(context.output));
   },

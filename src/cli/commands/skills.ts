@@ -9,7 +9,9 @@ import { SkillsEngine, parseSkillTimestamp, type StreamEvent } from '../../index
 import { CLIENT_FLAGS, OUTPUT_FLAGS, UsageError, clientConfig, int, positionals, str, type Flag } from '../args.js';
 import { HELP_SHOWN, setup, type Command, type Context } from '../command.js';
 import { clock, field, short, text, type Output } from '../output.js';
+import { skills as definition } from '../../platforms/skills/definition.js';
 import { type EndInfo, type View } from '../watch.js';
+import { routeText } from './platform.js';
 import { RunClock, endLines } from './runs.js';
 import { bodyOf } from './tail.js';
 
@@ -86,7 +88,7 @@ function inputsOf(value: string | undefined): Record<string, unknown> {
 /** `runstream skills`. */
 export const skills: Command = {
   name: 'skills',
-  summary: 'execute a skill and watch its steps (POST /v1/skills/{id}/execute/stream)',
+  summary: `execute a skill and watch its steps (${routeText(definition.routes.stream, { skillId: '{id}' })})`,
   usage: ["runstream skills <skill_id> [--inputs '{…}' | @file | -] [options]"],
   description:
     'Executes a skill on the skills engine with a POST and streams its steps, then prints the outputs of\n' +
@@ -94,7 +96,7 @@ export const skills: Command = {
     're-sent: a drop fails the command (exit 4).',
   flags: FLAGS,
   notes:
-    'Environment: RUNSTREAM_BASE_URL, else SKILLS_BASE_URL (default http://localhost:8080);\n' +
+    `Environment: RUNSTREAM_BASE_URL, else SKILLS_BASE_URL (default ${definition.baseUrl});\n` +
     '             RUNSTREAM_API_KEY, else SKILLS_API_KEY (sent as x-api-key).',
   examples: [
     `runstream skills my.skill --inputs '{"text": "Hello world"}'`,
@@ -107,7 +109,7 @@ export const skills: Command = {
     const inputs = inputsOf(str(ready.parsed, 'inputs'));
     const client = new SkillsEngine({ ...clientConfig(ready.parsed, { baseUrl: 'SKILLS_BASE_URL', apiKey: 'SKILLS_API_KEY' }, context.env), fetch: ready.session.fetch });
     const idleTimeout = int(ready.parsed, 'idle-timeout');
-    const stream = client.skills.stream(skillId!, { inputs }, ready.session.streamOptions({ idleTimeout }));
+    const stream = client.skills.start(skillId!, { inputs }, ready.session.streamOptions({ idleTimeout }));
     return ready.session.watch(stream, skillsView(context.output, skillId!));
   },
 };

@@ -1,15 +1,13 @@
 /**
- * The skills engine: `POST /v1/skills/{skill_id}/execute/stream` and `POST /v1/skills/{skill_id}/execute`.
+ * The skills engine, described once: events, the terminal `done` and its outcome, wire forms,
+ * routes, and why nothing is resumed (skills engine "Streaming SSE", "Event Format").
  *
  * @module
  */
-import { field, platformAdapter, type PlatformSpec } from '../core/adapter.js';
-import { errorMessage, isRecord, StreamError } from '../core/errors.js';
-import type { EventFailure, EventStream, StreamAdapter } from '../core/event-stream.js';
-import { DEFAULTS, type RequestOptions } from '../core/options.js';
-import type { Transport } from '../core/request.js';
-import { segment } from '../core/request.js';
-import type { StreamOptions } from '../core/sse.js';
+import { field } from '../../core/adapter.js';
+import { errorMessage, isRecord } from '../../core/errors.js';
+import type { EventFailure } from '../../core/event-stream.js';
+import { definePlatform } from '../define.js';
 
 /**
  * One engine event as the skills engine sends it in `data:` (its "Event Format"): the SSE
@@ -108,8 +106,9 @@ export interface SkillExecuteParams {
 /**
  * A result is a failure when it carries `error`, or says `status: 'failed'` without one. Its
  * trace id is the result's, else `earlierTrace`: the error `done` sends `trace_id: null`.
+ * @internal
  */
-function failureOf(result: SkillResult | SkillErrorDone, earlierTrace?: string): EventFailure | undefined {
+export function failureOf(result: SkillResult | SkillErrorDone, earlierTrace?: string): EventFailure | undefined {
   const hasError = result.error !== undefined && result.error !== null;
   if (!hasError && result.status !== 'failed') return undefined;
   const error = isRecord(result.error) ? (result.error as SkillError) : undefined;
@@ -148,95 +147,34 @@ export function parseSkillTimestamp(timestamp: string): Date | undefined {
   return Number.isNaN(time) ? undefined : new Date(time);
 }
 
-const spec: PlatformSpec = {
+/**
+ * The skills engine, described once. Named events whose data repeats the name in `type`; a POST
+ * that starts work, which nothing on the wire can resume. @internal
+ */
+export const skills = /* @__PURE__ */ definePlatform<SkillEventMap>()({
+  name: 'skills',
+  title: 'skills engine',
+  baseUrl: 'http://localhost:8080',
+  baseUrlSource: 'its "Streaming SSE" page',
+  auth: 'x-api-key',
+  idleTimeout: 'skills',
   known: ['skill_start', 'step_start', 'step_completed', 'step_skipped', 'step_degraded', 'step_failed', 'skill_completed', 'done'],
   terminal: ['done'],
+  outcomes: { done: 'by-data' },
+  keepalive: [],
+  keepaliveComments: [],
+  lineEndings: ['\n'],
+  ids: false,
+  routes: {
+    stream: { method: 'POST', path: '/v1/skills/{skillId}/execute/stream' },
+    execute: { method: 'POST', path: '/v1/skills/{skillId}/execute' },
+  },
+  resume: 'never',
+  resync: 'none',
+  // A `done` with `error` is a failure; the resource adds the trace id of earlier events.
+  errorOf: (event) => (event.type === 'done' ? failureOf(event.data as SkillResult) : undefined),
   outcomeOf: (event) => ({ type: 'completed', status: field(event.data, 'status'), traceId: field(event.data, 'trace_id') }),
-};
-const base = /* @__PURE__ */ platformAdapter(spec);
+});
 
-/** The adapter of one execution: it remembers the trace id of earlier events for an error `done`. */
-function executionAdapter(): StreamAdapter {
-  let trace: string | undefined;
-  return {
-    ...base,
-    toEvent(message, lastEventId) {
-      const event = base.toEvent(message, lastEventId);
-      if (event && event.type !== 'done') trace = field(event.data, 'trace_id') ?? trace;
-      return event;
-    },
-    errorOf: (event) => (event.type === 'done' ? failureOf(event.data as SkillResult, trace) : undefined),
-  };
-}
-
-/** Skills engine executions. Reach it as `client.skills`. Auth: `X-API-Key`. */
-export class Skills {
-  readonly #transport: Transport;
-
-  /** @internal */
-  constructor(transport: Transport) {
-    this.#transport = transport;
-  }
-
-  /**
-   * Runs a skill and streams its events: `POST /v1/skills/{skillId}/execute/stream` with the
-   * JSON body `{ inputs, … }`.
-   *
-   * Ends after `done`, which always carries the final result; a `done` with `error` is
-   * delivered, then the stream fails with `StreamError` `'server-error-event'` whose `traceId`
-   * is the execution's `trace_id`.
-   *
-   * Resuming: this is a POST that starts an execution, and the engine offers no resume route.
-   * runstream does not send it again once the engine may have accepted it: a connection that
-   * drops before `done` fails with `ConnectionError` (or `StreamError` `'unexpected-end'` on a
-   * clean close), carrying `lastEventId`. Pass `resume: 'resend'` only if the skill is safe to
-   * repeat. A 408, 429 or 503 answer before any event is retried (the engine did not take it).
-   *
-   * @example
-   * ```ts
-   * const stream = client.skills.stream('my.skill', { inputs: { text: 'Hello world' } });
-   * for await (const event of stream) {
-   *   if (event.type === 'done') console.log(event.data.outputs);
-   *   else console.log(event.type, event.data.message);
-   * }
-   * ```
-   *
-   * @param skillId - e.g. `'my.skill'`.
-   * @param params - the request body.
-   * @param options - stream options. `reconnect` governs only the retry of a `408`, `429` or
-   *   `503` answered before any event (the engine did not take the request); a POST that may
-   *   have been accepted is never re-sent unless `resume: 'resend'`.
-   * @throws RangeError synchronously when a numeric option is out of its range (`idleTimeout`,
-   *   `maxEventSize`, `dedupe`, a `reconnect` field), naming the option and the value.
-   * @throws TypeError synchronously when `skillId` is empty. The stream fails with `HTTPError`,
-   *   `StreamError`, `ConnectionError`.
-   */
-  stream(skillId: string, params: SkillExecuteParams, options: StreamOptions = {}): EventStream<SkillEventMap> {
-    return this.#transport.stream<SkillEventMap>(
-      { method: 'POST', path: `/v1/skills/${segment(skillId)}/execute/stream`, body: params, auth: 'x-api-key', idleTimeout: DEFAULTS.idleTimeout.skills },
-      executionAdapter(),
-      options,
-      { resumeHint: 'the skills engine cannot resume an execution: run it again only if it is safe to repeat' },
-    );
-  }
-
-  /**
-   * Runs a skill and waits for its result: `POST /v1/skills/{skillId}/execute`.
-   *
-   * @returns the result, as the stream's `done` event carries it.
-   * @throws StreamError `'server-error-event'` (with `traceId`) when the result carries
-   *   `error`; HTTPError, TimeoutError, ConnectionError.
-   */
-  async execute(skillId: string, params: SkillExecuteParams, options?: RequestOptions): Promise<SkillResult> {
-    const result = await this.#transport.json<SkillResult>(
-      { method: 'POST', path: `/v1/skills/${segment(skillId)}/execute`, body: params, auth: 'x-api-key' },
-      options,
-    );
-    const failure = failureOf(result);
-    if (failure) {
-      const { message, ...fields } = failure;
-      throw new StreamError('server-error-event', `skill ${skillId} failed: ${message}`, { event: 'done', data: JSON.stringify(result), ...fields });
-    }
-    return result;
-  }
-}
+/** What a stream that ends before `done` tells the user. @internal */
+export const resumeHint = 'the skills engine cannot resume an execution: run it again only if it is safe to repeat';
