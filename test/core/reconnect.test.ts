@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, resolveReconnect, type ResolvedReconnect } from '../../src/core/options.js';
-import { reconnectDelay } from '../../src/core/reconnect.js';
+import { reconnectDelay } from '../../src/core/policy.js';
 
 function policy(overrides: Partial<ResolvedReconnect> = {}): ResolvedReconnect {
   return { ...DEFAULTS.reconnect, random: () => 0, ...overrides };
