@@ -531,7 +531,49 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
         const deliveredBefore = this.#delivered;
         let cause: Error | undefined;
         try {
-          await this.#read();
+          // One connection, inline rather than a call (one suspended function per idle stream,
+          // not two): send the request, then pull its body through the parser into the queue.
+          connect: {
+            const { url, method, body } = this.#request;
+            const headers = { ...config.headers };
+            const lastEventId = this.#lastEventId;
+            // Header values are byte strings: send the id's UTF-8 bytes, as the spec asks.
+            if (lastEventId) headers['last-event-id'] = utf8Bytes(lastEventId);
+            if (body === undefined) delete headers['content-type'];
+            this.#requests++;
+            if (this.#watched()) this.#emit({ type: 'connecting', request: this.#requests, method, url: redactUrl(url), lastEventId });
+            const connection = (this.#connection = new Connection({ url, method, body, headers, fetch: config.fetch, idleTimeout: config.idleTimeout, lastEventId }));
+            let response: Response | null;
+            try {
+              response = await connection.open();
+            } finally {
+              if (connection.reached) this.#reached = true;
+            }
+            // 204 No Content: the server asks the client to stop reconnecting.
+            if (!response) this.#end();
+            if (!response || this.#closed()) break connect;
+            this.#state = 'open';
+            this.#responseHeaders = response.headers;
+            const reconnected = this.#openedBefore;
+            this.#openedBefore = true;
+            this.#emit({ type: 'open', status: response.status, headers: response.headers, lastEventId, reconnected });
+            restart(this.#parser);
+            // A feature may hold the read loop back (a resync); the body's bytes wait in the socket.
+            for (const hooks of this.#hooks) await hooks.open?.(reconnected);
+            const queue = this.#queue;
+            for (let text; !this.#closed() && (text = await connection.read()) !== undefined; ) {
+              this.#bytes += connection.bytes;
+              if (this.#watched()) this.#emit({ type: 'bytes', bytes: connection.bytes, text });
+              this.#parser.feed(text);
+              // Backpressure: with an iterator attached, read on only once it has caught up.
+              const backlog = queue.backlog();
+              if (backlog) {
+                connection.paused = true;
+                await backlog;
+                connection.resume();
+              }
+            }
+          }
         } catch (error) {
           // Errors say where the stream was when they ended it.
           if (error instanceof SDKError) error.lastEventId = this.#lastEventId;
@@ -570,50 +612,6 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     } catch (error) {
       // A bug (not a failure of the stream) still ends it, with the error.
       this.#end(error instanceof Error ? error : new SDKError(String(error)));
-    }
-  }
-
-  /** One connection: sends the request, then pulls its body through the parser into the queue. */
-  async #read(): Promise<void> {
-    const config = this.#config;
-    const { url, method, body } = this.#request;
-    const headers = { ...config.headers };
-    const lastEventId = this.#lastEventId;
-    // Header values are byte strings: send the id's UTF-8 bytes, as the spec asks.
-    if (lastEventId) headers['last-event-id'] = utf8Bytes(lastEventId);
-    if (body === undefined) delete headers['content-type'];
-    this.#requests++;
-    if (this.#watched()) this.#emit({ type: 'connecting', request: this.#requests, method, url: redactUrl(url), lastEventId });
-    const connection = (this.#connection = new Connection({ url, method, body, headers, fetch: config.fetch, idleTimeout: config.idleTimeout, lastEventId }));
-    let response: Response | null;
-    try {
-      response = await connection.open();
-    } finally {
-      if (connection.reached) this.#reached = true;
-    }
-    if (this.#closed()) return;
-    // 204 No Content: the server asks the client to stop reconnecting.
-    if (!response) return this.#end();
-    this.#state = 'open';
-    this.#responseHeaders = response.headers;
-    const reconnected = this.#openedBefore;
-    this.#openedBefore = true;
-    this.#emit({ type: 'open', status: response.status, headers: response.headers, lastEventId, reconnected });
-    restart(this.#parser);
-    // A feature may hold the read loop back (a resync); the body's bytes wait in the socket.
-    for (const hooks of this.#hooks) await hooks.open?.(reconnected);
-    const queue = this.#queue;
-    for (let text; !this.#closed() && (text = await connection.read()) !== undefined; ) {
-      this.#bytes += connection.bytes;
-      if (this.#watched()) this.#emit({ type: 'bytes', bytes: connection.bytes, text });
-      this.#parser.feed(text);
-      // Backpressure: with an iterator attached, read on only once it has caught up.
-      const backlog = queue.backlog();
-      if (backlog) {
-        connection.paused = true;
-        await backlog;
-        connection.resume();
-      }
     }
   }
 
