@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, resolveReconnect, type ResolvedReconnect } from '../../src/core/options.js';
-import { decide, reconnectDelay, type PolicyState } from '../../src/core/policy.js';
+import { decide, reconnectDelay, type Decision, type PolicyState } from '../../src/core/policy.js';
 import { ConnectionError, HTTPError, StreamError } from '../../src/core/errors.js';
 
 function policy(overrides: Partial<ResolvedReconnect> = {}): ResolvedReconnect {
@@ -93,6 +93,11 @@ describe('decide (the reconnect policy, without timers)', () => {
   };
   const http = (status: number, headers: Record<string, string> = {}) =>
     new HTTPError({ status, statusText: '', headers: new Headers(headers), body: undefined, method: 'GET', url: base.url });
+  /** The error of a decision to end; fails the test on a decision to reconnect. */
+  const ended = (step: Decision): Error | undefined => {
+    if (step.reconnect) throw new Error(`expected an end, got a reconnect after ${step.delay} ms`);
+    return step.error;
+  };
   const dropped = new ConnectionError({ method: 'GET', url: base.url, reason: 'the connection failed', cause: new TypeError('fetch failed') });
 
   it('reconnects a GET stream after a clean end, after initialDelay, then after the server retry', () => {
@@ -118,19 +123,17 @@ describe('decide (the reconnect policy, without timers)', () => {
   });
 
   it('gives up with retries-exhausted after maxAttempts failures in a row', () => {
-    const step = decide({ ...base, attempt: 10, cause: dropped });
-    expect(step.reconnect).toBeUndefined();
-    const error = (step as { error: StreamError }).error;
+    const error = ended(decide({ ...base, attempt: 10, cause: dropped }));
     expect(error).toBeInstanceOf(StreamError);
     expect(error).toMatchObject({ code: 'retries-exhausted', lastEventId: '7', cause: dropped });
-    expect(error.message).not.toContain('secret');
+    expect(error?.message).not.toContain('secret');
   });
 
   it('gives up on a server never reached after maxConnectAttempts, naming host and port', () => {
     expect(decide({ ...base, reached: false, cause: dropped, attempt: 1 }).reconnect).toBe(true);
-    const step = decide({ ...base, reached: false, cause: dropped, attempt: 2 }) as { error: ConnectionError };
-    expect(step.error).toBeInstanceOf(ConnectionError);
-    expect(step.error.message).toContain('could not connect to api.test:80: no connection was ever made (3 attempts');
+    const error = ended(decide({ ...base, reached: false, cause: dropped, attempt: 2 }));
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error?.message).toContain('could not connect to api.test:80: no connection was ever made (3 attempts');
   });
 
   it('ends cleanly without reconnection', () => {
