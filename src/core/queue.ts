@@ -89,18 +89,12 @@ export class Queue {
   /** The iterator: `next()` takes the next event; `return()` and `throw()` close the stream. */
   iterator(): AsyncIterableIterator<StreamEvent, undefined> {
     this.iterating = true;
-    const owner = this.#owner;
-    return {
-      next: () => this.#next(),
-      return: () => (owner.close(), Promise.resolve(DONE)),
-      throw: (error?: unknown) => (owner.close(), Promise.reject(error)),
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
+    // A class, not an object of four closures: one small object per iterated stream.
+    return new QueueIterator(this, this.#owner);
   }
 
-  #next(): Promise<Result> {
+  /** The iterator's `next()`. */
+  next(): Promise<Result> {
     const events = this.#events;
     if (this.#head < events.length) {
       const value = events[this.#head++]!;
@@ -140,5 +134,29 @@ export class Queue {
     else if (first) first[0](DONE);
     else this.#failure = failure;
     for (const [resolve] of more) resolve(DONE);
+  }
+}
+
+/** The iterator of a queue (`for await`): `return()` (leaving the loop) and `throw()` close the stream. */
+class QueueIterator implements AsyncIterableIterator<StreamEvent, undefined> {
+  readonly #queue: Queue;
+  readonly #owner: { close(): void };
+  constructor(queue: Queue, owner: { close(): void }) {
+    this.#queue = queue;
+    this.#owner = owner;
+  }
+  next(): Promise<Result> {
+    return this.#queue.next();
+  }
+  return(): Promise<Result> {
+    this.#owner.close();
+    return Promise.resolve(DONE);
+  }
+  throw(error?: unknown): Promise<Result> {
+    this.#owner.close();
+    return Promise.reject(error);
+  }
+  [Symbol.asyncIterator](): this {
+    return this;
   }
 }
