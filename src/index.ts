@@ -13,8 +13,24 @@ export type { PlatformClient, PlatformClientClass, PlatformClientOptions } from 
 export type { RunOptions } from './platforms/define.js';
 export { connect } from './core/sse.js';
 export type { ConnectOptions, StreamOptions } from './core/sse.js';
-export { EventStream } from './core/event-stream.js';
-export type { DefaultEvents, GapMarker, JsonEvents, EventMap, EventOf, ListenerOptions, ReadyState, StreamEvent, StreamOutcome } from './core/event-stream.js';
+export { EventStream } from './core/stream.js';
+export type {
+  DefaultEvents,
+  GapMarker,
+  JsonEvents,
+  EventMap,
+  EventOf,
+  ListenerOptions,
+  ReadyState,
+  StreamControl,
+  StreamEvent,
+  StreamFeature,
+  StreamHooks,
+  StreamOutcome,
+} from './core/types.js';
+export { pageLifecycle } from './features/page.js';
+export type { PageLifecycleOptions } from './features/page.js';
+export { dedupe } from './features/dedupe.js';
 export type {
   BytesLifecycleEvent,
   CommentLifecycleEvent,
@@ -31,8 +47,8 @@ export type {
   StreamObserver,
   StreamSnapshot,
 } from './core/lifecycle.js';
-export { lastEventIdFrom, relayResponse, relayStream } from './core/relay.js';
-export type { RelayErrorData, RelayOptions } from './core/relay.js';
+export { lastEventIdFrom, relayResponse, relayStream } from './features/relay.js';
+export type { RelayErrorData, RelayOptions } from './features/relay.js';
 export { DEFAULTS } from './core/options.js';
 export type {
   AuthScheme,

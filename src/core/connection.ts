@@ -1,7 +1,7 @@
 /**
- * One HTTP connection of an event stream: fetch, response checks, the read loop with its
- * backpressure pause, and the idle timer. The stream (`event-stream.ts`) decides what happens
- * between connections; a connection only reports how it ended.
+ * One HTTP connection of an event stream: fetch, response checks, reading the body, and the
+ * idle timer with the keepalive cadence. The stream (`stream.ts`) pulls from it and decides
+ * what happens between connections (`policy.ts`).
  *
  * @module
  */
@@ -17,6 +17,8 @@ export interface ConnectionRequest {
   /** Names lower-case. */
   headers: Record<string, string>;
   fetch: typeof fetch;
+  /** The `Last-Event-ID` this request sends (`''`: none); errors carry it. */
+  lastEventId: string;
   /**
    * Silence, in ms, after which the connection counts as dropped; 0 disables. With keepalives at
    * a steady pace, the ceiling of the learned timeout (see {@link Cadence}).
@@ -25,46 +27,22 @@ export interface ConnectionRequest {
 }
 
 /**
- * What a connection needs from its stream, as functions of the stream: one table serves every
- * stream, so that a process holding thousands of streams pays for no callbacks per stream.
- * @internal
- */
-export interface ConnectionHost {
-  /** The stream's last event ID now (errors carry it). */
-  lastEventId(stream: unknown): string;
-  /** False once the stream closed: a response that arrives then is cancelled unread. */
-  alive(stream: unknown): boolean;
-  /**
-   * The response was accepted as an event stream: the stream opens. A promise holds the read
-   * loop back until it settles (bytes wait in the socket meanwhile).
-   */
-  opened(stream: unknown, response: Response): void | Promise<void>;
-  /** Feeds decoded text (of a chunk of `bytes` bytes) to the parser; returns false when the stream reads no further. */
-  feed(stream: unknown, text: string, bytes: number): boolean;
-  /** When the consumer is behind, a promise of its catching up; else `undefined`. */
-  backlog(stream: unknown): Promise<void> | undefined;
-}
-
-/** How a connection ended without an error: its body ended, or the server answered 204. @internal */
-export type ConnectionEnd = 'ended' | 'no-content';
-
-/**
- * One request and its body. `run()` resolves with how the body ended, or rejects with the typed
- * error (`ConnectionError`, `HTTPError`, `StreamError` `'invalid-content-type'`).
+ * One request and its body, read by pulling: {@link Connection.open} sends the request and
+ * checks the response, {@link Connection.read} gives the body's text chunk by chunk. It never
+ * calls back into the stream: the stream's read loop pulls, and data flows one way. Errors are
+ * typed: `ConnectionError`, `HTTPError`, `StreamError` `'invalid-content-type'`.
  *
  * @internal
  */
 export class Connection {
-  readonly #host: ConnectionHost;
-  /** The stream this connection serves, passed back to the host's functions. */
-  readonly #stream: unknown;
   readonly #request: ConnectionRequest;
   readonly #controller = new AbortController();
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  #decoder: TextDecoder | undefined;
   // Idle timeout: silence (no bytes at all, comments and keepalives count as data) for
   // `#timeout` ms drops the connection. One timer per connection, re-armed only when it runs
   // out, so the per-chunk cost is one clock read. A slow consumer is not a silent server, so
-  // the timer also waits while the read loop is paused for backpressure. Keepalives (rare: one
+  // the timer also waits while the stream is `paused` for backpressure. Keepalives (rare: one
   // every few seconds) may shorten `#timeout` to what their cadence says; only then is the
   // timer re-armed early, never per chunk.
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -74,40 +52,42 @@ export class Connection {
   #cadence: Cadence | undefined;
   /** When the last bytes arrived (`Date.now()`), with an idle timeout. */
   #last = 0;
-  #paused = false;
   /** Set when the idle timeout dropped the connection. */
   #idle = false;
+  /** Set by the stream while its consumer catches up: silence then is not the server's. */
+  paused = false;
+  /** Size in bytes of the chunk {@link Connection.read} gave last. */
+  bytes = 0;
   /**
    * Whether the server was reached: a response of any status arrived, or the request was
    * accepted but went unanswered past the idle timeout.
    */
   reached = false;
 
-  constructor(host: ConnectionHost, stream: unknown, request: ConnectionRequest) {
-    this.#host = host;
-    this.#stream = stream;
+  constructor(request: ConnectionRequest) {
     this.#request = request;
     this.#timeout = request.idleTimeout;
   }
 
   /** Cancels the request and its body, whatever stage it is in; a fetch may ignore the signal. */
   abort(): void {
+    clearTimeout(this.#timer);
     this.#controller.abort();
+    // Cancel rather than wait: a reader whose fetch was aborted can stay pending for ever.
     cancel(this.#reader);
   }
 
   /**
    * A keepalive arrived on this connection (an SSE comment, or an event the platform names as a
-   * keepalive), in the chunk the read loop is feeding: learns their cadence, and shortens the
-   * idle timeout to {@link learnedTimeout} once it is steady. With `idleTimeout` 0 it does
-   * nothing: the user asked for no idle timeout, and a learned one would be a new limit.
+   * keepalive), in the chunk just read: learns their cadence, and shortens the idle timeout to
+   * {@link learnedTimeout} once it is steady. With `idleTimeout` 0 it does nothing: the user
+   * asked for no idle timeout, and a learned one would be a new limit.
    */
   keepalive(): void {
     const ceiling = this.#request.idleTimeout;
     if (!(ceiling > 0)) return;
-    // The read loop stamped the chunk this keepalive came in.
-    const now = this.#last;
-    const timeout = learnedTimeout((this.#cadence ??= new Cadence()).beat(now), ceiling);
+    // `read` stamped the chunk this keepalive came in.
+    const timeout = learnedTimeout((this.#cadence ??= new Cadence()).beat(this.#last), ceiling);
     // Shorter: re-arm now (bytes just came, so nothing is due sooner), or a dead connection
     // would wait out the old timeout. Longer: the timer re-arms for the rest when it runs out.
     if (timeout < this.#timeout) {
@@ -121,7 +101,7 @@ export class Connection {
     this.#timer = setTimeout(() => {
       const timeout = this.#timeout;
       const silent = Date.now() - this.#last;
-      if (this.#paused || silent < timeout) return this.#arm(this.#paused ? timeout : timeout - silent);
+      if (this.paused || silent < timeout) return this.#arm(this.paused ? timeout : timeout - silent);
       this.#idle = true;
       this.abort();
     }, delay);
@@ -129,104 +109,89 @@ export class Connection {
 
   /** The `ConnectionError` of a failed request (`reading` false) or a body cut off (`reading` true). */
   #dropped(reading: boolean, error?: unknown): ConnectionError {
-    const { method, url, idleTimeout } = this.#request;
+    const { method, url, idleTimeout, lastEventId } = this.#request;
     const idle = this.#idle;
     const timeout = this.#timeout;
-    const learned = timeout < idleTimeout;
     return new ConnectionError({
       method,
       url,
       reason:
         `${idle ? `no data for ${timeout} ms` : 'the connection failed'} ${reading ? 'while reading the stream' : 'before a response'}` +
-        ` (${idle ? `idle timeout${learned ? `, learned from keepalives every ${this.#cadence!.interval} ms` : ''}` : describe(error)})`,
+        ` (${idle ? `idle timeout${timeout < idleTimeout ? `, learned from keepalives every ${this.#cadence!.interval} ms` : ''}` : describe(error)})`,
       cause: error,
-      lastEventId: this.#host.lastEventId(this.#stream),
+      lastEventId,
     });
   }
 
-  async run(): Promise<ConnectionEnd> {
-    const host = this.#host;
-    const self = this.#stream;
-    const { url, method, body, headers, idleTimeout } = this.#request;
-    const controller = this.#controller;
+  /**
+   * Sends the request. Resolves with the response once it is accepted as an event stream (2xx,
+   * `text/event-stream`, a body), or with `null` for 204 No Content (the server asks the client
+   * to stop reconnecting); rejects with the typed error.
+   */
+  async open(): Promise<Response | null> {
+    const { url, method, body, headers, idleTimeout, lastEventId } = this.#request;
+    const signal = this.#controller.signal;
     if (idleTimeout > 0) {
       this.#last = Date.now();
       this.#arm(idleTimeout);
     }
+    let response: Response;
     try {
-      let response: Response;
-      try {
-        const init: RequestInit & { duplex?: 'half' } = { method, headers, body: body ?? null, signal: controller.signal };
-        if (body instanceof ReadableStream) init.duplex = 'half';
-        response = await this.#request.fetch(url, init);
-      } catch (error) {
-        this.reached = this.#idle;
-        throw this.#dropped(false, error);
-      }
-      this.reached = true;
-      const stream = response.body;
-      if (!host.alive(self)) {
-        cancel(stream);
-        return 'ended';
-      }
-      // 204 No Content: the server asks the client to stop reconnecting.
-      if (response.status === 204) {
-        cancel(stream);
-        return 'no-content';
-      }
-      if (!response.ok) throw await httpErrorFrom(response, method, url, host.lastEventId(self), controller.signal);
-      const type = response.headers.get('content-type') ?? '';
-      if (!/^\s*text\/event-stream\s*(;|$)/i.test(type) || !stream) {
-        cancel(stream);
-        throw new StreamError(
-          'invalid-content-type',
-          `${method} ${redactUrl(url)}: expected a text/event-stream response, got ${type ? `"${type}"` : 'no content type'}${stream ? '' : ' and no body'}; check the URL points at the event stream`,
-          { lastEventId: host.lastEventId(self), url },
-        );
-      }
-
-      const reader = (this.#reader = stream.getReader());
-      await host.opened(self, response);
-      // The decoder strips the one leading BOM the spec allows (the stream resets the parser's
-      // own BOM check in `opened`).
-      const decoder = new TextDecoder();
-      try {
-        for (;;) {
-          if (!host.alive(self)) break;
-          let chunk: ReadableStreamReadResult<Uint8Array>;
-          try {
-            chunk = await reader.read();
-          } catch (error) {
-            // Only a failed read is a dropped connection; an exception while parsing below is a
-            // bug to surface as it is, not a drop to retry.
-            throw this.#dropped(true, error);
-          }
-          if (chunk.done) break;
-          if (idleTimeout > 0) this.#last = Date.now();
-          if (!host.feed(self, decoder.decode(chunk.value, { stream: true }), chunk.value.byteLength)) break;
-          // Backpressure: with an iterator attached, read on only once it has caught up.
-          const backlog = host.backlog(self);
-          if (backlog) {
-            this.#paused = true;
-            await backlog;
-            this.#paused = false;
-            if (idleTimeout > 0) this.#last = Date.now();
-          }
-        }
-      } finally {
-        this.#reader = undefined;
-        // Cancel rather than wait: a reader whose fetch was aborted can stay pending for ever.
-        cancel(reader);
-      }
-      // A cancelled reader reports a clean end: an idle timeout is still a drop.
-      if (this.#idle) throw this.#dropped(true);
-      return 'ended';
-    } finally {
-      clearTimeout(this.#timer);
-      // Done with this request, whatever ended it: tear it down (a terminal event leaves the
-      // server's side open).
-      controller.abort();
+      const init: RequestInit & { duplex?: 'half' } = { method, headers, body: body ?? null, signal };
+      if (body instanceof ReadableStream) init.duplex = 'half';
+      response = await this.#request.fetch(url, init);
+    } catch (error) {
+      this.reached = this.#idle;
+      throw this.#dropped(false, error);
     }
+    this.reached = true;
+    const stream = response.body;
+    if (response.status === 204) {
+      cancel(stream);
+      return null;
+    }
+    if (!response.ok) throw await httpErrorFrom(response, method, url, lastEventId, signal);
+    const type = response.headers.get('content-type') ?? '';
+    if (!/^\s*text\/event-stream\s*(;|$)/i.test(type) || !stream) {
+      cancel(stream);
+      throw new StreamError(
+        'invalid-content-type',
+        `${method} ${redactUrl(url)}: expected a text/event-stream response, got ${type ? `"${type}"` : 'no content type'}${stream ? '' : ' and no body'}; check the URL points at the event stream`,
+        { lastEventId, url },
+      );
+    }
+    this.#reader = stream.getReader();
+    // The decoder strips the one leading BOM the spec allows (the stream resets the parser's
+    // own BOM check when a connection opens).
+    this.#decoder = new TextDecoder();
+    return response;
+  }
+
+  /**
+   * The body's next chunk, decoded (a character split across chunks waits for its rest);
+   * `undefined` when the body ended. Rejects with a `ConnectionError` when the connection
+   * dropped or the idle timeout passed.
+   */
+  read(): Promise<string | undefined> {
+    return this.#reader!.read().then(
+      (chunk) => {
+        // A cancelled reader reports a clean end: an idle timeout is still a drop.
+        if (this.#idle) throw this.#dropped(true);
+        if (chunk.done) return undefined;
+        if (this.#request.idleTimeout > 0) this.#last = Date.now();
+        this.bytes = chunk.value.byteLength;
+        return this.#decoder!.decode(chunk.value, { stream: true });
+      },
+      (error: unknown) => {
+        throw this.#dropped(true, error);
+      },
+    );
+  }
+
+  /** The stream caught up after a pause: silence counts again from now. */
+  resume(): void {
+    this.paused = false;
+    if (this.#request.idleTimeout > 0) this.#last = Date.now();
   }
 }
 

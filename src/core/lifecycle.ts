@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { ReadyState, StreamEvent, StreamOutcome } from './event-stream.js';
+import type { ReadyState, StreamEvent, StreamOutcome } from './types.js';
 import type { ReconnectInfo } from './options.js';
 
 /**

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { EventMap, EventStream } from './event-stream.js';
+import type { EventMap } from './types.js';
+import type { EventStream } from './stream.js';
 import type { StreamInfo } from './lifecycle.js';
 
 /**
@@ -207,7 +208,7 @@ export const DEFAULTS = /* @__PURE__ */ deepFreeze({
    * steady intervals of silence, at least 1000 ms); see `StreamOptions.idleTimeout`.
    */
   idleTimeout: { connect: 0, runs: 120_000, executions: 120_000, jobs: 120_000, skills: 0, runner: 75_000 },
-  /** How many recent event ids `dedupe: true` remembers. */
+  /** How many recent event ids `dedupe()` remembers by default. */
   dedupeWindow: 1000,
   /** Deadline of a JSON call (not of a stream), in milliseconds; 0 turns it off. */
   timeout: 60_000,
@@ -231,7 +232,6 @@ const RULES: Record<string, Rule> = {
   idleTimeout: MS,
   keepalive: MS,
   maxEventSize: [1, COUNT, 1],
-  dedupe: [0, COUNT, 1],
   'reconnect.initialDelay': MS,
   'reconnect.maxDelay': MS,
   'reconnect.factor': [1, Number.MAX_VALUE],
@@ -246,8 +246,7 @@ const OFF = ['timeout', 'idleTimeout', 'keepalive'];
 /**
  * Checks every numeric option of `options` (client, stream, call or relay options alike; a
  * `reconnect` object's fields too) against its documented range. `undefined` means the
- * default and passes; so do `true`/`false` where the option takes them (`dedupe`,
- * `reconnect`). Called once, when a client, stream, call or relay is made.
+ * default and passes; so does `true`/`false` for `reconnect`. Called once, when a client, stream, call or relay is made.
  *
  * @throws RangeError naming the option and the value, for anything else (`NaN`, `Infinity`
  *   for a duration, a negative number, a string, a duration above {@link MAX_DURATION}).
@@ -263,7 +262,7 @@ export function validateOptions(options: object | undefined): void {
   for (const name in RULES) {
     const [scope, field] = name.split('.') as [string, string | undefined];
     const value = field ? (typeof reconnect === 'object' ? reconnect[field] : undefined) : fields[scope];
-    if (value === undefined || (name === 'dedupe' && typeof value === 'boolean')) continue;
+    if (value === undefined) continue;
     const [min, max, whole, infinity] = RULES[name]!;
     if (typeof value === 'number' && ((value >= min && value <= max && (!whole || Number.isInteger(value))) || (infinity && value === Infinity))) continue;
     const range = whole

@@ -5,7 +5,10 @@
  * @module
  */
 import { ConnectionError, HTTPError, MAX_ERROR_BODY, TimeoutError, isTimeoutReason } from './errors.js';
-import { EventStream, type EventMap, type StreamAdapter, type StreamConfig } from './event-stream.js';
+import { EventStream } from './stream.js';
+import type { EventMap, StreamAdapter, StreamConfig, StreamFeature } from './types.js';
+import { platformOutcome } from '../features/outcome.js';
+import { resyncWith } from '../features/resync.js';
 import { httpErrorFrom } from './http.js';
 import { describe, errnoOf, hostPort } from './connection.js';
 import { redactUrl, refuseCredentials } from './redact.js';
@@ -236,7 +239,11 @@ export class Transport {
       adapter,
       spec.idleTimeout,
     );
-    const stream = new EventStream<Events>({ ...config, ...extra });
+    // A resource's stream uses what its platform needs: outcomes from its terminal events, and
+    // its resync when it has one (`connect()` imports neither).
+    const use: StreamFeature[] = [...(config.use ?? []), platformOutcome(adapter, extra.resumeHint)];
+    if (extra.resync) use.push(resyncWith(extra.resync));
+    const stream = new EventStream<Events>({ ...config, ...extra, use });
     this.#onStream?.(stream as unknown as EventStream<EventMap>, { method: config.method, url: redactUrl(config.url) });
     return stream;
   }

@@ -6,15 +6,8 @@
 import { invalidData, redactUrl, type StreamError } from './errors.js';
 import { refuseCredentials } from './redact.js';
 import type { StreamObserver } from './lifecycle.js';
-import {
-  EventStream,
-  type DefaultEvents,
-  type JsonEvents,
-  type EventMap,
-  type StreamAdapter,
-  type StreamConfig,
-  type StreamEvent,
-} from './event-stream.js';
+import { EventStream } from './stream.js';
+import type { DefaultEvents, JsonEvents, EventMap, StreamAdapter, StreamConfig, StreamEvent, StreamFeature } from './types.js';
 import { DEFAULTS, invalidPort, resolveReconnect, stripUndefined, validateOptions, type BodyLike, type Defined, type HeadersLike, type OpenInfo, type ReconnectInfo, type ReconnectOptions, type ResumeMode } from './options.js';
 
 /**
@@ -105,22 +98,14 @@ export interface StreamOptions {
    */
   resume?: ResumeMode | undefined;
   /**
-   * Drop events whose `id:` was already delivered, for servers that replay after a reconnect:
-   * `true` remembers the last {@link DEFAULTS}`.dedupeWindow` ids, a number (a whole number
-   * ≥ 0; 0 is off) sets how many.
-   * Events without their own `id:` field are never dropped.
-   * @defaultValue false
+   * Optional pieces this stream uses, each imported where it is needed:
+   * `pageLifecycle()` (reconnect at once when a page comes back online or from the
+   * back/forward cache; with `pauseWhenHidden`, no connection while hidden) and `dedupe()`
+   * (drop events whose `id:` was already delivered). A stream pays only for the pieces it
+   * imports.
+   * @defaultValue none
    */
-  dedupe?: boolean | number | undefined;
-  /**
-   * In a browser page only: close the connection while the page is hidden (a background tab)
-   * and reconnect with `Last-Event-ID` when it is visible again, so hidden tabs hold no
-   * connection. GET streams only; a POST is never paused. Outside a page it does nothing.
-   * Whatever this says, a page stream reconnects at once when the browser comes back `online`
-   * and when the page is restored from the back/forward cache (its old connection is dead).
-   * @defaultValue false
-   */
-  pauseWhenHidden?: boolean | undefined;
+  use?: readonly StreamFeature[] | undefined;
 }
 
 /** Options of {@link connect}. */
@@ -277,7 +262,6 @@ export function streamConfig(
     fetch: options.fetch ?? globalFetch,
     reconnect: resolveReconnect(options.reconnect),
     adapter,
-    dedupe: options.dedupe === true ? DEFAULTS.dedupeWindow : Math.max(0, +(options.dedupe ?? 0)),
   };
 }
 
@@ -316,7 +300,7 @@ export function streamConfig(
  *   relative URL such as `'/events'` is an error too), when its port is not 1–65535, or when it
  *   carries user info (`https://user:password@host/`; send credentials in `headers` instead).
  * @throws RangeError synchronously when a numeric option is out of its documented range
- *   (`idleTimeout`, `maxEventSize`, `dedupe`, a `reconnect` field), naming it and the value. The stream fails (iterator throws, `finished` rejects) with
+ *   (`idleTimeout`, `maxEventSize`, a `reconnect` field), naming it and the value. The stream fails (iterator throws, `finished` rejects) with
  *   `HTTPError` (non-2xx other than retried statuses), `ConnectionError` (network failure of a
  *   non-reconnecting stream), `StreamError` (`'invalid-content-type'`, `'invalid-data'`,
  *   `'max-buffer-size'`, `'retries-exhausted'`).

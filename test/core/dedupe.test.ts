@@ -2,7 +2,7 @@
 // already, by id, remembering only the latest ids (a window), so that memory stays bounded on a
 // stream that never ends. What the user sees of the window: an id older than it comes through again.
 import { describe, expect, it } from 'vitest';
-import { connect, DEFAULTS } from '../../src/index.js';
+import { connect, dedupe, DEFAULTS } from '../../src/index.js';
 import { BASE, useMsw } from '../helpers/msw.js';
 import { collect, frames, sseResponse, type Frame } from '../helpers/sse.js';
 import { instantReconnect } from '../../src/testing/index.js';
@@ -14,7 +14,7 @@ const numbered = (ids: readonly number[], tag = ''): Frame[] => ids.map((id) => 
 const upTo = (count: number): number[] => Array.from({ length: count }, (_, index) => index);
 
 describe('dedupe window', () => {
-  it('remembers the last n ids with dedupe: n: an id inside the window is dropped, one older than it is delivered again', async () => {
+  it('remembers the last n ids with dedupe(n): an id inside the window is dropped, one older than it is delivered again', async () => {
     const { reconnect } = instantReconnect();
     // The first connection delivers 1, 2, 3 and ends; the reconnect replays 2, 1, 3, then 4.
     route('get', '/events', [
@@ -23,14 +23,14 @@ describe('dedupe window', () => {
       () => new Response(null, { status: 204 }),
     ]);
 
-    const events = await collect(connect(`${BASE}/events`, { dedupe: 2, reconnect }));
+    const events = await collect(connect(`${BASE}/events`, { use: [dedupe(2)], reconnect }));
 
     // The window holds 2 and 3: 2 is dropped, 1 (evicted when 3 came) is delivered again and
     // pushes 2 out, 3 is still in the window.
     expect(events.map((event) => event.data)).toEqual(['1', '2', '3', '1 again', '4 again']);
   });
 
-  it(`remembers DEFAULTS.dedupeWindow (${DEFAULTS.dedupeWindow}) ids with dedupe: true`, async () => {
+  it(`remembers DEFAULTS.dedupeWindow (${DEFAULTS.dedupeWindow}) ids with dedupe()`, async () => {
     const { reconnect } = instantReconnect();
     const window = DEFAULTS.dedupeWindow;
     // Ids 0 … window: the window then holds 1 … window, and 0 has left it.
@@ -40,7 +40,7 @@ describe('dedupe window', () => {
       () => new Response(null, { status: 204 }),
     ]);
 
-    const events = await collect(connect(`${BASE}/events`, { dedupe: true, reconnect }));
+    const events = await collect(connect(`${BASE}/events`, { use: [dedupe()], reconnect }));
 
     expect(events).toHaveLength(window + 2);
     expect(events.slice(window + 1).map((event) => event.data)).toEqual(['0 again']);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { platformAdapter, type PlatformSpec } from '../../src/core/adapter.js';
 import { errorMessage } from '../../src/core/errors.js';
 import { streamConfig } from '../../src/core/sse.js';
+import { platformOutcome } from '../../src/features/outcome.js';
 import {
   EventStream,
   HTTPError,
@@ -419,7 +420,9 @@ describe('EventStream: platform adapters', () => {
     options: Parameters<typeof streamConfig>[2] = {},
     overrides: Partial<PlatformSpec> = {},
   ): EventStream<{ [type: string]: unknown }> {
-    return new EventStream(streamConfig(URL_, method, options, platformAdapter({ ...spec, ...overrides })));
+    const adapter = platformAdapter({ ...spec, ...overrides });
+    // As `Transport.stream` does for a resource: the platform's outcomes are a feature.
+    return new EventStream({ ...streamConfig(URL_, method, options, adapter), use: [platformOutcome(adapter, undefined)] });
   }
 
   it('skips keepalive events, named or in an envelope, whatever their data', async () => {
@@ -586,7 +589,7 @@ describe('EventStream: errors while parsing', () => {
     adapter.isTerminal = () => {
       throw bug;
     };
-    const stream = new EventStream(streamConfig(`${BASE}/events`, 'GET', { reconnect, onReconnect }, adapter));
+    const stream = new EventStream({ ...streamConfig(`${BASE}/events`, 'GET', { reconnect, onReconnect }, adapter), use: [platformOutcome(adapter, undefined)] });
     const { events, error } = await collectEvents(stream);
     expect(events.map((e) => e.type)).toEqual(['run.started']);
     expect(error).toBe(bug);

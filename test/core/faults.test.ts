@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionError, HTTPError, StreamError, connect, type ReconnectInfo } from '../../src/index.js';
+import { ConnectionError, HTTPError, StreamError, connect, dedupe, type ReconnectInfo } from '../../src/index.js';
 import { startLoopback, type Loopback, type Reply } from '../helpers/loopback.js';
 import { collect, frame, frames } from '../helpers/sse.js';
 
@@ -229,10 +229,10 @@ describe('servers that replay', () => {
     expect(events.map((e) => e.data)).toEqual(['a', 'b', 'a', 'b', 'c']);
   });
 
-  it('deliver each id once with dedupe: true', async () => {
+  it('deliver each id once with dedupe()', async () => {
     const { options } = recorder();
     server.script(replay(true), replay(false), noContent);
-    const events = await collect(connect(server.url('/events'), { ...options, dedupe: true }));
+    const events = await collect(connect(server.url('/events'), { ...options, use: [dedupe()] }));
     expect(events.map((e) => e.data)).toEqual(['a', 'b', 'c']);
   });
 });

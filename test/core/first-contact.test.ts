@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { platformAdapter } from '../../src/core/adapter.js';
 import { Transport } from '../../src/core/request.js';
 import { streamConfig } from '../../src/core/sse.js';
+import { platformOutcome } from '../../src/features/outcome.js';
 import { EventStream, HTTPError, TimeoutError, connect } from '../../src/index.js';
 import { BASE, server, useMsw } from '../helpers/msw.js';
 import { collect, frame, frames, sseResponse } from '../helpers/sse.js';
@@ -292,9 +293,8 @@ describe('the browser API-key guard in a jsdom page', () => {
 describe('outcomes when the loop is left', () => {
   it('keeps the terminal event outcome when the loop breaks at it', async () => {
     route('get', '/events', [() => openResponse([frames([{ event: 'run.output', data: { n: 1 } }, { event: 'run.completed', data: { ok: true } }])])]);
-    const stream = new EventStream(
-      streamConfig(URL_, 'GET', {}, platformAdapter({ known: ['run.output', 'run.completed'], terminal: ['run.completed'] })),
-    );
+    const adapter = platformAdapter({ known: ['run.output', 'run.completed'], terminal: ['run.completed'] });
+    const stream = new EventStream({ ...streamConfig(URL_, 'GET', {}, adapter), use: [platformOutcome(adapter, undefined)] });
     for await (const event of stream) if (event.type === 'run.completed') break;
     expect(stream.outcome).toMatchObject({ type: 'completed', event: { type: 'run.completed' } });
   });

@@ -6,7 +6,7 @@
  */
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, Runstream, connect, relayStream, type ClientOptions, type ConnectOptions } from '../../src/index.js';
+import { DEFAULTS, Runstream, connect, dedupe, relayStream, type ClientOptions, type ConnectOptions } from '../../src/index.js';
 import { BASE, server, useMsw } from '../helpers/msw.js';
 import { frame, sseResponse } from '../helpers/sse.js';
 
@@ -34,12 +34,6 @@ const INVALID: [string, Record<string, unknown>, string][] = [
   ['reconnect.maxAttempts 2.5', { reconnect: { maxAttempts: 2.5 } }, '`reconnect.maxAttempts` must be a whole number ≥ 0 or Infinity, got 2.5'],
   ['reconnect.maxConnectAttempts 0', { reconnect: { maxConnectAttempts: 0 } }, '`reconnect.maxConnectAttempts` must be a whole number ≥ 1 or Infinity, got 0'],
   ['reconnect as a number', { reconnect: 5 }, '`reconnect` must be true, false or an object of reconnect options, got 5'],
-];
-
-/** The same, for the options only streams take. */
-const STREAM_ONLY: [string, Record<string, unknown>, string][] = [
-  ['dedupe -1', { dedupe: -1 }, '`dedupe` must be a whole number ≥ 0, got -1'],
-  ['dedupe 1.5', { dedupe: 1.5 }, '`dedupe` must be a whole number ≥ 0, got 1.5'],
 ];
 
 /** Invalid values of the JSON deadline, which clients and calls take. */
@@ -84,11 +78,11 @@ describe('client options', () => {
 });
 
 describe('stream options', () => {
-  it.each([...INVALID, ...STREAM_ONLY])('connect() refuses %s synchronously', (_name, options, message) => {
+  it.each(INVALID)('connect() refuses %s synchronously', (_name, options, message) => {
     expect(thrown(() => connect(`${BASE}/events`, options as ConnectOptions)).message).toBe(`runstream: ${message}`);
   });
 
-  it.each([...INVALID, ...STREAM_ONLY])("a resource's stream refuses %s synchronously", (_name, options, message) => {
+  it.each(INVALID)("a resource's stream refuses %s synchronously", (_name, options, message) => {
     const client = new Runstream({ baseUrl: BASE });
     expect(thrown(() => client.runs.stream('run_abc123', options)).message).toBe(`runstream: ${message}`);
     expect(thrown(() => client.runner.start({ workflow: 'build' }, options)).message).toBe(`runstream: ${message}`);
@@ -101,8 +95,12 @@ describe('stream options', () => {
     expect((error as Error).message).toContain('`idleTimeout`');
   });
 
-  it('takes dedupe true, false, 0 and a count, and runs a stream with maxAttempts Infinity', async () => {
-    for (const dedupe of [true, false, 0, 50]) expect(() => connect(`${BASE}/events`, { dedupe })).not.toThrow();
+  it('refuses a dedupe window that is not a whole number ≥ 1, naming it and the value', () => {
+    for (const window of [0, -1, 1.5, NaN, Infinity]) expect(() => dedupe(window)).toThrow(new RangeError(`runstream: dedupe's window must be a whole number ≥ 1, got ${window}`));
+    expect(() => connect(`${BASE}/events`, { use: [dedupe(50)] })).not.toThrow();
+  });
+
+  it('runs a stream with maxAttempts Infinity', async () => {
     server.use(http.get(`${BASE}/events`, () => sseResponse([frame({ event: 'done', data: 'one' })])));
     const stream = connect(`${BASE}/events`, { reconnect: { maxAttempts: Infinity }, idleTimeout: 0, maxEventSize: 1 << 20 });
     for await (const event of stream) {

@@ -9,7 +9,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { connect, type EventStream, type ReconnectInfo } from '../../src/index.js';
+import { connect, pageLifecycle, type EventStream, type ReconnectInfo } from '../../src/index.js';
 import { frame, type Frame } from '../helpers/sse.js';
 
 /**
@@ -171,7 +171,7 @@ export function pageCases(environment: string): void {
     });
 
     it('resumes with Last-Event-ID after a dropped connection', async () => {
-      const stream = connect(server.url, { reconnect: { sleep: () => Promise.resolve() } });
+      const stream = connect(server.url, { use: [pageLifecycle()], reconnect: { sleep: () => Promise.resolve() } });
       streams.push(stream);
       const seen = listen(stream);
       const first = await server.request(0);
@@ -188,7 +188,7 @@ export function pageCases(environment: string): void {
 
     it('reconnects at once when the page comes back online, instead of after the backoff', async () => {
       const held = heldSleep();
-      const stream = connect(server.url, { reconnect: { sleep: held.sleep } });
+      const stream = connect(server.url, { use: [pageLifecycle()], reconnect: { sleep: held.sleep } });
       streams.push(stream);
       const seen = listen(stream);
       const first = await server.request(0);
@@ -207,7 +207,7 @@ export function pageCases(environment: string): void {
 
     it('reconnects at once with Last-Event-ID after a restore from the back/forward cache', async () => {
       const reconnects: ReconnectInfo[] = [];
-      const stream = connect(server.url, { onReconnect: (info) => reconnects.push(info) });
+      const stream = connect(server.url, { use: [pageLifecycle()], onReconnect: (info) => reconnects.push(info) });
       streams.push(stream);
       const seen = listen(stream);
       const first = await server.request(0);
@@ -224,7 +224,7 @@ export function pageCases(environment: string): void {
     });
 
     it('with pauseWhenHidden, holds no connection while hidden and resumes with Last-Event-ID when visible', async () => {
-      const stream = connect(server.url, { pauseWhenHidden: true });
+      const stream = connect(server.url, { use: [pageLifecycle({ pauseWhenHidden: true })] });
       streams.push(stream);
       const seen = listen(stream);
       const first = await server.request(0);

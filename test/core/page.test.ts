@@ -5,7 +5,7 @@
  * a real Chromium in scripts/test-browser-network.mjs.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConnectionError, connect, type EventStream, type ReconnectInfo } from '../../src/index.js';
+import { ConnectionError, connect, pageLifecycle, type EventStream, type ReconnectInfo } from '../../src/index.js';
 import { BASE, useMsw } from '../helpers/msw.js';
 import { collect, frame } from '../helpers/sse.js';
 import { droppable, openResponse, rejection, route } from './support.js';
@@ -69,7 +69,7 @@ describe('a stream in a page', () => {
     const first = droppable([frame({ id: '1', data: 'a' })]);
     const seen = route('get', '/events', [first.response, () => openResponse([frame({ id: '2', data: 'b' })])]);
     const held = heldSleep();
-    const stream = connect(URL_, { reconnect: { sleep: held.sleep } });
+    const stream = connect(URL_, { use: [pageLifecycle()], reconnect: { sleep: held.sleep } });
     const events: string[] = [];
     const second = new Promise<void>((resolve) =>
       stream.addEventListener('message', (event) => {
@@ -90,7 +90,7 @@ describe('a stream in a page', () => {
     const page = fakePage();
     const reconnects: ReconnectInfo[] = [];
     const seen = route('get', '/events', [() => openResponse([frame({ id: '1', data: 'a' })]), () => openResponse([frame({ id: '2', data: 'b' })])]);
-    const stream = connect(URL_, { onReconnect: (info) => reconnects.push(info) });
+    const stream = connect(URL_, { use: [pageLifecycle()], onReconnect: (info) => reconnects.push(info) });
     const { events, second } = listen(stream);
     await vi.waitFor(() => expect(events).toEqual(['a']));
     page.window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
@@ -104,7 +104,7 @@ describe('a stream in a page', () => {
   it('ignores a pageshow that is not a cache restore', async () => {
     const page = fakePage();
     const seen = route('get', '/events', [() => openResponse([frame({ id: '1', data: 'a' })])]);
-    const stream = connect(URL_);
+    const stream = connect(URL_, { use: [pageLifecycle()] });
     await new Promise<void>((resolve) => stream.addEventListener('message', () => resolve()));
     page.window.dispatchEvent(new Event('pageshow'));
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -117,7 +117,7 @@ describe('a stream in a page', () => {
     const page = fakePage();
     const seen = route('get', '/events', [() => openResponse([frame({ id: '1', data: 'a' })]), () => openResponse([frame({ id: '2', data: 'b' })])]);
     const reconnects: ReconnectInfo[] = [];
-    const stream = connect(URL_, { pauseWhenHidden: true, onReconnect: (info) => reconnects.push(info) });
+    const stream = connect(URL_, { use: [pageLifecycle({ pauseWhenHidden: true })], onReconnect: (info) => reconnects.push(info) });
     const { events, second } = listen(stream);
     await vi.waitFor(() => expect(events).toEqual(['a']));
     page.show('hidden');
@@ -139,7 +139,7 @@ describe('a stream in a page', () => {
     const page = fakePage();
     page.document.visibilityState = 'hidden';
     const seen = route('get', '/events', [() => openResponse([frame({ data: 'a' })])]);
-    const stream = connect(URL_, { pauseWhenHidden: true });
+    const stream = connect(URL_, { use: [pageLifecycle({ pauseWhenHidden: true })] });
     const first = new Promise<void>((resolve) => stream.addEventListener('message', () => resolve()));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(seen).toHaveLength(0);
@@ -152,7 +152,7 @@ describe('a stream in a page', () => {
   it('never pauses a POST stream', async () => {
     const page = fakePage();
     const seen = route('post', '/events', [() => openResponse([frame({ data: 'a' })])]);
-    const stream = connect(URL_, { method: 'POST', body: { a: 1 }, pauseWhenHidden: true });
+    const stream = connect(URL_, { method: 'POST', body: { a: 1 }, use: [pageLifecycle({ pauseWhenHidden: true })] });
     await new Promise<void>((resolve) => stream.addEventListener('message', () => resolve()));
     page.show('hidden');
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -167,7 +167,7 @@ describe('a stream in a page', () => {
     const added = targets.map((target) => vi.spyOn(target, 'addEventListener'));
     const removed = targets.map((target) => vi.spyOn(target, 'removeEventListener'));
     route('get', '/events', [() => openResponse([frame({ data: 'a' })])]);
-    const stream = connect(URL_, { pauseWhenHidden: true });
+    const stream = connect(URL_, { use: [pageLifecycle({ pauseWhenHidden: true })] });
     await new Promise<void>((resolve) => stream.addEventListener('message', () => resolve()));
     expect(added.map((spy) => spy.mock.calls.map((call) => call[0]))).toEqual([['online', 'pageshow'], ['visibilitychange']]);
     expect(removed.every((spy) => spy.mock.calls.length === 0)).toBe(true);
@@ -187,7 +187,7 @@ describe('a stream in a page', () => {
     });
     const removed = vi.spyOn(page.window, 'removeEventListener');
     const seen = route('get', '/events', [() => openResponse([frame({ id: '1', data: 'a' })])]);
-    const stream = connect(URL_, { pauseWhenHidden: true });
+    const stream = connect(URL_, { use: [pageLifecycle({ pauseWhenHidden: true })] });
     const first = new Promise<string>((resolve) => stream.addEventListener('message', (event) => resolve(event.data)));
     expect(await first).toBe('a');
     expect(seen).toHaveLength(1);

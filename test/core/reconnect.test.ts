@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, resolveReconnect, type ResolvedReconnect } from '../../src/core/options.js';
-import { reconnectDelay } from '../../src/core/reconnect.js';
+import { decide, reconnectDelay, type Decision, type PolicyState } from '../../src/core/policy.js';
+import { ConnectionError, HTTPError, StreamError } from '../../src/core/errors.js';
 
 function policy(overrides: Partial<ResolvedReconnect> = {}): ResolvedReconnect {
   return { ...DEFAULTS.reconnect, random: () => 0, ...overrides };
@@ -74,5 +75,68 @@ describe('resolveReconnect', () => {
 
   it('defaults to 1000 ms, x2, 30000 ms cap, 0.2 jitter and 10 attempts', () => {
     expect(DEFAULTS.reconnect).toMatchObject({ initialDelay: 1000, factor: 2, maxDelay: 30_000, jitter: 0.2, maxAttempts: 10 });
+  });
+});
+
+describe('decide (the reconnect policy, without timers)', () => {
+  const base: PolicyState = {
+    method: 'GET',
+    url: 'http://api.test/events?token=secret',
+    lastEventId: '7',
+    resume: 'none',
+    reconnect: policy(),
+    cause: undefined,
+    attempt: 0,
+    delivered: 3,
+    reached: true,
+    retry: undefined,
+  };
+  const http = (status: number, headers: Record<string, string> = {}) =>
+    new HTTPError({ status, statusText: '', headers: new Headers(headers), body: undefined, method: 'GET', url: base.url });
+  /** The error of a decision to end; fails the test on a decision to reconnect. */
+  const ended = (step: Decision): Error | undefined => {
+    if (step.reconnect) throw new Error(`expected an end, got a reconnect after ${step.delay} ms`);
+    return step.error;
+  };
+  const dropped = new ConnectionError({ method: 'GET', url: base.url, reason: 'the connection failed', cause: new TypeError('fetch failed') });
+
+  it('reconnects a GET stream after a clean end, after initialDelay, then after the server retry', () => {
+    expect(decide(base)).toEqual({ reconnect: true, attempt: 1, delay: 1000, delaySource: 'backoff' });
+    expect(decide({ ...base, retry: 250 })).toEqual({ reconnect: true, attempt: 1, delay: 250, delaySource: 'retry' });
+    expect(decide({ ...base, retry: 250, attempt: 2 })).toEqual({ reconnect: true, attempt: 3, delay: 1000, delaySource: 'retry' });
+  });
+
+  it('honours Retry-After of a 503 over the backoff', () => {
+    expect(decide({ ...base, cause: http(503, { 'retry-after': '7' }) })).toEqual({ reconnect: true, attempt: 1, delay: 7000, delaySource: 'retry-after' });
+  });
+
+  it('ends with a 4xx other than 408 and 429, marked as a refusal', () => {
+    const cause = http(404);
+    expect(decide({ ...base, cause })).toEqual({ end: true, error: cause, refused: true });
+    expect(decide({ ...base, cause: http(429) }).reconnect).toBe(true);
+  });
+
+  it('does not send a POST again after it was accepted, unless resume says so', () => {
+    expect(decide({ ...base, method: 'POST', cause: dropped })).toEqual({ end: true, error: dropped });
+    expect(decide({ ...base, method: 'POST', resume: 'resend', cause: dropped }).reconnect).toBe(true);
+    expect(decide({ ...base, method: 'POST', delivered: 0, cause: http(503) }).reconnect).toBe(true);
+  });
+
+  it('gives up with retries-exhausted after maxAttempts failures in a row', () => {
+    const error = ended(decide({ ...base, attempt: 10, cause: dropped }));
+    expect(error).toBeInstanceOf(StreamError);
+    expect(error).toMatchObject({ code: 'retries-exhausted', lastEventId: '7', cause: dropped });
+    expect(error?.message).not.toContain('secret');
+  });
+
+  it('gives up on a server never reached after maxConnectAttempts, naming host and port', () => {
+    expect(decide({ ...base, reached: false, cause: dropped, attempt: 1 }).reconnect).toBe(true);
+    const error = ended(decide({ ...base, reached: false, cause: dropped, attempt: 2 }));
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error?.message).toContain('could not connect to api.test:80: no connection was ever made (3 attempts');
+  });
+
+  it('ends cleanly without reconnection', () => {
+    expect(decide({ ...base, reconnect: false })).toEqual({ end: true, error: undefined });
   });
 });

@@ -4,10 +4,11 @@
  *
  * @module
  */
-import { encodeFrame, type SSEFrame } from './encode.js';
-import { isHTTPError, isStreamError } from './errors.js';
-import type { EventMap, EventStream, StreamEvent } from './event-stream.js';
-import { validateOptions } from './options.js';
+import { encodeFrame, type SSEFrame } from '../core/encode.js';
+import { isHTTPError, isStreamError } from '../core/errors.js';
+import type { EventMap, StreamEvent } from '../core/types.js';
+import type { EventStream } from '../core/stream.js';
+import { validateOptions } from '../core/options.js';
 
 /** Options of {@link relayStream} and {@link relayResponse}. */
 export interface RelayOptions {
