@@ -286,7 +286,7 @@ describe('runner.run', () => {
     serveStart([{ event: 'run.started', data: { runId: 'a1b2c3d4', run: { id: 'a1b2c3d4' } } }, { event: 'run.completed', data: { runId: 'a1b2c3d4', run: { status: 'failed', conclusion: 'failure' } } }]);
     const error = await client().runner.run({ workflow: 'build' }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(StreamError);
-    expect(error).toMatchObject({ code: 'server-error-event', outcome: 'failed', status: 'failed', event: 'run.completed' });
+    expect(error).toMatchObject({ code: 'server-error-event', outcome: 'failed', serverStatus: 'failed', event: 'run.completed' });
   });
 
   it('refuses a bad option before it starts the run', async () => {
