@@ -93,7 +93,7 @@ export const tail: Command = {
   description:
     'Streams any Server-Sent Events endpoint and prints one line per event (id, type, data), reconnecting\n' +
     'with Last-Event-ID as EventSource does, until the server ends it for good (204), --max-events, or Ctrl-C.\n' +
-    'Data is decoded as JSON when it parses. Comments and ping/heartbeat events are counted, not shown.',
+    'Data is decoded as JSON when it parses. Comments are counted, not shown.',
   flags: FLAGS,
   examples: [
     'runstream tail http://127.0.0.1:4800/api/events                 # the stax bus',

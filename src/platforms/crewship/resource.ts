@@ -72,7 +72,7 @@ export class CrewshipRuns {
    *   is an `EventStream` of `agent.started` and the three terminal events.
    * @param options - `types` filter, `lastEventId` to resume, and the stream options.
    * @throws RangeError synchronously when a numeric option is out of its range (`idleTimeout`,
-   *   `maxEventSize`, `dedupe`, a `reconnect` field), naming the option and the value.
+   *   `maxEventSize`, a `reconnect` field), naming the option and the value.
    * @throws TypeError synchronously when `runId` is empty. The stream fails with `HTTPError`
    *   (401, 404, …), `StreamError`, or `ConnectionError`; see `connect`.
    */

@@ -35,13 +35,13 @@ export class FlowMaestroExecutions {
    * What a drop costs: FlowMaestro sends no `id:` fields and documents no route to ask about an
    * execution, so a reconnect cannot say where it left off: events sent while disconnected are
    * lost, and a server that replays the execution from the start delivers those events again
-   * (`dedupe` cannot tell them apart without ids). runstream marks the gap with a `resync`
+   * (`dedupe()` cannot tell them apart without ids). runstream marks the gap with a `resync`
    * event (`recovered: false`) before the next event, so it is never silent.
    *
    * @param executionId - e.g. `'exec_xyz789'`.
    * @param options - `lastEventId` to resume, and the stream options.
    * @throws RangeError synchronously when a numeric option is out of its range (`idleTimeout`,
-   *   `maxEventSize`, `dedupe`, a `reconnect` field), naming the option and the value.
+   *   `maxEventSize`, a `reconnect` field), naming the option and the value.
    * @throws TypeError synchronously when `executionId` is empty. The stream fails with
    *   `HTTPError`, `StreamError` or `ConnectionError`; see `connect`.
    */

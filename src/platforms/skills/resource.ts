@@ -66,7 +66,7 @@ export class Skills {
    *   `503` answered before any event (the engine did not take the request); a POST that may
    *   have been accepted is never re-sent unless `resume: 'resend'`.
    * @throws RangeError synchronously when a numeric option is out of its range (`idleTimeout`,
-   *   `maxEventSize`, `dedupe`, a `reconnect` field), naming the option and the value.
+   *   `maxEventSize`, a `reconnect` field), naming the option and the value.
    * @throws TypeError synchronously when `skillId` is empty. The stream fails with `HTTPError`,
    *   `StreamError`, `ConnectionError`.
    */

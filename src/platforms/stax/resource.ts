@@ -84,7 +84,7 @@ export class StaxRunner {
    * @param runId - the run to follow, e.g. `'a1b2c3d4'`.
    * @param options - the stream options; `headers` also go with the REST calls.
    * @throws RangeError synchronously when a numeric option is out of its range (`idleTimeout`,
-   *   `maxEventSize`, `dedupe`, a `reconnect` field), naming the option and the value.
+   *   `maxEventSize`, a `reconnect` field), naming the option and the value.
    * @throws TypeError synchronously when `runId` is empty. The stream fails with `HTTPError` 404
    *   when the runner does not know the run, and otherwise as {@link StaxRunner.events}.
    */
