@@ -9,13 +9,15 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { SSEFrame } from '../core/encode.js';
+import { PLATFORMS } from '../platforms/index.js';
 import { cutBytes, hardestCut, stepBytes, type WireFormat } from './kit/engine.js';
 
 /**
- * Keepalive event names of the platforms the server plays (Crewship's and PraisonAI's
- * `heartbeat`, the stax bus's `ping`): `dropNext()` and {@link StreamRecord.events} do not count them.
+ * Keepalive event names of the platforms the server plays, from their definitions (Crewship's
+ * and PraisonAI's `heartbeat`, the stax bus's `ping`): `dropNext()` and
+ * {@link StreamRecord.events} do not count them.
  */
-const KEEPALIVES: ReadonlySet<string> = new Set(['heartbeat', 'ping']);
+const KEEPALIVES: ReadonlySet<string> = new Set(Object.values(PLATFORMS).flatMap((platform) => platform.keepalive));
 
 /** True when `frame` is an event a client dispatches (it has data) and not a keepalive. @internal */
 export function isCounted(frame: SSEFrame): boolean {

@@ -5,6 +5,7 @@
  * differ are the ones the server makes live, each checked for its documented form first: the
  * skills engine's per-execution trace id and send-time timestamps, the stax run object's times.
  */
+import { PLATFORMS as DEFINITIONS } from '../../src/platforms/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Runstream, type EventStream, type StreamEvent } from '../../src/index.js';
 import { crewshipStories } from '../../src/platforms/crewship/stories.js';
@@ -34,9 +35,12 @@ const PLATFORMS: Platform[] = [
   { name: 'stax', stories: staxStories, open: (client) => client.runner.events() },
 ];
 
-/** Events a story delivers: its SSE blocks with data, keepalives (`ping`, `heartbeat`) left out. */
+/** Every platform's keepalive events, from the definitions (`ping`, `heartbeat`). */
+const KEEPALIVES: readonly string[] = Object.values(DEFINITIONS).flatMap((definition) => definition.keepalive);
+
+/** Events a story delivers: its SSE blocks with data, keepalive events left out. */
 function eventCount(story: Story): number {
-  return (story.connection.steps ?? []).filter((step) => 'data' in step && step.data !== undefined && !['ping', 'heartbeat'].includes((step as { event?: string }).event ?? '')).length;
+  return (story.connection.steps ?? []).filter((step) => 'data' in step && step.data !== undefined && !KEEPALIVES.includes((step as { event?: string }).event ?? '')).length;
 }
 
 const ENGINE_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00Z$/;
