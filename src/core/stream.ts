@@ -7,11 +7,11 @@
  *
  * @module
  */
-import type { EventSourceMessage, EventSourceParser } from 'eventsource-parser';
+import type { EventSourceMessage } from 'eventsource-parser';
 import { SDKError, StreamError, TimeoutError, invalidData, isTimeoutReason, redactUrl } from './errors.js';
 import type { BodyLike } from './options.js';
 import { Connection } from './connection.js';
-import { framing, restart, tooLarge, utf8Bytes } from './framing.js';
+import { Framing, utf8Bytes, type Sink } from './framing.js';
 import { refuseCredentials } from './redact.js';
 import { decide, streamError } from './policy.js';
 import { Queue } from './queue.js';
@@ -30,6 +30,13 @@ import type {
 } from './types.js';
 
 const NO_HOOKS: readonly StreamHooks[] = [];
+
+/**
+ * What the parsers report, for every stream: one object, set in `EventStream`'s static block
+ * (it reaches the streams' private state), not five closures per stream.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any stream's event map
+let SINK: Sink<EventStream<any>>;
 
 /**
  * A live event stream: async-iterable, with typed listeners, reconnection that resumes with
@@ -57,7 +64,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   #connection: Connection | undefined;
   /** The request the next connection sends: a POST resumed by GET switches to the resume URL. */
   #request: { url: string; method: string; body: BodyLike | undefined };
-  #parser: EventSourceParser;
+  #parser: Framing;
   #queue: Queue;
   /** The features' hooks (see `StreamFeature`). */
   #hooks = NO_HOOKS;
@@ -88,6 +95,30 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   #reconnects = 0;
   #requests = 0;
 
+  static {
+    SINK = {
+      id: (stream, id) => {
+        // The rest of a chunk after the stream ended is never delivered, so its ids must not
+        // move the last event ID either (else it would depend on chunking).
+        if (stream.#closed()) return;
+        stream.#lastEventId = id;
+        if (stream.#subscribers) stream.#changed();
+      },
+      event: (stream, message) => stream.#onMessage(message),
+      retry: (stream, retry) => {
+        stream.#retry = retry;
+        stream.#emit({ type: 'retry', retry });
+      },
+      // A comment is a keepalive (`: ping`, a relay's `: keepalive`): its cadence may shorten
+      // the idle timeout. Comments are rare, so this costs nothing per event.
+      comment: (stream, comment) => {
+        stream.#connection?.keepalive();
+        stream.#emit({ type: 'comment', comment });
+      },
+      tooLarge: (stream) => stream.#end(stream.#tooLarge()),
+    };
+  }
+
   /** @internal Use `connect()` or a resource method. */
   constructor(config: StreamConfig) {
     this.#config = config;
@@ -106,34 +137,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
         onReconnect({ attempt, delay, delaySource, cause, lastEventId });
       });
     }
-    this.#parser = framing(
-      {
-        onId: (id) => {
-          // The rest of a chunk after the stream ended is never delivered, so its ids must not
-          // move the last event ID either (else it would depend on chunking).
-          if (this.#closed()) return;
-          this.#lastEventId = id;
-          if (this.#subscribers) this.#changed();
-        },
-        onEvent: (message) => this.#onMessage(message),
-        onRetry: (retry) => {
-          this.#retry = retry;
-          this.#emit({ type: 'retry', retry });
-        },
-        // A comment is a keepalive (`: ping`, a relay's `: keepalive`): its cadence may shorten
-        // the idle timeout. Comments are rare, so this costs nothing per event.
-        onComment: (comment) => {
-          this.#connection?.keepalive();
-          this.#emit({ type: 'comment', comment });
-        },
-        onError: (error) => {
-          // Unknown fields and non-digit `retry` values are ignored by the spec; only the size
-          // limit ends the stream.
-          if (error.type === 'max-buffer-size-exceeded') this.#end(this.#tooLarge(error));
-        },
-      },
-      config.maxEventSize,
-    );
+    this.#parser = new Framing(config.maxEventSize);
     if (use?.length) this.#hooks = use.map((feature) => feature(this.#control()) ?? {});
     const signal = config.signal;
     if (signal?.aborted) this.#aborted(signal.reason);
@@ -436,14 +440,13 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     });
   }
 
-  #tooLarge(cause?: unknown): StreamError {
-    return streamError(this.#policyState(), 'max-buffer-size', `an event grew past maxEventSize (${this.#config.maxEventSize} characters)`, { cause });
+  #tooLarge(): StreamError {
+    return streamError(this.#policyState(), 'max-buffer-size', `an event grew past maxEventSize (${this.#config.maxEventSize} characters)`);
   }
 
   #onMessage(message: EventSourceMessage): void {
     if (this.#closed()) return;
     const config = this.#config;
-    if (tooLarge(message, config.maxEventSize)) return this.#end(this.#tooLarge());
     let event: StreamEvent | null | undefined | false;
     try {
       event = config.adapter.toEvent(message, this.#lastEventId);
@@ -557,14 +560,14 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
             const reconnected = this.#openedBefore;
             this.#openedBefore = true;
             this.#emit({ type: 'open', status: response.status, headers: response.headers, lastEventId, reconnected });
-            restart(this.#parser);
+            this.#parser.reset();
             // A feature may hold the read loop back (a resync); the body's bytes wait in the socket.
             for (const hooks of this.#hooks) await hooks.open?.(reconnected);
             const queue = this.#queue;
             for (let text; !this.#closed() && (text = await connection.read()) !== undefined; ) {
               this.#bytes += connection.bytes;
               if (this.#watched()) this.#emit({ type: 'bytes', bytes: connection.bytes, text });
-              this.#parser.feed(text);
+              this.#parser.feed(text, SINK, this);
               // Backpressure: with an iterator attached, read on only once it has caught up.
               const backlog = queue.backlog();
               if (backlog) {
