@@ -15,7 +15,7 @@ import { Framing, utf8Bytes, type Sink } from './framing.js';
 import { refuseCredentials } from './redact.js';
 import { decide, streamError } from './policy.js';
 import { Queue } from './queue.js';
-import { callEach, type StreamLifecycleEvent, type StreamObserver, type StreamSnapshot } from './lifecycle.js';
+import { Lifecycle, type StreamLifecycleEvent, type StreamObserver, type StreamSnapshot } from './lifecycle.js';
 import type {
   DefaultEvents,
   EventMap,
@@ -86,10 +86,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   /** Set when a feature closed the connection: the next request is its reconnect. */
   #interrupted = false;
   // The lifecycle surface (see `lifecycle.ts`): nothing is allocated until someone observes.
-  #observers: StreamObserver[] | undefined;
-  #subscribers: (() => void)[] | undefined;
-  #snapshot: StreamSnapshot | undefined;
-  #bound: [subscribe: (onChange: () => void) => () => void, getSnapshot: () => StreamSnapshot] | undefined;
+  #life: Lifecycle | undefined;
   /** Body bytes read, reconnects scheduled and requests sent, over the stream's life. */
   #bytes = 0;
   #reconnects = 0;
@@ -102,7 +99,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
         // move the last event ID either (else it would depend on chunking).
         if (stream.#closed()) return;
         stream.#lastEventId = id;
-        if (stream.#subscribers) stream.#changed();
+        stream.#life?.emit();
       },
       event: (stream, message) => stream.#onMessage(message),
       retry: (stream, retry) => {
@@ -255,13 +252,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
    * ```
    */
   observe(observer: StreamObserver): () => void {
-    const observers = this.#observers ?? [];
-    // Copy on write: a step being reported goes on with the observers it started with.
-    if (!observers.includes(observer)) this.#observers = [...observers, observer];
-    return () => {
-      const rest = this.#observers?.filter((entry) => entry !== observer);
-      this.#observers = rest?.length ? rest : undefined;
-    };
+    return this.#lifecycle().observe(observer);
   }
 
   /**
@@ -270,7 +261,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
    * React's `useSyncExternalStore` takes. Bound to the stream: pass it as it is.
    */
   get getSnapshot(): () => StreamSnapshot {
-    return this.#bind()[1];
+    return this.#lifecycle().getSnapshot;
   }
 
   /**
@@ -291,47 +282,30 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
    * ```
    */
   get subscribe(): (onChange: () => void) => () => void {
-    return this.#bind()[0];
+    return this.#lifecycle().subscribe;
   }
 
-  #bind(): [subscribe: (onChange: () => void) => () => void, getSnapshot: () => StreamSnapshot] {
-    return (this.#bound ??= [
-      (onChange) => {
-        const entry = () => onChange();
-        this.#subscribers = [...(this.#subscribers ?? []), entry];
-        return () => {
-          const rest = this.#subscribers?.filter((other) => other !== entry);
-          this.#subscribers = rest?.length ? rest : undefined;
-        };
-      },
-      () =>
-        (this.#snapshot ??= Object.freeze({
-          readyState: this.#state,
-          lastEventId: this.#lastEventId,
-          retry: this.#retry,
-          events: this.#delivered,
-          reconnects: this.#reconnects,
-          bytes: this.#bytes,
-          outcome: this.#outcome,
-        })),
-    ]);
+  /** The lifecycle surface, made when first used. */
+  #lifecycle(): Lifecycle {
+    return (this.#life ??= new Lifecycle(() => ({
+      readyState: this.#state,
+      lastEventId: this.#lastEventId,
+      retry: this.#retry,
+      events: this.#delivered,
+      reconnects: this.#reconnects,
+      bytes: this.#bytes,
+      outcome: this.#outcome,
+    })));
   }
 
   /** Reports a lifecycle step to the observers, and a change to the subscribers. */
   #emit(step: StreamLifecycleEvent): void {
-    if (this.#observers) callEach(this.#observers, step);
-    this.#changed();
-  }
-
-  /** The snapshot is out of date: drop it and tell the subscribers. */
-  #changed(): void {
-    this.#snapshot = undefined;
-    if (this.#subscribers) callEach(this.#subscribers, undefined);
+    this.#life?.emit(step);
   }
 
   /** Whether anyone observes or subscribes: the per-event path builds no record otherwise. */
-  #watched(): boolean {
-    return !!(this.#observers || this.#subscribers);
+  #watched(): boolean | undefined {
+    return this.#life?.watched;
   }
 
   /**
@@ -602,7 +576,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   /** Back to `'connecting'` (between connections). */
   #connecting(): void {
     this.#state = 'connecting';
-    this.#changed();
+    this.#life?.emit();
   }
 
   /** The next connection: its request (with `Last-Event-ID`), reported, not yet sent. */
