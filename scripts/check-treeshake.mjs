@@ -14,6 +14,8 @@ const entry = join(root, 'dist', 'index.js');
 
 /** Strings unique to src/resources: routes, and method names that minifiers keep. */
 const RESOURCE_MARKERS = ['/execute/stream', 'streamIterator', '/api/v1/runs', '/api/events', '/v1/executions/', 'idempotency-key'];
+/** Strings unique to the optional pieces a plain stream does not carry: page lifecycle (its DOM events) and the relay (its proxy header). */
+const FEATURE_MARKERS = ['visibilitychange', 'pageshow', 'x-accel-buffering'];
 
 async function bundle(code) {
   const result = await build({
@@ -28,9 +30,9 @@ const connectOnly = await bundle(`import { connect } from ${JSON.stringify(entry
 const full = await bundle(`import * as runstream from ${JSON.stringify(entry)}; globalThis.runstream = runstream;`);
 
 const lower = (text) => text.toLowerCase();
-for (const marker of RESOURCE_MARKERS) {
+for (const marker of [...RESOURCE_MARKERS, ...FEATURE_MARKERS]) {
   assert.ok(lower(full.text).includes(lower(marker)), `the full bundle lacks "${marker}": update RESOURCE_MARKERS`);
-  assert.ok(!lower(connectOnly.text).includes(lower(marker)), `importing only connect pulls in resource code ("${marker}" is in the bundle)`);
+  assert.ok(!lower(connectOnly.text).includes(lower(marker)), `importing only connect pulls in code it does not use ("${marker}" is in the bundle)`);
 }
 // …while connect itself is there: its Accept header and the resume header.
 for (const needed of ['text/event-stream', 'last-event-id']) {
@@ -38,5 +40,5 @@ for (const needed of ['text/event-stream', 'last-event-id']) {
 }
 console.log(
   `tree-shaking ok: connect alone ${connectOnly.gzip} B min+gzip (esbuild), everything ${full.gzip} B; ` +
-    `no resource code in the connect-only bundle (${RESOURCE_MARKERS.map((marker) => `"${marker}"`).join(', ')})`,
+    `no resource, page lifecycle or relay code in the connect-only bundle (${[...RESOURCE_MARKERS, ...FEATURE_MARKERS].map((marker) => `"${marker}"`).join(', ')})`,
 );

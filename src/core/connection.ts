@@ -37,7 +37,12 @@ export interface ConnectionRequest {
 export class Connection {
   readonly #request: ConnectionRequest;
   readonly #controller = new AbortController();
-  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  /**
+   * The body's reader, once {@link Connection.open} accepted the response. The stream awaits
+   * its `read()` itself and hands each result to {@link Connection.take}: no promise or
+   * callbacks of the connection's own per chunk. A rejected read is {@link Connection.failed}.
+   */
+  reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   #decoder: TextDecoder | undefined;
   // Idle timeout: silence (no bytes at all, comments and keepalives count as data) for
   // `#timeout` ms drops the connection. One timer per connection, re-armed only when it runs
@@ -74,7 +79,7 @@ export class Connection {
     clearTimeout(this.#timer);
     this.#controller.abort();
     // Cancel rather than wait: a reader whose fetch was aborted can stay pending for ever.
-    cancel(this.#reader);
+    cancel(this.reader);
   }
 
   /**
@@ -160,7 +165,7 @@ export class Connection {
         { lastEventId, url },
       );
     }
-    this.#reader = stream.getReader();
+    this.reader = stream.getReader();
     // The decoder strips the one leading BOM the spec allows (the stream resets the parser's
     // own BOM check when a connection opens).
     this.#decoder = new TextDecoder();
@@ -168,24 +173,28 @@ export class Connection {
   }
 
   /**
-   * The body's next chunk, decoded (a character split across chunks waits for its rest);
-   * `undefined` when the body ended. Rejects with a `ConnectionError` when the connection
-   * dropped or the idle timeout passed.
+   * A read of the body, decoded (a character split across chunks waits for its rest);
+   * `undefined` when the body ended.
+   *
+   * @throws ConnectionError when the idle timeout passed (its cancel looks like a clean end).
    */
-  read(): Promise<string | undefined> {
-    return this.#reader!.read().then(
-      (chunk) => {
-        // A cancelled reader reports a clean end: an idle timeout is still a drop.
-        if (this.#idle) throw this.#dropped(true);
-        if (chunk.done) return undefined;
-        if (this.#request.idleTimeout > 0) this.#last = Date.now();
-        this.bytes = chunk.value.byteLength;
-        return this.#decoder!.decode(chunk.value, { stream: true });
-      },
-      (error: unknown) => {
-        throw this.#dropped(true, error);
-      },
-    );
+  take(chunk: ReadableStreamReadResult<Uint8Array>): string | undefined {
+    // A cancelled reader reports a clean end: an idle timeout is still a drop.
+    if (this.#idle) throw this.#dropped(true);
+    if (chunk.done) return undefined;
+    if (this.#request.idleTimeout > 0) this.#last = Date.now();
+    this.bytes = chunk.value.byteLength;
+    return this.#decoder!.decode(chunk.value, { stream: true });
+  }
+
+  /** The `ConnectionError` of a body read that rejected (the connection dropped). */
+  failed(error: unknown): ConnectionError {
+    return this.#dropped(true, error);
+  }
+
+  /** The `Last-Event-ID` this connection's request sent (`''`: none). */
+  get lastEventId(): string {
+    return this.#request.lastEventId;
   }
 
   /** The stream caught up after a pause: silence counts again from now. */

@@ -189,6 +189,57 @@ export interface StreamInfo {
 }
 
 /**
+ * The lifecycle surface of one stream: its observers, its subscribers and its snapshot. A
+ * stream makes one only when something observes or subscribes; until then a step costs a
+ * field read. @internal
+ */
+export class Lifecycle {
+  #observers: StreamObserver[] | undefined;
+  #subscribers: (() => void)[] | undefined;
+  #snapshot: StreamSnapshot | undefined;
+  readonly #state: () => StreamSnapshot;
+  /** See `EventStream.getSnapshot`: bound, and the same object until something changes. */
+  readonly getSnapshot = (): StreamSnapshot => (this.#snapshot ??= Object.freeze(this.#state()));
+  /** See `EventStream.subscribe`: bound. */
+  readonly subscribe = (onChange: () => void): (() => void) => {
+    const entry = () => onChange();
+    this.#subscribers = [...(this.#subscribers ?? []), entry];
+    return () => {
+      const rest = this.#subscribers?.filter((other) => other !== entry);
+      this.#subscribers = rest?.length ? rest : undefined;
+    };
+  };
+
+  /** @param state - the stream's state now, read when a snapshot is asked for after a change. */
+  constructor(state: () => StreamSnapshot) {
+    this.#state = state;
+  }
+
+  /** See `EventStream.observe`. */
+  observe(observer: StreamObserver): () => void {
+    const observers = this.#observers ?? [];
+    // Copy on write: a step being reported goes on with the observers it started with.
+    if (!observers.includes(observer)) this.#observers = [...observers, observer];
+    return () => {
+      const rest = this.#observers?.filter((entry) => entry !== observer);
+      this.#observers = rest?.length ? rest : undefined;
+    };
+  }
+
+  /** Reports a step to the observers (none: only a change), then the change to the subscribers. */
+  emit(step?: StreamLifecycleEvent): void {
+    if (step && this.#observers) callEach(this.#observers, step);
+    this.#snapshot = undefined;
+    if (this.#subscribers) callEach(this.#subscribers, undefined);
+  }
+
+  /** Whether anyone observes or subscribes: the per-event path builds no record otherwise. */
+  get watched(): boolean {
+    return !!(this.#observers || this.#subscribers);
+  }
+}
+
+/**
  * Calls each function in turn; an exception is reported (`reportError`) and does not stop the
  * others, as `EventTarget` dispatch does. @internal
  */

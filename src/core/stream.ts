@@ -7,15 +7,15 @@
  *
  * @module
  */
-import type { EventSourceMessage, EventSourceParser } from 'eventsource-parser';
-import { SDKError, StreamError, TimeoutError, invalidData, isTimeoutReason, redactUrl } from './errors.js';
+import type { EventSourceMessage } from 'eventsource-parser';
+import { SDKError, StreamError, type HTTPError, TimeoutError, invalidData, isTimeoutReason, redactUrl } from './errors.js';
 import type { BodyLike } from './options.js';
 import { Connection } from './connection.js';
-import { framing, restart, tooLarge, utf8Bytes } from './framing.js';
+import { Framing, utf8Bytes, type Sink } from './framing.js';
 import { refuseCredentials } from './redact.js';
 import { decide, streamError } from './policy.js';
 import { Queue } from './queue.js';
-import { callEach, type StreamLifecycleEvent, type StreamObserver, type StreamSnapshot } from './lifecycle.js';
+import { Lifecycle, type StreamLifecycleEvent, type StreamObserver, type StreamSnapshot } from './lifecycle.js';
 import type {
   DefaultEvents,
   EventMap,
@@ -30,6 +30,14 @@ import type {
 } from './types.js';
 
 const NO_HOOKS: readonly StreamHooks[] = [];
+
+/**
+ * What the parsers report, for every stream: one object, made by `EventStream`'s static
+ * `#sink` (it reaches the streams' private state) with the first stream, not five closures per
+ * stream. (Not a static block: a class with one is never tree-shaken.)
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any stream's event map
+let SINK: Sink<EventStream<any>> | undefined;
 
 /**
  * A live event stream: async-iterable, with typed listeners, reconnection that resumes with
@@ -57,7 +65,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   #connection: Connection | undefined;
   /** The request the next connection sends: a POST resumed by GET switches to the resume URL. */
   #request: { url: string; method: string; body: BodyLike | undefined };
-  #parser: EventSourceParser;
+  #parser: Framing;
   #queue: Queue;
   /** The features' hooks (see `StreamFeature`). */
   #hooks = NO_HOOKS;
@@ -70,8 +78,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   #finished: Promise<StreamOutcome> | undefined;
   #settle: [resolve: (outcome: StreamOutcome) => void, reject: (error: unknown) => void] | undefined;
   #outcome: StreamOutcome | undefined;
-  /** Set once a connection opened: every later one is a reconnect. */
-  #openedBefore = false;
+  /** Connections opened: every one after the first is a reconnect. */
+  #openedBefore = 0;
   /** Ends the current reconnect wait early (see `StreamControl.wake`). */
   #wake: AbortController | undefined;
   /** Set while a feature holds the stream (a hidden page); resolves when released. */
@@ -79,14 +87,36 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
   /** Set when a feature closed the connection: the next request is its reconnect. */
   #interrupted = false;
   // The lifecycle surface (see `lifecycle.ts`): nothing is allocated until someone observes.
-  #observers: StreamObserver[] | undefined;
-  #subscribers: (() => void)[] | undefined;
-  #snapshot: StreamSnapshot | undefined;
-  #bound: [subscribe: (onChange: () => void) => () => void, getSnapshot: () => StreamSnapshot] | undefined;
+  #life: Lifecycle | undefined;
   /** Body bytes read, reconnects scheduled and requests sent, over the stream's life. */
   #bytes = 0;
   #reconnects = 0;
   #requests = 0;
+
+  /** The one sink of every stream's parser (a static method: nothing here holds a stream). */
+  static #sink(): Sink<EventStream> {
+    return {
+      id: (stream, id) => {
+        // The rest of a chunk after the stream ended is never delivered, so its ids must not
+        // move the last event ID either (else it would depend on chunking).
+        if (stream.#closed()) return;
+        stream.#lastEventId = id;
+        stream.#life?.emit();
+      },
+      event: (stream, message) => stream.#onMessage(message),
+      retry: (stream, retry) => {
+        stream.#retry = retry;
+        stream.#emit({ type: 'retry', retry });
+      },
+      // A comment is a keepalive (`: ping`, a relay's `: keepalive`): its cadence may shorten
+      // the idle timeout. Comments are rare, so this costs nothing per event.
+      comment: (stream, comment) => {
+        stream.#connection?.keepalive();
+        stream.#emit({ type: 'comment', comment });
+      },
+      tooLarge: (stream) => stream.#end(stream.#tooLarge()),
+    };
+  }
 
   /** @internal Use `connect()` or a resource method. */
   constructor(config: StreamConfig) {
@@ -106,34 +136,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
         onReconnect({ attempt, delay, delaySource, cause, lastEventId });
       });
     }
-    this.#parser = framing(
-      {
-        onId: (id) => {
-          // The rest of a chunk after the stream ended is never delivered, so its ids must not
-          // move the last event ID either (else it would depend on chunking).
-          if (this.#closed()) return;
-          this.#lastEventId = id;
-          if (this.#subscribers) this.#changed();
-        },
-        onEvent: (message) => this.#onMessage(message),
-        onRetry: (retry) => {
-          this.#retry = retry;
-          this.#emit({ type: 'retry', retry });
-        },
-        // A comment is a keepalive (`: ping`, a relay's `: keepalive`): its cadence may shorten
-        // the idle timeout. Comments are rare, so this costs nothing per event.
-        onComment: (comment) => {
-          this.#connection?.keepalive();
-          this.#emit({ type: 'comment', comment });
-        },
-        onError: (error) => {
-          // Unknown fields and non-digit `retry` values are ignored by the spec; only the size
-          // limit ends the stream.
-          if (error.type === 'max-buffer-size-exceeded') this.#end(this.#tooLarge(error));
-        },
-      },
-      config.maxEventSize,
-    );
+    this.#parser = new Framing(config.maxEventSize);
+    SINK ??= EventStream.#sink();
     if (use?.length) this.#hooks = use.map((feature) => feature(this.#control()) ?? {});
     const signal = config.signal;
     if (signal?.aborted) this.#aborted(signal.reason);
@@ -251,13 +255,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
    * ```
    */
   observe(observer: StreamObserver): () => void {
-    const observers = this.#observers ?? [];
-    // Copy on write: a step being reported goes on with the observers it started with.
-    if (!observers.includes(observer)) this.#observers = [...observers, observer];
-    return () => {
-      const rest = this.#observers?.filter((entry) => entry !== observer);
-      this.#observers = rest?.length ? rest : undefined;
-    };
+    return this.#lifecycle().observe(observer);
   }
 
   /**
@@ -266,7 +264,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
    * React's `useSyncExternalStore` takes. Bound to the stream: pass it as it is.
    */
   get getSnapshot(): () => StreamSnapshot {
-    return this.#bind()[1];
+    return this.#lifecycle().getSnapshot;
   }
 
   /**
@@ -287,47 +285,30 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
    * ```
    */
   get subscribe(): (onChange: () => void) => () => void {
-    return this.#bind()[0];
+    return this.#lifecycle().subscribe;
   }
 
-  #bind(): [subscribe: (onChange: () => void) => () => void, getSnapshot: () => StreamSnapshot] {
-    return (this.#bound ??= [
-      (onChange) => {
-        const entry = () => onChange();
-        this.#subscribers = [...(this.#subscribers ?? []), entry];
-        return () => {
-          const rest = this.#subscribers?.filter((other) => other !== entry);
-          this.#subscribers = rest?.length ? rest : undefined;
-        };
-      },
-      () =>
-        (this.#snapshot ??= Object.freeze({
-          readyState: this.#state,
-          lastEventId: this.#lastEventId,
-          retry: this.#retry,
-          events: this.#delivered,
-          reconnects: this.#reconnects,
-          bytes: this.#bytes,
-          outcome: this.#outcome,
-        })),
-    ]);
+  /** The lifecycle surface, made when first used. */
+  #lifecycle(): Lifecycle {
+    return (this.#life ??= new Lifecycle(() => ({
+      readyState: this.#state,
+      lastEventId: this.#lastEventId,
+      retry: this.#retry,
+      events: this.#delivered,
+      reconnects: this.#reconnects,
+      bytes: this.#bytes,
+      outcome: this.#outcome,
+    })));
   }
 
   /** Reports a lifecycle step to the observers, and a change to the subscribers. */
   #emit(step: StreamLifecycleEvent): void {
-    if (this.#observers) callEach(this.#observers, step);
-    this.#changed();
-  }
-
-  /** The snapshot is out of date: drop it and tell the subscribers. */
-  #changed(): void {
-    this.#snapshot = undefined;
-    if (this.#subscribers) callEach(this.#subscribers, undefined);
+    this.#life?.emit(step);
   }
 
   /** Whether anyone observes or subscribes: the per-event path builds no record otherwise. */
-  #watched(): boolean {
-    return !!(this.#observers || this.#subscribers);
+  #watched(): boolean | undefined {
+    return this.#life?.watched;
   }
 
   /**
@@ -436,14 +417,13 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     });
   }
 
-  #tooLarge(cause?: unknown): StreamError {
-    return streamError(this.#policyState(), 'max-buffer-size', `an event grew past maxEventSize (${this.#config.maxEventSize} characters)`, { cause });
+  #tooLarge(): StreamError {
+    return streamError(this.#policyState(), 'max-buffer-size', `an event grew past maxEventSize (${this.#config.maxEventSize} characters)`);
   }
 
   #onMessage(message: EventSourceMessage): void {
     if (this.#closed()) return;
     const config = this.#config;
-    if (tooLarge(message, config.maxEventSize)) return this.#end(this.#tooLarge());
     let event: StreamEvent | null | undefined | false;
     try {
       event = config.adapter.toEvent(message, this.#lastEventId);
@@ -509,64 +489,42 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     return { url, method, lastEventId: this.#lastEventId, resume, reconnect, cause, attempt, delivered: this.#delivered, reached: this.#reached, retry: this.#retry };
   }
 
-  /** The reconnect loop: connections one after another until the stream ends. Never rejects. */
+  /**
+   * The reconnect loop: connections one after another until the stream ends. Never rejects.
+   * An idle stream is suspended here, so this frame stays small: every step that need not
+   * wait is a method of its own (`#connect`, `#opened`, `#ended`, `#dropped`).
+   */
   async #run(): Promise<void> {
-    const config = this.#config;
     /** Failures in a row, for the backoff. */
     let attempt = 0;
     try {
       for (;;) {
         // A feature holds the stream here (a hidden page) until it lets go.
         while (this.#hold) {
-          this.#state = 'connecting';
-          this.#changed();
+          this.#connecting();
           await this.#hold[0];
           if (this.#closed()) return;
         }
-        if (this.#interrupted) {
-          this.#interrupted = false;
-          this.#reconnects++;
-          this.#emit({ type: 'reconnect', attempt: 1, delay: 0, delaySource: 'page', cause: undefined, lastEventId: this.#lastEventId });
-        }
         const deliveredBefore = this.#delivered;
         let cause: Error | undefined;
+        // One connection, inline rather than a call (one suspended function per idle stream,
+        // not two): send the request, then pull its body through the parser into the queue.
+        const connection = (this.#connection = this.#connect());
         try {
-          // One connection, inline rather than a call (one suspended function per idle stream,
-          // not two): send the request, then pull its body through the parser into the queue.
-          connect: {
-            const { url, method, body } = this.#request;
-            const headers = { ...config.headers };
-            const lastEventId = this.#lastEventId;
-            // Header values are byte strings: send the id's UTF-8 bytes, as the spec asks.
-            if (lastEventId) headers['last-event-id'] = utf8Bytes(lastEventId);
-            if (body === undefined) delete headers['content-type'];
-            this.#requests++;
-            if (this.#watched()) this.#emit({ type: 'connecting', request: this.#requests, method, url: redactUrl(url), lastEventId });
-            const connection = (this.#connection = new Connection({ url, method, body, headers, fetch: config.fetch, idleTimeout: config.idleTimeout, lastEventId }));
-            let response: Response | null;
-            try {
-              response = await connection.open();
-            } finally {
-              if (connection.reached) this.#reached = true;
-            }
-            // 204 No Content: the server asks the client to stop reconnecting.
-            if (!response) this.#end();
-            if (!response || this.#closed()) break connect;
-            this.#state = 'open';
-            this.#responseHeaders = response.headers;
-            const reconnected = this.#openedBefore;
-            this.#openedBefore = true;
-            this.#emit({ type: 'open', status: response.status, headers: response.headers, lastEventId, reconnected });
-            restart(this.#parser);
+          if (this.#opened(await connection.open())) {
             // A feature may hold the read loop back (a resync); the body's bytes wait in the socket.
-            for (const hooks of this.#hooks) await hooks.open?.(reconnected);
-            const queue = this.#queue;
-            for (let text; !this.#closed() && (text = await connection.read()) !== undefined; ) {
-              this.#bytes += connection.bytes;
-              if (this.#watched()) this.#emit({ type: 'bytes', bytes: connection.bytes, text });
-              this.#parser.feed(text);
+            if (this.#hooks.length) await this.#opening();
+            while (!this.#closed()) {
+              let chunk;
+              try {
+                chunk = await connection.reader!.read();
+              } catch (error) {
+                throw connection.failed(error);
+              }
+              const text = connection.take(chunk);
+              if (text === undefined) break;
               // Backpressure: with an iterator attached, read on only once it has caught up.
-              const backlog = queue.backlog();
+              const backlog = this.#feed(text, connection);
               if (backlog) {
                 connection.paused = true;
                 await backlog;
@@ -575,11 +533,9 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
             }
           }
         } catch (error) {
-          // Errors say where the stream was when they ended it.
-          if (error instanceof SDKError) error.lastEventId = this.#lastEventId;
-          cause = error as Error;
+          cause = this.#dropped(error, connection);
         } finally {
-          this.#connection?.abort();
+          connection.abort();
           this.#connection = undefined;
         }
         // Closed: by the user, a 204, a terminal event or a failure.
@@ -587,25 +543,19 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
         // A feature closed the connection (the page was hidden, or restored from the cache): not a failure.
         if (this.#interrupted || this.#hold) {
           attempt = 0;
-          this.#state = 'connecting';
-          this.#changed();
+          this.#connecting();
           continue;
         }
         if (this.#delivered > deliveredBefore) attempt = 0;
         const step = decide(this.#policyState(cause, attempt));
         if (!step.reconnect) {
-          if (step.refused) for (const hooks of this.#hooks) if (await hooks.refused?.(cause as never)) return;
-          let error = step.error;
-          for (const hooks of this.#hooks) error ??= hooks.closed?.();
-          return this.#end(error);
+          // A feature may explain a refusal (a resync) and end the stream itself.
+          if (!step.refused || !(await this.#refused(cause as HTTPError))) this.#ended(step.error);
+          return;
         }
-        this.#resume();
         attempt = step.attempt;
-        this.#state = 'connecting';
-        this.#reconnects++;
-        this.#emit({ type: 'reconnect', attempt, delay: step.delay, delaySource: step.delaySource, cause, lastEventId: this.#lastEventId });
-        const wake = (this.#wake = new AbortController());
-        await (config.reconnect as Exclude<StreamConfig['reconnect'], false>).sleep(step.delay, wake.signal);
+        const wake = this.#reconnect(step, cause);
+        await (this.#config.reconnect as Exclude<StreamConfig['reconnect'], false>).sleep(step.delay, wake.signal);
         this.#wake = undefined;
         if (this.#closed()) return;
       }
@@ -613,6 +563,90 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       // A bug (not a failure of the stream) still ends it, with the error.
       this.#end(error instanceof Error ? error : new SDKError(String(error)));
     }
+  }
+
+  /** The features' `open` hooks, in turn (each may hold the read loop back). */
+  async #opening(): Promise<void> {
+    for (const hooks of this.#hooks) await hooks.open?.(this.#openedBefore > 1);
+  }
+
+  /** Whether a feature took over a refused request (see `StreamHooks.refused`). */
+  async #refused(cause: HTTPError): Promise<boolean> {
+    for (const hooks of this.#hooks) if (await hooks.refused?.(cause)) return true;
+    return false;
+  }
+
+  /** Back to `'connecting'` (between connections). */
+  #connecting(): void {
+    this.#state = 'connecting';
+    this.#life?.emit();
+  }
+
+  /** The next connection: its request (with `Last-Event-ID`), reported, not yet sent. */
+  #connect(): Connection {
+    if (this.#interrupted) {
+      this.#interrupted = false;
+      this.#reconnects++;
+      this.#emit({ type: 'reconnect', attempt: 1, delay: 0, delaySource: 'page', cause: undefined, lastEventId: this.#lastEventId });
+    }
+    const config = this.#config;
+    const { url, method, body } = this.#request;
+    const headers = { ...config.headers };
+    const lastEventId = this.#lastEventId;
+    // Header values are byte strings: send the id's UTF-8 bytes, as the spec asks.
+    if (lastEventId) headers['last-event-id'] = utf8Bytes(lastEventId);
+    if (body === undefined) delete headers['content-type'];
+    this.#requests++;
+    if (this.#watched()) this.#emit({ type: 'connecting', request: this.#requests, method, url: redactUrl(url), lastEventId });
+    return new Connection({ url, method, body, headers, fetch: config.fetch, idleTimeout: config.idleTimeout, lastEventId });
+  }
+
+  /**
+   * A response arrived (`null`: 204 No Content, the server asks the client to stop
+   * reconnecting): true when the stream is open and its body is to be read.
+   */
+  #opened(response: Response | null): boolean {
+    this.#reached = true;
+    if (!response) this.#end();
+    if (!response || this.#closed()) return false;
+    this.#state = 'open';
+    this.#responseHeaders = response.headers;
+    const reconnected = this.#openedBefore > 0;
+    this.#openedBefore++;
+    this.#emit({ type: 'open', status: response.status, headers: response.headers, lastEventId: this.#connection!.lastEventId, reconnected });
+    this.#parser.reset();
+    return true;
+  }
+
+  /** Parses a chunk of the body; returns the iterator's backlog, to wait for, when it is behind. */
+  #feed(text: string, connection: Connection): Promise<void> | undefined {
+    this.#bytes += connection.bytes;
+    if (this.#watched()) this.#emit({ type: 'bytes', bytes: connection.bytes, text });
+    this.#parser.feed(text, SINK!, this);
+    return this.#queue.backlog();
+  }
+
+  /** Why a connection ended, as the policy reads it: its typed error, where the stream was. */
+  #dropped(error: unknown, connection: Connection): Error {
+    if (connection.reached) this.#reached = true;
+    // Errors say where the stream was when they ended it.
+    if (error instanceof SDKError) error.lastEventId = this.#lastEventId;
+    return error as Error;
+  }
+
+  /** No reconnect: the stream ends, with `error` or what a feature says of the clean end. */
+  #ended(error: Error | undefined): void {
+    for (const hooks of this.#hooks) error ??= hooks.closed?.();
+    this.#end(error);
+  }
+
+  /** A reconnect is scheduled: reported; returns the controller that ends its wait early. */
+  #reconnect(step: { attempt: number; delay: number; delaySource: 'retry-after' | 'retry' | 'backoff' }, cause: Error | undefined): AbortController {
+    this.#resume();
+    this.#state = 'connecting';
+    this.#reconnects++;
+    this.#emit({ type: 'reconnect', attempt: step.attempt, delay: step.delay, delaySource: step.delaySource, cause, lastEventId: this.#lastEventId });
+    return (this.#wake = new AbortController());
   }
 
   /** Headers of the last accepted response, for a resume URL function. */
