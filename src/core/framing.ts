@@ -1,124 +1,113 @@
 /**
- * Framing: decoded text → SSE messages, as the spec's "interpret an event stream" says: lines
- * end with CRLF, LF or CR; `data:` lines join with `\n`; `event:`, `id:` (without U+0000) and
- * `retry:` (ASCII digits) set their fields; a blank line dispatches; comments (`:`) are
- * keepalives; unknown fields are ignored. The BOM is the decoder's job (one per response,
- * stripped by `TextDecoder`), so framing never strips one. Every event stays within
- * `maxEventSize`: the partial line held across chunks plus the event's data so far.
+ * Framing: decoded text → SSE messages, by eventsource-parser (line endings CRLF, LF or CR;
+ * `data:` lines joined with `\n`; `event:`, `id:`, `retry:`; comments; unknown fields
+ * ignored), plus the rules the parser leaves to its caller: one BOM per response (the decoder's),
+ * and every event within `maxEventSize`, whether it arrives across chunks (the parser's
+ * `maxBufferSize`) or whole in one chunk.
  *
- * A parser holds only its state: no callbacks. Whoever feeds it passes a {@link Sink} shared
- * by every stream, and itself, with each chunk (see `EventStream`).
+ * Each stream has its own parser, but the parser's callbacks are one set shared by every
+ * stream: `feed()` names the stream (and its {@link Sink}) for the duration of the call, since
+ * the parser reports synchronously inside it. A process holding thousands of streams pays for
+ * no callback closures per stream.
  *
  * @module
  */
-import type { EventSourceMessage } from 'eventsource-parser';
+import { createParser, type EventSourceMessage, type EventSourceParser, type ParseError } from 'eventsource-parser';
 
 /** Where a parser's results go: one object for every stream, called with the stream. @internal */
 export interface Sink<Owner> {
   /** A blank line dispatched an event (with at least one `data:` line). */
   event(owner: Owner, message: EventSourceMessage): void;
-  /** A blank line ended an event that had an `id:` field (before {@link Sink.event}). */
+  /** A blank line ended a block with an `id:` field (eventsource-parser's `onId`, also without `data:`), before {@link Sink.event}. */
   id(owner: Owner, id: string): void;
   /** A `retry:` field of ASCII digits, in ms. */
   retry(owner: Owner, retry: number): void;
   /** A comment line: the text after the colon, one leading space removed. */
   comment(owner: Owner, comment: string): void;
-  /** The buffered event passed `maxEventSize`: the parser stops until {@link Framing.reset}. */
+  /** The event passed `maxEventSize`: the parser stops until {@link Framing.reset}. */
   tooLarge(owner: Owner): void;
 }
 
-/** An SSE parser for one stream (see the module notes). @internal */
+// The stream being fed, for the duration of one `Framing.feed()` call.
+let active: Framing | undefined;
+let sink: Sink<unknown> | undefined;
+let owner: unknown;
+
+/** The one set of parser callbacks: each reports to the stream being fed. */
+const CALLBACKS = {
+  onEvent(message: EventSourceMessage): void {
+    if (active!.over) return;
+    // The parser bounds only what it buffers across chunks: an event that arrives whole in one
+    // chunk must meet the same limit, or the outcome would depend on where chunks split.
+    if (message.data.length > active!.max) active!.overflow();
+    else sink!.event(owner, message);
+  },
+  onId(id: string): void {
+    if (!active!.over) sink!.id(owner, id);
+  },
+  onRetry(retry: number): void {
+    if (!active!.over) sink!.retry(owner, retry);
+  },
+  onComment(comment: string): void {
+    if (!active!.over) sink!.comment(owner, comment);
+  },
+  onError(error: ParseError): void {
+    // Unknown fields and non-digit `retry` values are ignored by the spec; only the size limit
+    // ends the stream.
+    if (error.type === 'max-buffer-size-exceeded') active!.overflow();
+  },
+};
+
+/** The parser of one stream (see the module notes). @internal */
 export class Framing {
-  readonly #max: number;
-  /** The partial line from earlier chunks. */
-  #line = '';
-  /** The event's data so far; `undefined` before its first `data:` line. */
-  #data: string | undefined;
-  #event: string | undefined;
-  #id: string | undefined;
-  /** The last chunk ended with CR: a leading LF of the next one ends nothing (CRLF split). */
-  #cr = false;
-  /** Set when an event grew past the limit: nothing more is parsed until `reset`. */
-  #over = false;
+  /** `maxEventSize`, in characters. */
+  readonly max: number;
+  readonly #parser: EventSourceParser;
+  /** Set when an event passed the limit: nothing more is reported until `reset`. @internal */
+  over = false;
 
   constructor(maxEventSize: number) {
-    this.#max = maxEventSize;
+    this.max = maxEventSize;
+    this.#parser = createParser({ ...CALLBACKS, maxBufferSize: maxEventSize });
   }
 
-  /** Drops the state, for a new response. */
+  /**
+   * Drops the state, for a new response. The decoder already stripped the one BOM the spec
+   * allows; the parser would strip another, and also the decoded text U+00EF U+00BB U+00BF (its
+   * check for an undecoded BOM): a blank line fed right after `reset()` ends that check and
+   * dispatches nothing.
+   */
   reset(): void {
-    this.#line = '';
-    this.#data = this.#event = this.#id = undefined;
-    this.#cr = this.#over = false;
+    this.over = false;
+    this.#parser.reset();
+    this.#parser.feed('\n');
   }
 
-  /** Parses `chunk`, reporting what it completes to `sink` with `owner`. */
-  feed<Owner>(chunk: string, sink: Sink<Owner>, owner: Owner): void {
-    if (this.#over || !chunk) return;
-    if (this.#cr) {
-      this.#cr = false;
-      if (chunk.charCodeAt(0) === 10) chunk = chunk.slice(1);
+  /** Parses `chunk`, reporting what it completes to `to` with `from`. */
+  feed<Owner>(chunk: string, to: Sink<Owner>, from: Owner): void {
+    if (this.over) return;
+    // Saved and restored, not cleared: a feed inside a callback (none today) would not lose its caller's.
+    const before = active;
+    const beforeSink = sink;
+    const beforeOwner = owner;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the shared callbacks reach this parser through it, for this call only
+    active = this;
+    sink = to as Sink<unknown>;
+    owner = from;
+    try {
+      this.#parser.feed(chunk);
+    } finally {
+      active = before;
+      sink = beforeSink;
+      owner = beforeOwner;
     }
-    let cr = chunk.indexOf('\r');
-    let lf = chunk.indexOf('\n');
-    // No line ends here: keep the text (a rope; the line is scanned once, when it ends).
-    if (cr < 0 && lf < 0) {
-      this.#line += chunk;
-      return this.#check(sink, owner);
-    }
-    const offset = this.#line.length;
-    const text = offset ? this.#line + chunk : chunk;
-    this.#line = '';
-    if (offset) {
-      cr = cr < 0 ? cr : cr + offset;
-      lf = lf < 0 ? lf : lf + offset;
-    }
-    let start = 0;
-    for (;;) {
-      if (cr >= 0 && cr < start) cr = text.indexOf('\r', start);
-      if (lf >= 0 && lf < start) lf = text.indexOf('\n', start);
-      const end = cr < 0 ? lf : lf < 0 ? cr : Math.min(cr, lf);
-      if (end < 0) break;
-      this.#parse(text.slice(start, end), sink, owner);
-      if (this.#over) return;
-      start = end + 1;
-      if (end === cr) {
-        if (start === text.length) this.#cr = true;
-        else if (text.charCodeAt(start) === 10) start++;
-      }
-    }
-    this.#line = text.slice(start);
-    this.#check(sink, owner);
   }
 
-  #parse<Owner>(line: string, sink: Sink<Owner>, owner: Owner): void {
-    if (!line) {
-      const id = this.#id;
-      const data = this.#data;
-      if (id !== undefined) sink.id(owner, id);
-      if (data !== undefined) sink.event(owner, { id, event: this.#event, data });
-      this.#data = this.#event = this.#id = undefined;
-      return;
-    }
-    const colon = line.indexOf(':');
-    if (colon === 0) return sink.comment(owner, line.slice(line.charCodeAt(1) === 32 ? 2 : 1));
-    const field = colon < 0 ? line : line.slice(0, colon);
-    const value = colon < 0 ? '' : line.slice(line.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1);
-    if (field === 'data') {
-      this.#data = this.#data === undefined ? value : `${this.#data}\n${value}`;
-      this.#check(sink, owner);
-    } else if (field === 'event') this.#event = value || undefined;
-    else if (field === 'id') {
-      if (!value.includes('\0')) this.#id = value;
-    } else if (field === 'retry' && /^\d+$/.test(value)) sink.retry(owner, parseInt(value, 10));
-  }
-
-  /** Ends parsing when the partial line and the event's data pass the limit. */
-  #check<Owner>(sink: Sink<Owner>, owner: Owner): void {
-    if (this.#line.length + (this.#data?.length ?? 0) <= this.#max) return;
-    this.reset();
-    this.#over = true;
-    sink.tooLarge(owner);
+  /** The event passed the limit: stop parsing, and tell the stream. @internal */
+  overflow(): void {
+    if (this.over) return;
+    this.over = true;
+    sink!.tooLarge(owner);
   }
 }
 
