@@ -49,10 +49,11 @@ export class Queue {
     // Most streams have no listeners: skip hashing the event name then.
     const registrations = this.#listeners?.size ? this.#listeners.get(event.type) : undefined;
     if (registrations) {
-      for (const [listener, once] of registrations) {
-        if (once) this.unlisten(event.type, listener);
+      // Indexed, not destructured: destructuring runs the iterator protocol per listener.
+      for (const entry of registrations) {
+        if (entry[1]) this.unlisten(event.type, entry[0]);
         try {
-          listener.call(this.#owner, event);
+          entry[0].call(this.#owner, event);
         } catch (error) {
           report(error);
         }

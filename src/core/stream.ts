@@ -457,7 +457,8 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     this.#delivered++;
     if (this.#watched()) this.#emit({ type: 'event', event });
     this.#queue.push(event);
-    for (const hooks of this.#hooks) if (!this.#closed()) hooks.event?.(event);
+    // A plain stream has no features: no iterator per event.
+    if (this.#hooks.length) for (const hooks of this.#hooks) if (!this.#closed()) hooks.event?.(event);
   }
 
   /** Ends the stream once: closed state, request cancelled, consumers settled. */
