@@ -1,6 +1,6 @@
 // Type fixture (ESM consumer): compiled by scripts/check-types.mjs against the packed package under
 // moduleResolution node16 and nodenext. Each @ts-expect-error fails the build if a type is `any`.
-import { connect, HTTPError, Runstream, StreamError, type EventOf, type RunEventMap } from 'runstream';
+import { connect, HTTPError, Runstream, StreamError, type EventOf, type CrewshipEventMap } from 'runstream';
 import { startReferenceServer } from 'runstream/testing';
 
 export async function consume(): Promise<string[]> {
@@ -25,6 +25,6 @@ export async function consume(): Promise<string[]> {
 }
 
 /** The type names a run's events can carry. */
-export function describe(event: EventOf<RunEventMap>): string {
+export function describe(event: EventOf<CrewshipEventMap>): string {
   return `${event.type} ${event.id}`;
 }
