@@ -8,10 +8,11 @@
 //    is then cut at a TCP link between page and server. The stream's first reconnect, 250 ms later,
 //    fails offline and it backs off 50 s; `setOffline(false)` fires `online` and the stream must
 //    reconnect at once with Last-Event-ID, and deliver all ten events exactly once, in order.
-// 2. hidden/visible with `pauseWhenHidden: true`: hiding the page closes the connection (the
+// Each stream opts in to page handling with `use: [pageLifecycle(…)]`, as an app in a page does.
+// 2. hidden/visible with `pageLifecycle({ pauseWhenHidden: true })`: hiding the page closes the connection (the
 //    server sees the client go), no request is open while hidden, showing it reconnects at once
 //    with Last-Event-ID, and all ten events arrive exactly once, in order.
-// 3. the control: without `pauseWhenHidden`, hiding the page keeps the one connection open.
+// 3. the control: `pageLifecycle()` without `pauseWhenHidden`: hiding the page keeps the one connection open.
 //
 // Visibility: headless Chromium keeps `document.visibilityState` at 'visible' whatever is done to
 // its window or tabs (minimised with Browser.setWindowBounds, another tab activated with
@@ -68,7 +69,7 @@ const PAGE = `<!doctype html>
 </head>
 <body>
 <script type="module">
-import { Crewship } from 'runstream';
+import { Crewship, pageLifecycle } from 'runstream';
 
 const now = () => Math.round(performance.now());
 const describe = (error) => (error ? error.name + ': ' + error.message : undefined);
@@ -80,11 +81,15 @@ window.addEventListener('online', () => state.network.push({ type: 'online', at:
 window.addEventListener('offline', () => state.network.push({ type: 'offline', at: now() }));
 
 window.runstreamTest = {
-  /** Streams run_abc123 from baseUrl with these stream options (plain JSON). */
-  start(baseUrl, options) {
+  /**
+   * Streams run_abc123 from baseUrl with these stream options (plain JSON); \`page\` (the
+   * options of pageLifecycle()) opts the stream in to page handling, as an app does.
+   */
+  start(baseUrl, { page, ...options }) {
     const client = new Crewship({ baseUrl, apiKey: 'test-key', dangerouslyAllowBrowser: true });
     stream = client.runs.stream('run_abc123', {
       ...options,
+      ...(page ? { use: [pageLifecycle(page)] } : {}),
       onReconnect: (info) =>
         state.reconnects.push({ attempt: info.attempt, delay: info.delay, cause: describe(info.cause), lastEventId: info.lastEventId, onLine: navigator.onLine, at: now() }),
       onOpen: (info) => state.opens.push({ status: info.status, lastEventId: info.lastEventId, at: now() }),
@@ -251,7 +256,7 @@ try {
     const test = await openPage();
     // First reconnect after 250 ms (it fails: offline), then 250 × 200 = 50 s: only the `online`
     // handling can explain a resume within PROMPT ms.
-    await test.start(link.url, { reconnect: { initialDelay: 250, factor: 200, maxDelay: 60_000, jitter: 0 } });
+    await test.start(link.url, { page: {}, reconnect: { initialDelay: 250, factor: 200, maxDelay: 60_000, jitter: 0 } });
     await until(async () => (await test.snapshot()).events.length >= 3, 'three events');
     const before = (await test.snapshot()).events.length;
     await context.setOffline(true);
@@ -317,7 +322,7 @@ try {
   {
     const label = 'hidden/visible';
     const test = await openPage();
-    await test.start(reference.url, { pauseWhenHidden: true, reconnect: { initialDelay: 10_000, jitter: 0 } });
+    await test.start(reference.url, { page: { pauseWhenHidden: true }, reconnect: { initialDelay: 10_000, jitter: 0 } });
     await until(async () => (await test.snapshot()).events.length >= 3, 'three events');
     const hiddenAt = Date.now();
     await test.setVisibility('hidden');
@@ -363,7 +368,7 @@ try {
   {
     const label = 'control';
     const test = await openPage();
-    await test.start(reference.url, { reconnect: { initialDelay: 10_000, jitter: 0 } });
+    await test.start(reference.url, { page: {}, reconnect: { initialDelay: 10_000, jitter: 0 } });
     await until(async () => (await test.snapshot()).events.length >= 3, 'three events');
     const before = (await test.snapshot()).events.length;
     await test.setVisibility('hidden');
