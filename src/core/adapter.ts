@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { StreamAdapter, StreamEvent } from './event-stream.js';
+import type { StreamAdapter, StreamEvent } from './types.js';
 import { invalidData, isRecord } from './errors.js';
 
 /** What a platform's stream looks like on the wire. @internal */

@@ -6,7 +6,7 @@
  * @module
  */
 import type { PlatformSpec } from '../core/adapter.js';
-import type { EventOf } from '../core/event-stream.js';
+import type { EventOf } from '../core/types.js';
 import type { AuthScheme, DEFAULTS } from '../core/options.js';
 import { segment } from '../core/request.js';
 import type { StreamOptions } from '../core/sse.js';

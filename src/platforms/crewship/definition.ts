@@ -6,7 +6,7 @@
  */
 import { field } from '../../core/adapter.js';
 import { errorFields, errorMessage } from '../../core/errors.js';
-import type { GapMarker } from '../../core/event-stream.js';
+import type { GapMarker } from '../../core/types.js';
 import { definePlatform } from '../define.js';
 
 /**

@@ -5,7 +5,7 @@
  * @module
  */
 import { field } from '../../core/adapter.js';
-import type { GapMarker } from '../../core/event-stream.js';
+import type { GapMarker } from '../../core/types.js';
 import { definePlatform } from '../define.js';
 
 /*

@@ -6,7 +6,8 @@
  * @module
  */
 import { platformAdapter } from '../../core/adapter.js';
-import { markGap, type EventStream } from '../../core/event-stream.js';
+import type { EventStream } from '../../core/stream.js';
+import { markGap } from '../../features/resync.js';
 import { DEFAULTS } from '../../core/options.js';
 import type { Transport } from '../../core/request.js';
 import type { StreamOptions } from '../../core/sse.js';

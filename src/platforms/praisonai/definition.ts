@@ -7,7 +7,7 @@
  */
 import { field } from '../../core/adapter.js';
 import { errorMessage } from '../../core/errors.js';
-import type { OutcomeInfo } from '../../core/event-stream.js';
+import type { OutcomeInfo } from '../../core/types.js';
 import { definePlatform } from '../define.js';
 
 /** A job's status ("Async Jobs", Status Values). */

@@ -6,7 +6,8 @@
  */
 import { platformAdapter } from '../../core/adapter.js';
 import { errorMessage, StreamError } from '../../core/errors.js';
-import type { EventStream, ResyncContext, ResyncResult } from '../../core/event-stream.js';
+import type { EventStream } from '../../core/stream.js';
+import type { ResyncContext, ResyncResult } from '../../core/types.js';
 import { DEFAULTS, validateOptions, type RequestOptions } from '../../core/options.js';
 import type { Transport } from '../../core/request.js';
 import type { StreamOptions } from '../../core/sse.js';

@@ -6,7 +6,7 @@
  */
 import { field } from '../../core/adapter.js';
 import { errorMessage, isRecord } from '../../core/errors.js';
-import type { EventFailure } from '../../core/event-stream.js';
+import type { EventFailure } from '../../core/types.js';
 import { definePlatform } from '../define.js';
 
 /**

@@ -5,7 +5,8 @@
  */
 import { field, platformAdapter } from '../../core/adapter.js';
 import { StreamError } from '../../core/errors.js';
-import type { EventStream, StreamAdapter } from '../../core/event-stream.js';
+import type { EventStream } from '../../core/stream.js';
+import type { StreamAdapter } from '../../core/types.js';
 import { DEFAULTS, validateOptions, type RequestOptions } from '../../core/options.js';
 import type { Transport } from '../../core/request.js';
 import type { StreamOptions } from '../../core/sse.js';

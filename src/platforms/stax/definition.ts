@@ -5,7 +5,7 @@
  * @module
  */
 import { isRecord } from '../../core/errors.js';
-import type { GapMarker, OutcomeInfo } from '../../core/event-stream.js';
+import type { GapMarker, OutcomeInfo } from '../../core/types.js';
 import { definePlatform } from '../define.js';
 
 /** A run's state (`GET /api/runs/{id}`): queued, running, or finished as completed, failed or cancelled. */

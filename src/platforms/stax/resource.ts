@@ -6,7 +6,9 @@
  */
 import { platformAdapter, type PlatformSpec } from '../../core/adapter.js';
 import { HTTPError, StreamError } from '../../core/errors.js';
-import { markGap, type EventStream, type ResyncContext, type ResyncResult, type StreamAdapter } from '../../core/event-stream.js';
+import type { EventStream } from '../../core/stream.js';
+import type { ResyncContext, ResyncResult, StreamAdapter } from '../../core/types.js';
+import { markGap } from '../../features/resync.js';
 import { DEFAULTS, validateOptions, type RequestOptions } from '../../core/options.js';
 import type { Transport } from '../../core/request.js';
 import type { StreamOptions } from '../../core/sse.js';
