@@ -25,6 +25,11 @@ export interface ConnectingLifecycleEvent {
   readonly url: string;
   /** The `Last-Event-ID` header this request sends; `''`: none. */
   readonly lastEventId: string;
+  /**
+   * The request headers, names lower-case, secret values (`Authorization`, API keys, cookies;
+   * see `isSecretHeader`) shown as `***`.
+   */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /**

@@ -12,7 +12,7 @@ import { SDKError, StreamError, type HTTPError, TimeoutError, invalidData, isTim
 import type { BodyLike } from './options.js';
 import { Connection } from './connection.js';
 import { Framing, utf8Bytes, type Sink } from './framing.js';
-import { refuseCredentials } from './redact.js';
+import { redactHeaders, refuseCredentials } from './redact.js';
 import { decide, streamError } from './policy.js';
 import { Queue } from './queue.js';
 import { Lifecycle, type StreamLifecycleEvent, type StreamObserver, type StreamSnapshot } from './lifecycle.js';
@@ -172,6 +172,10 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
         if (this.#closed()) return;
         this.#outcome = outcome;
         this.#end(error);
+      },
+      setRequest: ({ url, method, body }) => {
+        refuseCredentials(url, 'the stream URL');
+        this.#request = { url, method, body };
       },
       wake: () => this.#wake?.abort(),
       interrupt: (hold) => {
@@ -411,7 +415,6 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
       // Closed in the same tick (React StrictMode mounts, unmounts and mounts again): a closed
       // stream never sends a request.
       if (this.#closed()) return;
-      for (const hooks of this.#hooks) hooks.start?.();
       // Never rejects: a failure ends the stream (see `#run`), so nothing escapes this microtask.
       void this.#run();
     });
@@ -499,6 +502,9 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     /** Failures in a row, for the backoff. */
     let attempt = 0;
     try {
+      // A feature may hold the first request (see `StreamHooks.start`).
+      for (const hooks of this.#hooks) await hooks.start?.();
+      if (this.#closed()) return;
       for (;;) {
         // A feature holds the stream here (a hidden page) until it lets go.
         while (this.#hold) {
@@ -598,7 +604,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
     if (lastEventId) headers['last-event-id'] = utf8Bytes(lastEventId);
     if (body === undefined) delete headers['content-type'];
     this.#requests++;
-    if (this.#watched()) this.#emit({ type: 'connecting', request: this.#requests, method, url: redactUrl(url), lastEventId });
+    if (this.#watched()) this.#emit({ type: 'connecting', request: this.#requests, method, url: redactUrl(url), lastEventId, headers: redactHeaders(headers) });
     return new Connection({ url, method, body, headers, fetch: config.fetch, idleTimeout: config.idleTimeout, lastEventId });
   }
 

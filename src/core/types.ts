@@ -248,6 +248,13 @@ export interface StreamControl {
   emit(event: StreamLifecycleEvent): void;
   /** Ends the stream with `error`, or (without one) with `outcome`. */
   end(error?: Error, outcome?: StreamOutcome): void;
+  /**
+   * Sets the request the next connection sends (and every later one, until a POST stream that
+   * resumes by GET switches to its resume URL). The URL is checked as `connect()` checks its own.
+   *
+   * @throws TypeError when `url` carries user info (`user:password@`).
+   */
+  setRequest(request: { url: string; method: string; body?: BodyLike | undefined }): void;
   /** Cuts a reconnect wait short: the next request goes out now. */
   wake(): void;
   /**
@@ -260,8 +267,13 @@ export interface StreamControl {
 
 /** The steps a {@link StreamFeature} takes part in; each is optional. */
 export interface StreamHooks {
-  /** The stream starts its first request (it has a consumer). */
-  start?(): void;
+  /**
+   * The stream is about to send its first request (it has a consumer). A promise holds that
+   * request until it settles (a feature that must make a call first, such as creating the job
+   * the stream then watches, and then {@link StreamControl.setRequest}); a rejection ends the
+   * stream with that error.
+   */
+  start?(): void | Promise<void>;
   /** A response was accepted; a promise holds the read loop until it settles. */
   open?(reconnected: boolean): void | Promise<void>;
   /** An event was delivered (listeners and the iterator have it). */

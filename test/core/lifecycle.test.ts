@@ -219,6 +219,56 @@ describe('observe()', () => {
   });
 });
 
+describe('the connecting step', () => {
+  it('gives the request headers, secret values masked, Last-Event-ID as sent', async () => {
+    route('get', '/events', [() => sseResponse([frame({ id: '7', data: 'a' })])]);
+    const stream = connect(URL_, {
+      reconnect: false,
+      lastEventId: '6',
+      headers: { Authorization: 'Bearer sk-live-123', 'X-Tenant': 'acme' },
+    });
+    const headers: Record<string, string>[] = [];
+    stream.observe((step) => step.type === 'connecting' && headers.push({ ...step.headers }));
+    await collect(stream);
+    expect(headers).toEqual([{ accept: 'text/event-stream', authorization: '***', 'x-tenant': 'acme', 'last-event-id': '6' }]);
+    expect(JSON.stringify(headers)).not.toContain('sk-live');
+  });
+});
+
+describe('a feature that holds the first request', () => {
+  it('sends nothing until its start promise settles, then the request it set', async () => {
+    const seen = route('get', '/later', [() => sseResponse([frame({ data: 'x' })])]);
+    let release!: () => void;
+    const ready = new Promise<void>((resolve) => (release = resolve));
+    const stream = connect(`${BASE}/never`, {
+      reconnect: false,
+      use: [(control) => ({ start: async () => { await ready; control.setRequest({ url: `${BASE}/later`, method: 'GET' }); } })],
+    });
+    const events = collect(stream);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).toHaveLength(0);
+    release();
+    expect((await events).map((event) => event.data)).toEqual(['x']);
+    expect(seen.map((request) => request.method)).toEqual(['GET']);
+  });
+
+  it('ends the stream with the error its start promise rejects with, before any request', async () => {
+    const failure = new HTTPError({ status: 409, statusText: 'Conflict', headers: new Headers(), body: undefined, method: 'POST', url: `${BASE}/jobs` });
+    const stream = connect(`${BASE}/never`, { use: [() => ({ start: () => Promise.reject(failure) })] });
+    await expect(stream.finished).rejects.toBe(failure);
+    expect(stream.outcome).toEqual({ type: 'error', error: failure });
+  });
+
+  it('refuses a URL with user info in setRequest', async () => {
+    const stream = connect(`${BASE}/never`, {
+      use: [(control) => ({ start: () => control.setRequest({ url: 'http://user:pw@127.0.0.1/x', method: 'GET' }) })],
+    });
+    const error = await stream.finished.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(String(error)).not.toContain('pw');
+  });
+});
+
 describe('getSnapshot() and subscribe()', () => {
   it('give one frozen object until something changes, and call subscribers on each change', async () => {
     const { reconnect } = instantReconnect();
