@@ -136,11 +136,18 @@ export interface StreamOutcome {
   /** The event that ended the stream (its terminal event, or the `resync` event), when one did. */
   readonly event?: StreamEvent | undefined;
   /**
-   * The platform's own status, when it gave one: `run.status` (stax), the job `status`
-   * (PraisonAI), the execution `status` (FlowMaestro), the result `status` or `error.status`
-   * (skills engine).
+   * An HTTP status that came with the end, as `StreamError.status` is one: the number a platform
+   * reported (the skills engine's `error.status`, e.g. `404`; a Crewship `error` event's numeric
+   * `status`). `undefined` when none came; a status word is {@link StreamOutcome.serverStatus}.
    */
-  readonly status?: string | number | undefined;
+  readonly status?: number | undefined;
+  /**
+   * The platform's own status word, when it gave one, as `StreamError.serverStatus` is:
+   * `run.status` (stax: `'completed'`, `'failed'`, `'cancelled'`), the job `status` (PraisonAI:
+   * `'succeeded'`, `'failed'`, `'cancelled'`), the execution `status` (FlowMaestro), the result
+   * `status` (skills engine: `'completed'`, `'failed'`).
+   */
+  readonly serverStatus?: string | undefined;
   /** The platform's failure message (e.g. `run.failed`'s `error`), for `'failed'`. */
   readonly message?: string | undefined;
   /** The platform's own error code (skills `error.code`), for `'failed'`. */

@@ -24,7 +24,9 @@ export function platformOutcome(adapter: StreamAdapter, resumeHint: string | und
           `the server reported an error in the stream: ${message}`,
           { event: event.type, data: event.raw, traceId, status, serverCode, outcome },
         );
-        control.end(error, { type: outcome, event, status, message, serverCode, traceId, error });
+        // As on the error: a number is an HTTP status, a word the platform's own.
+        const statuses = typeof status === 'number' ? { status } : { serverStatus: status };
+        control.end(error, { type: outcome, event, ...statuses, message, serverCode, traceId, error });
       } else if (isTerminal?.(event)) {
         control.end(undefined, { type: 'completed', ...outcomeOf?.(event), event });
       }

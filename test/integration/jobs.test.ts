@@ -162,7 +162,7 @@ describe('PraisonAI async jobs over a real socket', () => {
 
     expect(await cancelled).toMatchObject({ job_id: job.job_id, status: 'cancelled' });
     expect(events).toEqual([expect.objectContaining({ type, id, data: { ...data, job_id: job.job_id } })]);
-    expect(stream.outcome).toMatchObject({ type: 'cancelled', status: 'cancelled', event: { type } });
+    expect(stream.outcome).toMatchObject({ type: 'cancelled', serverStatus: 'cancelled', event: { type } });
     expect(await rejection(held.client.jobs.cancel(job.job_id))).toMatchObject({ status: 409 });
   });
 
@@ -176,7 +176,7 @@ describe('PraisonAI async jobs over a real socket', () => {
 
     expect(typesOf(events)).toEqual(['resync']);
     expect(events[0]!.data).toMatchObject({ reason: 'http-error', state: { job_id: job.job_id, status: 'cancelled', retry_after: null }, recovered: true });
-    expect(stream.outcome).toMatchObject({ type: 'cancelled', status: 'cancelled', event: { type: 'resync' } });
+    expect(stream.outcome).toMatchObject({ type: 'cancelled', serverStatus: 'cancelled', event: { type: 'resync' } });
     // A cancelled job has no result to fetch.
     expect(log.requests().map((request) => request.path)).toEqual([`/api/v1/runs/${job.job_id}/stream`, `/api/v1/runs/${job.job_id}`]);
     expect(await rejection(ref.client.jobs.cancel(job.job_id))).toMatchObject({ status: 409 });
@@ -205,7 +205,7 @@ describe('PraisonAI async jobs over a real socket', () => {
     expect(cancelled).toMatchObject({ status: 'cancelled' });
     expect(typesOf(events)).toEqual(['resync']);
     expect(events[0]!.data).toMatchObject({ reason: 'http-error', state: { status: 'cancelled' }, recovered: true });
-    expect(stream.outcome).toMatchObject({ type: 'cancelled', status: 'cancelled' });
+    expect(stream.outcome).toMatchObject({ type: 'cancelled', serverStatus: 'cancelled' });
     expect(log.requests(path)).toHaveLength(2);
     expect(log.streams(path).map((record) => record.state)).toEqual(['dropped']);
   });
@@ -219,7 +219,7 @@ describe('PraisonAI async jobs over a real socket', () => {
     const events = await collect(stream);
     expect(typesOf(events)).toEqual(['resync']);
     expect(events[0]!.data).toMatchObject({ reason: 'http-error', state: { job_id: job.job_id, status: 'succeeded' }, result: { status: 'succeeded' }, recovered: true });
-    expect(stream.outcome).toMatchObject({ type: 'completed', status: 'succeeded' });
+    expect(stream.outcome).toMatchObject({ type: 'completed', serverStatus: 'succeeded' });
     expect(log.requests().map((request) => request.path)).toEqual([
       `/api/v1/runs/${job.job_id}/stream`,
       `/api/v1/runs/${job.job_id}`,

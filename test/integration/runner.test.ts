@@ -43,7 +43,7 @@ describe('runner.start(): start and follow from the first event', () => {
       const events = await collect(stream);
       expect(events[0]?.type, `round ${round}`).toBe('run.started');
       expect(events.at(-1)?.type, `round ${round}`).toBe('run.completed');
-      expect(stream.outcome, `round ${round}`).toMatchObject({ type: 'completed', status: 'completed' });
+      expect(stream.outcome, `round ${round}`).toMatchObject({ type: 'completed', serverStatus: 'completed' });
     }
   });
 
@@ -58,7 +58,7 @@ describe('runner.start(): start and follow from the first event', () => {
     const logs = events.flatMap((event) => (event.type === 'step.log' ? [event.data.line] : []));
     expect(logs).toContain('✓ 42 tests passed (1.2 s)\n');
     expect(log.requests('/api/runs').map((request) => `${request.method} ${request.path}`)).toEqual(['POST /api/runs']);
-    expect(stream.outcome).toMatchObject({ type: 'completed', status: 'completed', event: { type: 'run.completed' } });
+    expect(stream.outcome).toMatchObject({ type: 'completed', serverStatus: 'completed', event: { type: 'run.completed' } });
   });
 
   it('ends a failing run with a failed outcome; the skipped step appears only in job.completed', async () => {
@@ -71,7 +71,7 @@ describe('runner.start(): start and follow from the first event', () => {
     const skipped = (job?.data as { job: { steps?: { name?: string; conclusion?: string }[] } }).job.steps?.filter((step) => step.conclusion === 'skipped');
     expect(skipped?.length).toBeGreaterThan(0);
     for (const step of skipped ?? []) expect(started).not.toContain(step.name);
-    expect(stream.outcome).toMatchObject({ type: 'failed', status: 'failed' });
+    expect(stream.outcome).toMatchObject({ type: 'failed', serverStatus: 'failed' });
   });
 
   it('ends a cancelled run with a cancelled outcome', async () => {
@@ -82,7 +82,7 @@ describe('runner.start(): start and follow from the first event', () => {
       if (event.type === 'run.started') await ref.client.runner.cancel(event.data.runId);
     }
     expect(seen.at(-1)).toBe('run.completed');
-    expect(stream.outcome).toMatchObject({ type: 'cancelled', status: 'cancelled' });
+    expect(stream.outcome).toMatchObject({ type: 'cancelled', serverStatus: 'cancelled' });
   });
 
   it('follows two runs started together, each to its own end', async () => {
@@ -114,7 +114,7 @@ describe('runner.stream(): never hangs', () => {
     const events = await collect(stream);
     expect(typesOf(events)).toEqual(['resync']);
     expect(events[0]!.data).toMatchObject({ reason: 'subscribed', runId, run: { id: runId, status: 'completed', conclusion: 'success' }, recovered: true });
-    expect(stream.outcome).toMatchObject({ type: 'completed', status: 'completed' });
+    expect(stream.outcome).toMatchObject({ type: 'completed', serverStatus: 'completed' });
   });
 
   it('fails with a typed 404 for a run the runner does not know', async () => {

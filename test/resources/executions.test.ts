@@ -149,7 +149,7 @@ describe('executions.stream events', () => {
     expect(log.count).toBe(1);
     await expect(stream.finished).resolves.toMatchObject({
       type: { 'execution:completed': 'completed', 'execution:failed': 'failed', 'execution:cancelled': 'cancelled' }[type],
-      status: data.status,
+      serverStatus: data.status,
       event: { type },
     });
   });
@@ -205,7 +205,7 @@ describe('executions.stream after a drop (FlowMaestro sends no ids)', () => {
     expect(events[1]!.data).toEqual({ reason: 'reconnected', recovered: false });
     // Nothing to resume from: the reconnect sends no Last-Event-ID.
     expect(log.requests.map((request) => request.headers.get('last-event-id'))).toEqual([null, null]);
-    expect(stream.outcome).toMatchObject({ type: 'completed', status: 'completed' });
+    expect(stream.outcome).toMatchObject({ type: 'completed', serverStatus: 'completed' });
   });
 
   it('marks no gap when the first connection delivered nothing (a replay from the start loses nothing)', async () => {

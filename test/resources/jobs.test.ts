@@ -358,7 +358,7 @@ describe('jobs.run', () => {
     server.use(http.get(STREAM, () => sseResponse([frames([{ data: { event: 'complete', data: { status: 'failed', job_id: 'run_abc123', error: 'Agent crashed' } } }])])));
     const stream = client().jobs.stream('run_abc123');
     await collect(stream);
-    expect(stream.outcome).toMatchObject({ type: 'failed', status: 'failed', message: 'Agent crashed' });
+    expect(stream.outcome).toMatchObject({ type: 'failed', serverStatus: 'failed', message: 'Agent crashed' });
   });
 
   it('throws StreamError server-error-event when the server form sends error', async () => {
@@ -476,7 +476,7 @@ describe('jobs.stream recovers what the wire cannot tell', () => {
     const events = await collect(stream);
     expect(events.map((event) => event.type)).toEqual(['progress', 'log', 'resync']);
     expect(events[2]!.data).toMatchObject({ reason: 'http-error', state: { status: 'succeeded' }, result: { result: { summary: 'sales up' } }, recovered: true });
-    expect(stream.outcome).toMatchObject({ type: 'completed', status: 'succeeded', event: { type: 'resync' } });
+    expect(stream.outcome).toMatchObject({ type: 'completed', serverStatus: 'succeeded', event: { type: 'resync' } });
     expect(paths(log)).toContain('/api/v1/runs/run_abc123/result');
   });
 
@@ -487,7 +487,7 @@ describe('jobs.stream recovers what the wire cannot tell', () => {
     recovering([() => HttpResponse.json({ detail: 'Job already completed (no stream available)' }, { status: 400 })], [{ status }]);
     const stream = client().jobs.stream('run_abc123');
     expect((await collect(stream)).map((event) => event.type)).toEqual(['resync']);
-    expect(stream.outcome).toMatchObject({ type: outcome, status });
+    expect(stream.outcome).toMatchObject({ type: outcome, serverStatus: status });
   });
 
   it('keeps the 400 as the error when the job has not finished after all', async () => {

@@ -184,7 +184,7 @@ describe('runner.stream (one run)', () => {
     expect(events.at(-1)!.data).toEqual({ runId: 'a1b2c3d4', run: { status: 'completed', conclusion: 'success' } });
     expect(log.count).toBe(1);
     expect(rest.count).toBe(1);
-    await expect(stream.finished).resolves.toMatchObject({ type: 'completed', status: 'completed', event: { type: 'run.completed' } });
+    await expect(stream.finished).resolves.toMatchObject({ type: 'completed', serverStatus: 'completed', event: { type: 'run.completed' } });
   });
 
   it("gives listeners only the run's events", async () => {
@@ -207,7 +207,7 @@ describe('runner.stream (one run)', () => {
     const stream = client().runner.stream('done1');
     const events = await collect(stream);
     expect(events.map((event) => event.type)).toEqual(['resync']);
-    expect(stream.outcome).toMatchObject({ type: outcome, status, event: { type: 'resync' } });
+    expect(stream.outcome).toMatchObject({ type: outcome, serverStatus: status, event: { type: 'resync' } });
   });
 
   it('fails with a typed 404 for a run the runner does not know, instead of waiting for ever', async () => {

@@ -90,12 +90,16 @@ describe('skills.start', () => {
       ]),
     ]);
     const seen: string[] = [];
+    const stream = client().skills.start('my.skill', { inputs: {} });
     const error = await (async () => {
-      for await (const event of client().skills.start('my.skill', { inputs: {} })) seen.push(event.type);
+      for await (const event of stream) seen.push(event.type);
     })().catch((thrown: unknown) => thrown);
     expect(seen).toEqual(['step_failed', 'done']);
     expect(error).toBeInstanceOf(StreamError);
     expect(error).toMatchObject({ code: 'server-error-event', event: 'done', traceId: 'trace-77', lastEventId: '6', outcome: 'failed', serverStatus: 'failed' });
+    // The outcome splits the status as the error does: the result's word is serverStatus, no HTTP status.
+    expect(stream.outcome).toMatchObject({ type: 'failed', serverStatus: 'failed', error });
+    expect(stream.outcome?.status).toBeUndefined();
     expect((error as Error).message).toContain("Step 'analyze' failed");
   });
 
@@ -274,6 +278,7 @@ describe('skills errors as the engine really sends them', () => {
     expect(error).toBeInstanceOf(StreamError);
     expect(error).toMatchObject({ code: 'server-error-event', serverCode: 'STEP_FAILED', status: 500, traceId: 'abc-123', outcome: 'failed' });
     expect(stream.outcome).toMatchObject({ type: 'failed', serverCode: 'STEP_FAILED', status: 500, traceId: 'abc-123', error });
+    expect(stream.outcome?.serverStatus).toBeUndefined();
   });
 
   it('fails an unknown skill (a 200 stream with only an error done) with status 404 inside', async () => {

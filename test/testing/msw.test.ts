@@ -25,7 +25,7 @@ describe('sseHandler', () => {
 
     expect(error).toBeUndefined();
     expect(events.map((event) => event.type)).toEqual(['skill_start', 'step_completed', 'done']);
-    expect(outcome).toMatchObject({ type: 'completed', status: 'completed' });
+    expect(outcome).toMatchObject({ type: 'completed', serverStatus: 'completed' });
     const [request, ...more] = handler.requests;
     expect(more).toEqual([]);
     expect(request).toMatchObject({ method: 'POST', path: '/v1/skills/summarize/execute/stream', headers: { 'x-api-key': '***', accept: 'text/event-stream' } });
@@ -56,7 +56,7 @@ describe('platformHandlers', () => {
 
     expect(await client.jobs.run<string>({ prompt: 'Analyze quarterly sales data' })).toContain('Analysis complete');
     const stax = await collectEvents(client.runner.start({ workflow: 'build' }));
-    expect(stax.outcome).toMatchObject({ type: 'completed', status: 'completed' });
+    expect(stax.outcome).toMatchObject({ type: 'completed', serverStatus: 'completed' });
     expect(await client.skills.execute('my.skill', { inputs: { text: 'Hello world' } })).toMatchObject({ status: 'completed' });
   });
 

@@ -18,6 +18,7 @@ import {
   type EventStream,
   type HTTPError,
   type PraisonAIJobResult,
+  type StreamOutcome,
   type CrewshipEventMap,
   type CrewshipTerminalType,
 } from '../../src/index.js';
@@ -62,6 +63,18 @@ describe('failed and cancelled are fields', () => {
     expectTypeOf<HTTPError['status']>().toEqualTypeOf<number>();
     expectTypeOf<StreamError['serverStatus']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<StreamError['lastEventId']>().toEqualTypeOf<string>();
+  });
+
+  test('StreamOutcome.status and serverStatus: the same split as StreamError', () => {
+    expectTypeOf<StreamOutcome['status']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<StreamOutcome['serverStatus']>().toEqualTypeOf<string | undefined>();
+    const outcome = client.jobs.stream('run_abc123').outcome;
+    expectTypeOf(outcome?.status).toEqualTypeOf<number | undefined>();
+    expectTypeOf(outcome?.serverStatus).toEqualTypeOf<string | undefined>();
+    // A status word is no longer accepted where an HTTP status goes.
+    // @ts-expect-error the platform's word is serverStatus
+    const word: StreamOutcome = { type: 'completed', status: 'succeeded' };
+    void word;
   });
 });
 

@@ -80,6 +80,6 @@ export const flowmaestro = /* @__PURE__ */ definePlatform<FlowMaestroEventMap>()
   resync: 'gap-marker',
   outcomeOf: (event) => {
     const type = outcomes[event.type as keyof typeof outcomes];
-    return type && { type, status: field(event.data, 'status'), message: field(event.data, 'error') };
+    return type && { type, serverStatus: field(event.data, 'status'), message: field(event.data, 'error') };
   },
 });

@@ -162,5 +162,5 @@ export const FINISHED: ReadonlySet<string> = /* @__PURE__ */ new Set(['succeeded
 export function jobOutcome(status: string, data?: unknown): OutcomeInfo {
   const type = status === 'failed' ? 'failed' : status === 'cancelled' ? 'cancelled' : 'completed';
   const message = type === 'completed' ? '' : errorMessage(data, '');
-  return message ? { type, status, message } : { type, status };
+  return message ? { type, serverStatus: status, message } : { type, serverStatus: status };
 }

@@ -129,7 +129,7 @@ export class PraisonAIJobs {
    * finished) while its stream is open ends with its terminal event (`complete`, `cancelled`),
    * one that ended before the request or during a drop ends with the `resync` event. Read the end
    * from `stream.outcome` (or `finished`), which is the same in every order: `type` `'cancelled'`,
-   * `status` `'cancelled'` for a cancelled job.
+   * `serverStatus` `'cancelled'` for a cancelled job.
    *
    * @throws TypeError synchronously when `jobId` is empty. The stream fails with `HTTPError`
    *   404 (unknown job) or 400 (when the job has not finished after all), `StreamError`,
@@ -178,7 +178,7 @@ export class PraisonAIJobs {
    *   not checked at run time.
    * @returns the `result` field of `GET /api/v1/runs/{id}/result`.
    * @throws StreamError `'server-error-event'` when the job ends failed or cancelled: `outcome`
-   *   is `'failed'` or `'cancelled'` and `status` the job's status (branch on those, not on the
+   *   is `'failed'` or `'cancelled'` and `serverStatus` the job's status (branch on those, not on the
    *   message); HTTPError, TimeoutError, ConnectionError from the calls.
    * @throws RangeError, before the job is submitted, when `timeout` or a stream option is out
    *   of its documented range.
@@ -196,8 +196,8 @@ export class PraisonAIJobs {
     if (options.signal?.aborted) throw options.signal.reason;
     const outcome = events.outcome;
     // `[DONE]` without a `complete` names no status: the REST API does.
-    const state = typeof outcome?.status === 'string' ? undefined : await this.retrieve(job.job_id, call);
-    const status = state?.status ?? (outcome?.status as string);
+    const state = outcome?.serverStatus === undefined ? await this.retrieve(job.job_id, call) : undefined;
+    const status = state?.status ?? outcome?.serverStatus;
     if (status !== 'succeeded') {
       // The same reason and data as the named form's `error` event gives: from the `complete`
       // event (its raw envelope), else from the state the REST API reported.
@@ -208,7 +208,7 @@ export class PraisonAIJobs {
         event: outcome?.event?.type,
         data: source ? JSON.stringify(source) : outcome?.event?.raw,
         lastEventId: events.lastEventId,
-        status,
+        serverStatus: status,
         outcome: status === 'cancelled' ? 'cancelled' : 'failed',
       });
     }

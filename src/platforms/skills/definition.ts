@@ -173,7 +173,7 @@ export const skills = /* @__PURE__ */ definePlatform<SkillEventMap>()({
   resync: 'none',
   // A `done` with `error` is a failure; the resource adds the trace id of earlier events.
   errorOf: (event) => (event.type === 'done' ? failureOf(event.data as SkillResult) : undefined),
-  outcomeOf: (event) => ({ type: 'completed', status: field(event.data, 'status'), traceId: field(event.data, 'trace_id') }),
+  outcomeOf: (event) => ({ type: 'completed', serverStatus: field(event.data, 'status'), traceId: field(event.data, 'trace_id') }),
 });
 
 /** What a stream that ends before `done` tells the user. @internal */

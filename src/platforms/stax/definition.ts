@@ -146,9 +146,9 @@ export const stax = /* @__PURE__ */ definePlatform<StaxEventMap>()({
 export function runOutcome(run: StaxRun | undefined): OutcomeInfo | undefined {
   const status = run?.status;
   const conclusion = run?.conclusion;
-  if (status === 'failed' || conclusion === 'failure') return { type: 'failed', status };
-  if (status === 'cancelled' || conclusion === 'cancelled') return { type: 'cancelled', status };
-  if (status === 'completed' || conclusion != null) return { type: 'completed', status };
+  if (status === 'failed' || conclusion === 'failure') return { type: 'failed', serverStatus: status };
+  if (status === 'cancelled' || conclusion === 'cancelled') return { type: 'cancelled', serverStatus: status };
+  if (status === 'completed' || conclusion != null) return { type: 'completed', serverStatus: status };
   return undefined;
 }
 

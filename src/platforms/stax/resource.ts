@@ -160,7 +160,7 @@ export class StaxRunner {
    * @returns the finished run, as its `run.completed` event (or the runner's state after a gap)
    *   gives it, with its `id`.
    * @throws StreamError `'server-error-event'` when the run ends failed or cancelled: `outcome`
-   *   is `'failed'` or `'cancelled'` and `status` the run's status; HTTPError 400 for an unknown
+   *   is `'failed'` or `'cancelled'` and `serverStatus` the run's status; HTTPError 400 for an unknown
    *   workflow; ConnectionError, StreamError, TimeoutError as the stream fails.
    * @throws RangeError, before the run is started, when an option is out of its range.
    */
@@ -174,11 +174,11 @@ export class StaxRunner {
     const data = outcome?.event?.data as { runId?: string; run?: StaxRun } | undefined;
     const run = { ...data?.run, id: data?.run?.id ?? data?.runId ?? '' };
     if (outcome?.type !== 'completed') {
-      throw new StreamError('server-error-event', `run ${run.id} finished with status "${String(outcome?.status)}"`, {
+      throw new StreamError('server-error-event', `run ${run.id} finished with status "${String(outcome?.serverStatus)}"`, {
         event: outcome?.event?.type,
         data: outcome?.event?.raw,
         lastEventId: stream.lastEventId,
-        status: outcome?.status,
+        serverStatus: outcome?.serverStatus,
         outcome: outcome?.type === 'cancelled' ? 'cancelled' : 'failed',
       });
     }
