@@ -221,6 +221,11 @@ async function praisonai(client: Runstream, section: Section, signal: AbortSigna
     {
       signal,
       onEvent: (event) => {
+        // runstream's own first event: the job exists, its stream is asked for next.
+        if (event.type === 'created') {
+          section.line(dim(`Job ${event.data.job_id} submitted`));
+          return;
+        }
         watch.event();
         if (event.type === 'progress') {
           const step = event.data.current_step ?? event.data.step ?? '';

@@ -83,7 +83,7 @@ export type {
   PraisonAIJobState,
   PraisonAIJobStatus,
 } from './platforms/praisonai/definition.js';
-export type { PraisonAIJobCreateOptions, PraisonAIJobRunOptions, PraisonAIJobs } from './platforms/praisonai/resource.js';
+export type { PraisonAIJobCreateOptions, PraisonAIJobRunOptions, PraisonAIJobStartOptions, PraisonAIJobs } from './platforms/praisonai/resource.js';
 export { parseSkillTimestamp } from './platforms/skills/definition.js';
 export type {
   SkillEngineEvent,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HTTPError, StreamError, type PraisonAIJobCreateParams, type PraisonAIJobState } from '../../src/index.js';
+import { HTTPError, StreamError, type PraisonAIJob, type PraisonAIJobCreateParams, type PraisonAIJobState } from '../../src/index.js';
 import { budget, collect, collectUntilError, FAST_RECONNECT, idsOf, rejection, typesOf, watch, useReferenceServer } from './support.js';
 
 // 20 ms per step: a job takes about 160 ms from its first use (its stream, status, result or
@@ -126,7 +126,7 @@ describe('PraisonAI async jobs over a real socket', () => {
     const types: string[] = [];
     const result = await ref.client.jobs.run({ prompt: 'a named job' }, { onEvent: (event) => types.push(event.type), signal: budget() });
     expect(result).toContain('a named job');
-    expect(types).toEqual(NAMED);
+    expect(types).toEqual(['created', ...NAMED]);
   });
 
   it('fails jobs.run() with StreamError when the job fails', async () => {
@@ -240,5 +240,89 @@ describe('PraisonAI async jobs over a real socket', () => {
     const unknownStream = await rejection(collect(ref.client.jobs.stream('run_does_not_exist', { signal: budget() })));
     expect(unknownStream).toBeInstanceOf(HTTPError);
     expect(unknownStream).toMatchObject({ status: 404, body: { detail: 'Job not found' } });
+  });
+});
+
+describe('jobs.start() over a real socket: create once, then watch', () => {
+  it('creates the job, delivers created with its id, then streams it to its end', async () => {
+    const log = watch(ref.server);
+    const stream = ref.client.jobs.start({ prompt: 'Summarize the Q3 report' }, { idempotencyKey: 'start-1', headers: { 'x-tenant': 'acme' }, signal: budget() });
+    const events = await collect(stream);
+
+    expect(typesOf(events)).toEqual(['created', ...DOCUMENTED]);
+    const job = events[0]!.data as PraisonAIJob;
+    expect(job).toMatchObject({ job_id: expect.stringMatching(/^run_[0-9a-f]{12}$/), status: 'queued', stream_url: `/api/v1/runs/${job.job_id}/stream` });
+    expect(stream.outcome).toMatchObject({ type: 'completed', serverStatus: 'succeeded', event: { type: 'complete' } });
+    expect(log.requests().map((request) => `${request.method} ${request.path}`)).toEqual(['POST /api/v1/runs', `GET /api/v1/runs/${job.job_id}/stream`]);
+    expect(log.requests().map((request) => [request.headers['idempotency-key'], request.headers['x-tenant']])).toEqual([
+      ['start-1', 'acme'],
+      [undefined, 'acme'],
+    ]);
+  });
+
+  it('fails with the create call\'s HTTPError 400 and sends no stream request', async () => {
+    const log = watch(ref.server);
+    const stream = ref.client.jobs.start({ prompt: '   ' }, { signal: budget() });
+    const error = await rejection(collect(stream));
+
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(error).toMatchObject({ status: 400, method: 'POST', body: { detail: 'prompt is required' } });
+    expect(stream.outcome).toEqual({ type: 'error', error });
+    expect(log.requests().map((request) => `${request.method} ${request.path}`)).toEqual(['POST /api/v1/runs']);
+  });
+
+  it('a started job cancelled by the id in created, while its stream is open: ends with its cancelled event', async () => {
+    let jobId = '';
+    let cancelled: Promise<PraisonAIJobState> | undefined;
+    const stream = held.client.jobs.start(
+      { prompt: 'A long analysis' },
+      // onOpen: the server has taken the stream request, so the cancel comes after it.
+      { signal: budget(), onOpen: () => (cancelled ??= held.client.jobs.cancel(jobId)) },
+    );
+    stream.addEventListener('created', (event) => (jobId = event.data.job_id));
+
+    const events = await collect(stream);
+
+    expect(await cancelled).toMatchObject({ job_id: jobId, status: 'cancelled' });
+    expect(typesOf(events)).toEqual(['created', 'complete']);
+    expect(events[1]!.data).toEqual({ status: 'cancelled', job_id: jobId });
+    expect(stream.outcome).toMatchObject({ type: 'cancelled', serverStatus: 'cancelled', event: { type: 'complete' } });
+  });
+
+  it('never sends the create again: a drop reconnects by GET, and the resync asks about the job it created', async () => {
+    const log = watch(held.server);
+    let jobId = '';
+    let cancelled: PraisonAIJobState | undefined;
+    const stream = held.client.jobs.start(
+      { prompt: 'A long analysis' },
+      {
+        signal: budget(),
+        // The connection drops as soon as it opens, and the job is cancelled during the reconnect
+        // wait: the reconnect comes after the cancel and answers 400.
+        onOpen: () => held.server.dropOpen(`/api/v1/runs/${jobId}/stream`),
+        reconnect: {
+          ...FAST_RECONNECT,
+          sleep: async () => {
+            cancelled = await held.client.jobs.cancel(jobId);
+          },
+        },
+      },
+    );
+    stream.addEventListener('created', (event) => (jobId = event.data.job_id));
+
+    const events = await collect(stream);
+
+    expect(cancelled).toMatchObject({ status: 'cancelled' });
+    expect(typesOf(events)).toEqual(['created', 'resync']);
+    expect(events[1]!.data).toMatchObject({ reason: 'http-error', state: { job_id: jobId, status: 'cancelled' }, recovered: true });
+    expect(stream.outcome).toMatchObject({ type: 'cancelled', serverStatus: 'cancelled' });
+    expect(log.requests().map((request) => `${request.method} ${request.path}`)).toEqual([
+      'POST /api/v1/runs',
+      `GET /api/v1/runs/${jobId}/stream`,
+      `POST /api/v1/runs/${jobId}/cancel`,
+      `GET /api/v1/runs/${jobId}/stream`,
+      `GET /api/v1/runs/${jobId}`,
+    ]);
+    expect(log.streams(`/api/v1/runs/${jobId}/stream`).map((record) => record.state)).toEqual(['dropped']);
   });
 });

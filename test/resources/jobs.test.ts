@@ -269,6 +269,179 @@ describe('jobs JSON calls', () => {
   });
 });
 
+describe('jobs.start', () => {
+  const CREATED = { job_id: 'run_abc123', status: 'queued', poll_url: '/api/v1/runs/run_abc123', stream_url: '/api/v1/runs/run_abc123/stream' };
+
+  /** Serves create (202 with CREATED), the job's stream (`streams` in order), its state (`state`) and its result. */
+  function serveJob(streams: (() => Response)[], state: { status: string } = { status: 'running' }): RequestLog {
+    const log = new RequestLog();
+    let opened = 0;
+    server.use(
+      http.post(RUNS, async ({ request }) => {
+        await log.take(request);
+        return HttpResponse.json(CREATED, { status: 202 });
+      }),
+      http.get(STREAM, async ({ request }) => {
+        await log.take(request);
+        return (streams[opened++] ?? (() => HttpResponse.text('unexpected stream request', { status: 410 })))();
+      }),
+      http.get(`${RUNS}/:jobId/result`, async ({ request }) => {
+        await log.take(request);
+        return HttpResponse.json({ job_id: 'run_abc123', status: 'succeeded', result: { summary: 'sales up' } });
+      }),
+      http.get(`${RUNS}/:jobId`, async ({ request }) => {
+        await log.take(request);
+        return HttpResponse.json({ job_id: 'run_abc123', ...state });
+      }),
+      http.post(`${RUNS}/:jobId/cancel`, async ({ request }) => {
+        await log.take(request);
+        return HttpResponse.json({ job_id: 'run_abc123', status: 'cancelled' });
+      }),
+    );
+    return log;
+  }
+  const route = (log: RequestLog) => log.requests.map(({ method, url }) => `${method} ${url.pathname}`);
+
+  it('returns the stream at once and sends nothing until it has a consumer', async () => {
+    let calls = 0;
+    const counting: typeof fetch = (input, init) => {
+      calls++;
+      return fetch(input, init);
+    };
+    serveJob([() => sseResponse([frames(documented)])]);
+    const stream = client({ fetch: counting }).jobs.start({ prompt: 'x' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(calls).toBe(0);
+    await collect(stream);
+    expect(calls).toBe(2);
+  });
+
+  it('creates the job, delivers created with its id, then streams that job with GET', async () => {
+    const log = serveJob([() => sseResponse([frames(documented)])]);
+    const stream = client().jobs.start({ prompt: 'Analyze quarterly sales data', timeout: 60 }, { idempotencyKey: 'order-123', headers: { 'x-tenant': 't1' } });
+    const events = await collect(stream);
+
+    expect(events.map((event) => event.type)).toEqual(['created', 'progress', 'log', 'progress', 'complete']);
+    expect(events[0]).toEqual({ type: 'created', data: CREATED, id: '', raw: JSON.stringify(CREATED) });
+    expect(route(log)).toEqual(['POST /api/v1/runs', 'GET /api/v1/runs/run_abc123/stream']);
+    const [create, watch] = log.requests;
+    expect(JSON.parse(create!.body)).toEqual({ prompt: 'Analyze quarterly sales data', timeout: 60 });
+    expect(create!.headers.get('idempotency-key')).toBe('order-123');
+    expect(watch!.headers.get('idempotency-key')).toBeNull();
+    expect(watch!.headers.get('accept')).toBe('text/event-stream');
+    expect(watch!.headers.get('content-type')).toBeNull();
+    expect(watch!.body).toBe('');
+    expect([create!.headers.get('x-tenant'), watch!.headers.get('x-tenant')]).toEqual(['t1', 't1']);
+    expect(stream.outcome).toMatchObject({ type: 'completed', serverStatus: 'succeeded', event: { type: 'complete' } });
+  });
+
+  it.each([
+    ['HTTPError 409', () => HttpResponse.json({ detail: 'Idempotency-Key reused with another body' }, { status: 409 }), { name: 'HTTPError', status: 409, method: 'POST', url: RUNS }],
+    ['HTTPError 422', () => HttpResponse.json({ detail: [{ msg: 'field required' }] }, { status: 422 }), { name: 'HTTPError', status: 422 }],
+    ['ConnectionError', () => HttpResponse.error(), { name: 'ConnectionError', method: 'POST' }],
+  ])('ends the stream with the create call\'s %s, before any stream request', async (_name, answer, expected) => {
+    const log = new RequestLog();
+    server.use(
+      http.post(RUNS, async ({ request }) => {
+        await log.take(request);
+        return answer();
+      }),
+    );
+    const stream = client().jobs.start({ prompt: 'x' });
+    const error = await collect(stream).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject(expected);
+    expect(stream.outcome).toEqual({ type: 'error', error });
+    expect(route(log)).toEqual(['POST /api/v1/runs']);
+  });
+
+  it('ends the stream with TimeoutError when the create call outlasts `timeout`', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    server.use(
+      http.post(RUNS, async () => {
+        await held;
+        return HttpResponse.json(CREATED, { status: 202 });
+      }),
+    );
+    const error = await collect(client().jobs.start({ prompt: 'x' }, { timeout: 20 })).catch((thrown: unknown) => thrown);
+    release();
+    expect(error).toMatchObject({ name: 'TimeoutError', method: 'POST', url: RUNS });
+  });
+
+  it('throws RangeError at the call for an option out of range, sending nothing', () => {
+    expect(() => client().jobs.start({ prompt: 'x' }, { timeout: -1 })).toThrow(RangeError);
+    expect(() => client().jobs.start({ prompt: 'x' }, { idleTimeout: Number.NaN })).toThrow(RangeError);
+  });
+
+  it('sends the create once: a dropped stream reconnects by GET and resyncs the job it created', async () => {
+    const log = serveJob([() => sseResponse([frames(documented.slice(0, 2))]), () => sseResponse([frames(documented.slice(2))])]);
+    const events = await collect(client().jobs.start({ prompt: 'x' }));
+    expect(events.map((event) => event.type)).toEqual(['created', 'progress', 'log', 'resync', 'progress', 'complete']);
+    expect(events[3]!.data).toMatchObject({ reason: 'reconnected', state: { job_id: 'run_abc123', status: 'running' }, recovered: true });
+    expect(route(log)).toEqual([
+      'POST /api/v1/runs',
+      'GET /api/v1/runs/run_abc123/stream',
+      'GET /api/v1/runs/run_abc123/stream',
+      'GET /api/v1/runs/run_abc123',
+    ]);
+  });
+
+  it('resumes the server form with Last-Event-ID, without a second create', async () => {
+    const log = serveJob([
+      () => sseResponse([frames([{ event: 'status', id: '1', data: { status: 'running' } }, { comment: ' ping' }, { event: 'progress', id: '2', data: { percentage: 50 } }], '\r\n')]),
+      () => sseResponse([frames([{ event: 'result', id: '3', data: { result: 'done' } }], '\r\n')]),
+    ]);
+    const events = await collect(client().jobs.start({ prompt: 'a named job' }));
+    expect(events.map((event) => event.type)).toEqual(['created', 'status', 'progress', 'result']);
+    expect(route(log)).toEqual(['POST /api/v1/runs', 'GET /api/v1/runs/run_abc123/stream', 'GET /api/v1/runs/run_abc123/stream']);
+    expect(log.requests.map((request) => request.headers.get('last-event-id'))).toEqual([null, null, '2']);
+  });
+
+  it('settles a job that finished before its stream opened (400) by the job it created', async () => {
+    const log = serveJob([() => HttpResponse.json({ detail: 'Job already completed (no stream available)' }, { status: 400 })], { status: 'succeeded' });
+    const stream = client().jobs.start({ prompt: 'x' });
+    const events = await collect(stream);
+    expect(events.map((event) => event.type)).toEqual(['created', 'resync']);
+    expect(stream.outcome).toMatchObject({ type: 'completed', serverStatus: 'succeeded', event: { type: 'resync' } });
+    expect(route(log)).toEqual(['POST /api/v1/runs', 'GET /api/v1/runs/run_abc123/stream', 'GET /api/v1/runs/run_abc123', 'GET /api/v1/runs/run_abc123/result']);
+  });
+
+  it('gives the id to cancel with: a job cancelled at its created event ends cancelled', async () => {
+    const log = serveJob([() => HttpResponse.json({ detail: 'Job already completed (no stream available)' }, { status: 400 })], { status: 'cancelled' });
+    const jobs = client().jobs;
+    const stream = jobs.start({ prompt: 'x' });
+    let cancelled: Promise<unknown> | undefined;
+    stream.addEventListener('created', (event) => (cancelled = jobs.cancel(event.data.job_id)));
+    await collect(stream);
+    expect(await cancelled).toEqual({ job_id: 'run_abc123', status: 'cancelled' });
+    expect(stream.outcome).toMatchObject({ type: 'cancelled', serverStatus: 'cancelled' });
+    expect(route(log)).toContain('POST /api/v1/runs/run_abc123/cancel');
+  });
+
+  it('reports POST /api/v1/runs to onStream, and the stream requests as its connecting steps', async () => {
+    serveJob([() => sseResponse([frames(documented)])]);
+    const made: { method: string; url: string }[] = [];
+    const connecting: string[] = [];
+    const c = client({
+      onStream: (stream, info) => {
+        made.push(info);
+        stream.observe((step) => step.type === 'connecting' && connecting.push(`${step.method} ${step.url}`));
+      },
+    });
+    await collect(c.jobs.start({ prompt: 'x' }));
+    expect(made).toEqual([{ method: 'POST', url: RUNS }]);
+    expect(connecting).toEqual([`GET ${RUNS}/run_abc123/stream`]);
+  });
+
+  it('sends nothing when closed before it has a consumer', async () => {
+    const log = serveJob([]);
+    const stream = client().jobs.start({ prompt: 'x' });
+    stream.close();
+    expect(await collect(stream)).toEqual([]);
+    expect(log.count).toBe(0);
+  });
+});
+
 describe('jobs.run', () => {
   /** Serves one job end to end: create, its stream, its status and its result. */
   function job(stream: () => Response, state: { status: string; error?: string } = { status: 'succeeded' }): RequestLog {
@@ -304,7 +477,8 @@ describe('jobs.run', () => {
       { idempotencyKey: 'k1', onEvent: (event) => seen.push(event.type) },
     );
     expect(output).toEqual({ summary: 'sales up' });
-    expect(seen).toEqual(['progress', 'log', 'progress', 'complete']);
+    // `created` first: the job's id, before its stream is asked for.
+    expect(seen).toEqual(['created', 'progress', 'log', 'progress', 'complete']);
     expect(route(log)).toEqual(['POST /api/v1/runs', 'GET /api/v1/runs/run_abc123/stream', 'GET /api/v1/runs/run_abc123/result']);
     expect(JSON.parse(log.requests[0]!.body)).toEqual({ prompt: 'Analyze quarterly sales data' });
     expect(log.requests[0]!.headers.get('idempotency-key')).toBe('k1');
@@ -315,7 +489,7 @@ describe('jobs.run', () => {
     const seen: string[] = [];
     const output = await client().jobs.run({ prompt: 'x' }, { onEvent: (event) => seen.push(event.type) });
     expect(output).toEqual({ summary: 'sales up' });
-    expect(seen).toEqual(['status', 'progress', 'result']);
+    expect(seen).toEqual(['created', 'status', 'progress', 'result']);
     expect(route(log)).toContain('GET /api/v1/runs/run_abc123/result');
   });
 
@@ -411,10 +585,34 @@ describe('jobs.run', () => {
     const controller = new AbortController();
     const reason = new Error('user gave up');
     const error = await client()
-      .jobs.run({ prompt: 'x' }, { signal: controller.signal, onEvent: () => controller.abort(reason) })
+      .jobs.run({ prompt: 'x' }, { signal: controller.signal, onEvent: (event) => event.type === 'progress' && controller.abort(reason) })
       .catch((thrown: unknown) => thrown);
     expect(error).toBe(reason);
     expect(route(log)).toEqual(['POST /api/v1/runs', 'GET /api/v1/runs/run_abc123/stream']);
+  });
+
+  it('sends no stream request when the signal aborts at the created event', async () => {
+    const log = job(() => sseResponse([frames(documented)]));
+    const controller = new AbortController();
+    const error = await client()
+      .jobs.run({ prompt: 'x' }, { signal: controller.signal, onEvent: (event) => event.type === 'created' && controller.abort(new Error('stop')) })
+      .catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ message: 'stop' });
+    expect(route(log)).toEqual(['POST /api/v1/runs']);
+  });
+
+  it('fails with the create call\'s HTTPError, before any stream request', async () => {
+    const log = new RequestLog();
+    server.use(
+      http.post(RUNS, async ({ request }) => {
+        await log.take(request);
+        return HttpResponse.json({ detail: 'prompt is required' }, { status: 400 });
+      }),
+    );
+    const error = await client().jobs.run({ prompt: '' }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(error).toMatchObject({ status: 400, method: 'POST', url: RUNS });
+    expect(log.count).toBe(1);
   });
 
   it('rethrows a stream 404 as HTTPError', async () => {
@@ -513,7 +711,7 @@ describe('jobs.stream recovers what the wire cannot tell', () => {
       .jobs.run({ prompt: 'x' }, { onEvent: (event) => seen.push(event.type), ...instant })
       .catch((thrown: unknown) => thrown);
 
-    expect(seen).toEqual(['progress', 'log', 'resync']);
+    expect(seen).toEqual(['created', 'progress', 'log', 'resync']);
     expect(error).toBeInstanceOf(StreamError);
     expect(error).toMatchObject({ code: 'server-error-event', outcome: 'cancelled', serverStatus: 'cancelled', event: 'resync' });
     // A cancelled job has no result to fetch.

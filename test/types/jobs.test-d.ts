@@ -8,6 +8,7 @@ import {
   type PraisonAIJobResult,
   type PraisonAIJobState,
   type PraisonAIJobStatus,
+  type PraisonAIJobStartOptions,
 } from '../../src/index.js';
 
 const client = new Runstream({ baseUrl: 'http://127.0.0.1:8005' });
@@ -58,5 +59,22 @@ describe('jobs types', () => {
         },
       },
     );
+  });
+
+  test('start() returns the job stream at once; created carries the job', async () => {
+    const stream = client.jobs.start({ prompt: 'x' }, { idempotencyKey: 'k', timeout: 5_000, idleTimeout: 60_000, headers: { 'x-tenant': 't' } });
+    expectTypeOf(stream).toEqualTypeOf<EventStream<PraisonAIEventMap>>();
+    expectTypeOf(client.jobs.start).parameter(1).toEqualTypeOf<PraisonAIJobStartOptions | undefined>();
+    stream.addEventListener('created', (event) => {
+      expectTypeOf(event.data).toEqualTypeOf<PraisonAIJob>();
+      expectTypeOf(event.data.job_id).toBeString();
+    });
+    for await (const event of stream) {
+      if (event.type === 'created') void client.jobs.cancel(event.data.job_id);
+    }
+    // @ts-expect-error prompt is required
+    void client.jobs.start({ framework: 'crewai' });
+    // @ts-expect-error onEvent belongs to run()
+    void client.jobs.start({ prompt: 'x' }, { onEvent: () => {} });
   });
 });

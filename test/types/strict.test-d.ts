@@ -68,7 +68,7 @@ describe('failed and cancelled are fields', () => {
   test('StreamOutcome.status and serverStatus: the same split as StreamError', () => {
     expectTypeOf<StreamOutcome['status']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<StreamOutcome['serverStatus']>().toEqualTypeOf<string | undefined>();
-    const outcome = client.jobs.stream('run_abc123').outcome;
+    const outcome = client.jobs.start({ prompt: 'x' }).outcome;
     expectTypeOf(outcome?.status).toEqualTypeOf<number | undefined>();
     expectTypeOf(outcome?.serverStatus).toEqualTypeOf<string | undefined>();
     // A status word is no longer accepted where an HTTP status goes.

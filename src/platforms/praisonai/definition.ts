@@ -17,9 +17,16 @@ export type PraisonAIJobStatus = 'queued' | 'pending' | 'running' | 'succeeded' 
  * Payloads of a job's stream events. PraisonAI documents unnamed envelopes
  * `data: {"event": …, "data": …}` (`progress`, `log`, `complete`) ending with `data: [DONE]`;
  * its server sends named events (`status`, `progress` with `step`, `result`, `error`,
- * `cancelled`) instead. Both arrive here under these names.
+ * `cancelled`) instead. Both arrive here under these names. `created` and `resync` are
+ * runstream's own events (no server sends them).
  */
 export interface PraisonAIEventMap {
+  /**
+   * runstream's event, from `jobs.start()` (and `jobs.run()`) only: the answer of
+   * `POST /api/v1/runs`, delivered first, before the stream request is sent. `job_id` is the
+   * job's id, for `jobs.cancel()`, `retrieve()`, `result()`.
+   */
+  created: PraisonAIJob;
   /** Progress; `percentage` from 0 to 100. The documented form names the step `current_step`, the server `step`. */
   progress: { percentage: number; current_step?: string; step?: string; [key: string]: unknown };
   /** A log line from the agent. */
@@ -125,7 +132,7 @@ export const praisonai = /* @__PURE__ */ definePlatform<PraisonAIEventMap>()({
   baseUrlSource: 'its "Stream Run API" page (`API_URL`)',
   auth: 'none',
   idleTimeout: 'jobs',
-  known: ['progress', 'log', 'complete', 'status', 'result', 'error', 'cancelled', 'resync'],
+  known: ['created', 'progress', 'log', 'complete', 'status', 'result', 'error', 'cancelled', 'resync'],
   terminal: ['complete', 'result', 'error', 'cancelled'],
   outcomes,
   keepalive: ['heartbeat'],
@@ -155,7 +162,7 @@ export const praisonai = /* @__PURE__ */ definePlatform<PraisonAIEventMap>()({
 export const FINISHED: ReadonlySet<string> = /* @__PURE__ */ new Set(['succeeded', 'failed', 'cancelled']);
 
 /**
- * The outcome of a job in `status` (PraisonAI's word): succeeded, failed or cancelled; with the
+ * The outcome of a job in `status` (PraisonAI's word, the outcome's `serverStatus`): succeeded, failed or cancelled; with the
  * failure's reason from `data` (a `complete` event's data or the job's state: its `error`).
  * @internal
  */
