@@ -12,6 +12,7 @@ import { resyncWith } from '../features/resync.js';
 import { httpErrorFrom } from './http.js';
 import { describe, errnoOf, hostPort } from './connection.js';
 import { redactUrl, refuseCredentials } from './redact.js';
+import { CallTrace } from './call.js';
 import {
   DEFAULTS,
   invalidPort,
@@ -52,6 +53,9 @@ export class Transport {
   readonly #timeout: number;
   readonly #reconnect: ClientOptions['reconnect'];
   readonly #onStream: ClientOptions['onStream'];
+  readonly #onCall: ClientOptions['onCall'];
+  /** JSON calls made so far (numbers the `onCall` steps). */
+  #calls = 0;
   readonly #maxEventSize: number | undefined;
   readonly #idleTimeout: number | undefined;
 
@@ -87,6 +91,7 @@ export class Transport {
     this.#timeout = options.timeout ?? DEFAULTS.timeout;
     this.#reconnect = options.reconnect;
     this.#onStream = options.onStream;
+    this.#onCall = options.onCall;
     this.#maxEventSize = options.maxEventSize;
     this.#idleTimeout = options.idleTimeout;
   }
@@ -153,8 +158,23 @@ export class Transport {
       body = JSON.stringify(spec.body);
       headers.set('content-type', 'application/json');
     }
-    const timeout = options.timeout ?? this.#timeout;
     const method = spec.method;
+    // `onCall` sees the request, then the call's end: its response or the error it rejects with.
+    const trace = this.#onCall && new CallTrace(this.#onCall, ++this.#calls, method, url, headers);
+    if (!trace) return (await this.#send<T>(method, url, headers, body, options))[0];
+    try {
+      const [value, response] = await this.#send<T>(method, url, headers, body, options);
+      trace.response(response);
+      return value;
+    } catch (error) {
+      trace.error(error);
+      throw error;
+    }
+  }
+
+  /** Sends a JSON call (see {@link Transport.json}): its parsed body, and the response it came in. */
+  async #send<T>(method: string, url: string, headers: Headers, body: string | undefined, options: RequestOptions): Promise<[T, Response]> {
+    const timeout = options.timeout ?? this.#timeout;
     // The caller's own deadline (`AbortSignal.timeout(ms)`) is a timeout too, of unknown length.
     const deadline = (error: unknown): unknown =>
       timedOut
@@ -186,7 +206,7 @@ export class Transport {
       if (!response.ok) throw await httpErrorFrom(response, method, url, undefined, controller.signal);
       if (response.status === 204 || response.status === 205) {
         response.body?.cancel().catch(() => {});
-        return undefined as T;
+        return [undefined as T, response];
       }
       const type = response.headers.get('content-type') ?? '';
       if (/^\s*text\/event-stream\s*(;|$)/i.test(type)) {
@@ -201,9 +221,9 @@ export class Transport {
       } catch (error) {
         throw deadline(error);
       }
-      if (text === '') return undefined as T;
+      if (text === '') return [undefined as T, response];
       try {
-        return JSON.parse(text) as T;
+        return [JSON.parse(text) as T, response];
       } catch (cause) {
         const body = text.length > MAX_ERROR_BODY ? `${text.slice(0, MAX_ERROR_BODY)}…` : text;
         throw notJson(response, method, url, body, `a body that is not JSON (${type ? `"${type}"` : 'no content type'})`, cause);
