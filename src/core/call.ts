@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { report } from './lifecycle.js';
+import { callEach } from './lifecycle.js';
 import { redactHeaders, redactUrl } from './redact.js';
 
 /**
@@ -94,50 +94,21 @@ export type CallLifecycleEvent = CallRequestEvent | CallResponseEvent | CallErro
  */
 export type CallObserver = (event: CallLifecycleEvent) => void;
 
-/** The time now in ms, for durations (`performance.now()`, else the wall clock). */
-const now = (): number => (globalThis.performance ?? Date).now();
-
 /**
- * One JSON call as its observer sees it: reports the request now, then its end. Made only when
- * the client has an `onCall`. @internal
+ * Reports the `request` step of a JSON call to `observer` now; returns the function that reports
+ * its end: `(response)` for a success, `(undefined, error)` for a failure. A step the observer
+ * throws on is reported (`reportError`), not thrown. @internal
  */
-export class CallTrace {
-  readonly #observer: CallObserver;
-  readonly #call: number;
-  readonly #method: string;
-  readonly #url: string;
-  readonly #started: number;
-
-  constructor(observer: CallObserver, call: number, method: string, url: string, headers: Headers) {
-    this.#observer = observer;
-    this.#call = call;
-    this.#method = method;
-    this.#url = redactUrl(url);
-    this.#notify({ type: 'request', call, method, url: this.#url, headers: redactHeaders(headers) });
-    this.#started = now();
-  }
-
-  /** The call succeeded with `response`. */
-  response(response: Response): void {
+export function traceCall(observer: CallObserver, call: number, method: string, url: string, headers: Headers): (response: Response | undefined, error?: unknown) => void {
+  const request = { call, method, url: redactUrl(url) };
+  const notify = (step: CallLifecycleEvent) => callEach([observer], step);
+  notify({ type: 'request', ...request, headers: redactHeaders(headers) });
+  const started = performance.now();
+  return (response, error) => {
+    const duration = performance.now() - started;
+    if (!response) return notify({ type: 'error', ...request, error, duration });
     const { status, statusText, headers } = response;
     const requestId = headers.get('x-request-id') ?? headers.get('request-id') ?? undefined;
-    this.#notify({ type: 'response', ...this.#common(), status, statusText, requestId, headers: redactHeaders(headers), duration: now() - this.#started });
-  }
-
-  /** The call rejects with `error`. */
-  error(error: unknown): void {
-    this.#notify({ type: 'error', ...this.#common(), error, duration: now() - this.#started });
-  }
-
-  #common() {
-    return { call: this.#call, method: this.#method, url: this.#url };
-  }
-
-  #notify(step: CallLifecycleEvent): void {
-    try {
-      this.#observer(step);
-    } catch (error) {
-      report(error);
-    }
-  }
+    notify({ type: 'response', ...request, status, statusText, requestId, headers: redactHeaders(headers), duration });
+  };
 }

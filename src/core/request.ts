@@ -12,7 +12,7 @@ import { resyncWith } from '../features/resync.js';
 import { httpErrorFrom } from './http.js';
 import { describe, errnoOf, hostPort } from './connection.js';
 import { redactUrl, refuseCredentials } from './redact.js';
-import { CallTrace } from './call.js';
+import { traceCall } from './call.js';
 import {
   DEFAULTS,
   invalidPort,
@@ -159,22 +159,11 @@ export class Transport {
       headers.set('content-type', 'application/json');
     }
     const method = spec.method;
-    // `onCall` sees the request, then the call's end: its response or the error it rejects with.
-    const trace = this.#onCall && new CallTrace(this.#onCall, ++this.#calls, method, url, headers);
-    if (!trace) return (await this.#send<T>(method, url, headers, body, options))[0];
-    try {
-      const [value, response] = await this.#send<T>(method, url, headers, body, options);
-      trace.response(response);
-      return value;
-    } catch (error) {
-      trace.error(error);
-      throw error;
-    }
-  }
-
-  /** Sends a JSON call (see {@link Transport.json}): its parsed body, and the response it came in. */
-  async #send<T>(method: string, url: string, headers: Headers, body: string | undefined, options: RequestOptions): Promise<[T, Response]> {
     const timeout = options.timeout ?? this.#timeout;
+    // `onCall` sees the request now, then the call's end: its response, or the error it rejects with.
+    const end = this.#onCall && traceCall(this.#onCall, ++this.#calls, method, url, headers);
+    let response: Response | undefined;
+    const done = (value?: T): T => (end?.(response), value as T);
     // The caller's own deadline (`AbortSignal.timeout(ms)`) is a timeout too, of unknown length.
     const deadline = (error: unknown): unknown =>
       timedOut
@@ -196,7 +185,6 @@ export class Transport {
     if (options.signal?.aborted) forward();
     options.signal?.addEventListener('abort', forward, { once: true });
     try {
-      let response: Response;
       try {
         response = await this.#fetch(url, { method, headers, body: body ?? null, signal: controller.signal });
       } catch (error) {
@@ -206,7 +194,7 @@ export class Transport {
       if (!response.ok) throw await httpErrorFrom(response, method, url, undefined, controller.signal);
       if (response.status === 204 || response.status === 205) {
         response.body?.cancel().catch(() => {});
-        return [undefined as T, response];
+        return done();
       }
       const type = response.headers.get('content-type') ?? '';
       if (/^\s*text\/event-stream\s*(;|$)/i.test(type)) {
@@ -221,13 +209,18 @@ export class Transport {
       } catch (error) {
         throw deadline(error);
       }
-      if (text === '') return [undefined as T, response];
+      if (text === '') return done();
+      let value: T;
       try {
-        return [JSON.parse(text) as T, response];
+        value = JSON.parse(text) as T;
       } catch (cause) {
         const body = text.length > MAX_ERROR_BODY ? `${text.slice(0, MAX_ERROR_BODY)}…` : text;
         throw notJson(response, method, url, body, `a body that is not JSON (${type ? `"${type}"` : 'no content type'})`, cause);
       }
+      return done(value);
+    } catch (error) {
+      end?.(undefined, error);
+      throw error;
     } finally {
       if (timer !== undefined) clearTimeout(timer);
       options.signal?.removeEventListener('abort', forward);
