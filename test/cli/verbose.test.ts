@@ -122,6 +122,24 @@ describe('--verbose: JSON calls', () => {
     ]);
   });
 
+  it('shows a stream refused for a finished job (PraisonAI 400) and the reads that settle it', async () => {
+    const submitted = await run(['jobs', 'run', '--prompt', 'hello', '--base-url', setup.server.url, '--json']);
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const job = /▶ Job submitted: (\S+)/.exec(submitted.stderr)![1]!;
+    const { code, stderr } = await run(['jobs', 'stream', job, '--base-url', setup.server.url, '--json', '-v']);
+    expect(code, stderr).toBe(0);
+    const base = setup.server.url;
+    expect(setup.server.requests.filter((entry) => entry.path === `/api/v1/runs/${job}/stream`)).toHaveLength(2);
+    expect(verboseLines(stderr)).toEqual([
+      `→ GET ${base}/api/v1/runs/${job}/stream · accept: text/event-stream`,
+      `→ GET ${base}/api/v1/runs/${job} · accept: application/json`,
+      expect.stringMatching(/^← 200 OK · x-request-id req_\d+ · \d+ ms$/),
+      `→ GET ${base}/api/v1/runs/${job}/result · accept: application/json`,
+      expect.stringMatching(/^← 200 OK · x-request-id req_\d+ · \d+ ms$/),
+      expect.stringMatching(/^← refused with an HTTP error status: the run's state was read instead · \d+ ms$/),
+    ]);
+  });
+
   it('prints none of these lines without --verbose', async () => {
     const { code, stderr } = await run(['jobs', 'run', '--prompt', 'hello', '--base-url', setup.server.url, '--json']);
     expect(code).toBe(0);
