@@ -47,6 +47,7 @@ export type {
   StreamObserver,
   StreamSnapshot,
 } from './core/lifecycle.js';
+export type { CallErrorEvent, CallLifecycleEvent, CallObserver, CallRequestEvent, CallResponseEvent } from './core/call.js';
 export { lastEventIdFrom, relayResponse, relayStream } from './features/relay.js';
 export type { RelayErrorData, RelayOptions } from './features/relay.js';
 export { DEFAULTS } from './core/options.js';

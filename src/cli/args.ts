@@ -36,7 +36,7 @@ export class UsageError extends Error {
 export const OUTPUT_FLAGS: Flag[] = [
   { name: 'json', type: 'boolean', help: 'one JSON object per event per line ({"type","id","data"}), nothing else on stdout' },
   { name: 'raw', type: 'boolean', help: 'the response bytes as received (SSE frames), nothing else on stdout' },
-  { name: 'verbose', short: 'v', type: 'boolean', help: 'log each request on stderr (method, redacted URL and headers, status, x-request-id)' },
+  { name: 'verbose', short: 'v', type: 'boolean', help: 'log each request on stderr, reconnects included (method, redacted URL and headers; status, x-request-id, time, or the failure)' },
   { name: 'max-events', type: 'string', arg: '<n>', help: 'close the stream after n events (exit 0)' },
 ];
 

@@ -1,9 +1,9 @@
 /// <reference types="node" />
 /**
  * Drives one event stream for the `runstream` bin (Node only): the stream options (an observer
- * of the stream's lifecycle for byte and keepalive counts, `--raw`, open and reconnect lines;
- * resume), the `--verbose` log of each HTTP exchange (credentials redacted), the status line,
- * Ctrl-C with the command that resumes, and the exit code.
+ * of the stream's lifecycle for byte and keepalive counts, `--raw`, reconnect lines and, with
+ * `--verbose`, each request and its answer; resume), the client's `onCall` for the `--verbose`
+ * lines of JSON calls, the status line, Ctrl-C with the command that resumes, and the exit code.
  *
  * @module
  */
@@ -14,9 +14,8 @@ import {
   isSecretHeader,
   isStreamError,
   isTimeoutError,
-  redactHeaders,
   redactText,
-  redactUrl,
+  type CallObserver,
   type ReadyState,
   type StreamEvent,
   type StreamLifecycleEvent,
@@ -25,6 +24,7 @@ import {
 } from '../index.js';
 import { UsageError } from './args.js';
 import { bytes, progressBar, short, type Output } from './output.js';
+import { HttpLog } from './verbose.js';
 
 /**
  * Exit codes, for scripts. One table, shown in `--help` and docs/cli.md.
@@ -145,10 +145,11 @@ export interface SessionOptions {
 }
 
 /**
- * One command's stream: give its {@link Session.fetch} and {@link Session.streamOptions} to the
- * client or `connect()`, then {@link Session.watch} the stream. What the command shows of the
- * stream's own life (bytes, keepalives, `--raw`, reconnects, opens) it reads from the stream's
- * lifecycle (`observe`), never from a second reading of the body.
+ * One command's stream: give its {@link Session.onCall} to the client and its
+ * {@link Session.streamOptions} to each stream (a resource's or `connect()`'s), then
+ * {@link Session.watch} the stream. Everything shown of a stream's own life (bytes, keepalives,
+ * `--raw`, reconnects, and with `--verbose` each request and its answer) is read from the
+ * stream's lifecycle (`observe`), never from a second reading of the body or a wrapped `fetch`.
  */
 export class Session {
   readonly stats: Stats = { events: 0, bytes: 0, keepalives: 0, reconnects: 0 };
@@ -164,12 +165,15 @@ export class Session {
   /** The view of the stream being watched; `undefined` outside {@link Session.watch}. */
   #view: View | undefined;
   readonly #encoder = new TextEncoder();
+  /** The `--verbose` lines; `undefined` without the flag. */
+  readonly #log: HttpLog | undefined;
 
   constructor(output: Output, options: SessionOptions) {
     this.#output = output;
     this.#options = options;
     this.signal = this.#controller.signal;
-    this.fetch = options.verbose ? this.#loggingFetch : undefined;
+    this.#log = options.verbose ? new HttpLog((line) => output.diag(output.err.dim(line))) : undefined;
+    this.onCall = this.#log?.call;
   }
 
   /** True once Ctrl-C was pressed. */
@@ -178,49 +182,37 @@ export class Session {
   }
 
   /**
-   * The `fetch` to give the clients and `connect()`: with `--verbose`, one that logs each HTTP
-   * exchange (the request line and headers, credentials redacted; the status, `x-request-id`
-   * and time; or the failure) and changes nothing else; without it, `undefined` (the runtime's
-   * own). It logs the JSON calls (create, retrieve, cancel, a resync's read) and the stream's
-   * requests alike: a stream's lifecycle names its requests but not their headers, and a JSON
-   * call has no lifecycle. Everything else about a stream comes from {@link Session.streamOptions}.
+   * The client option `onCall` to give the clients: with `--verbose`, it prints each JSON call
+   * (create, retrieve, result, cancel, a resync's read) as a request line (method, URL and
+   * headers, secrets masked) and its answer (status, `x-request-id`, time) or failure; without
+   * it, `undefined`. A stream's requests are printed from its lifecycle (see
+   * {@link Session.streamOptions}).
    */
-  readonly fetch: typeof fetch | undefined;
-
-  /** The `fetch` of `--verbose`: logs the exchange, returns the response untouched. */
-  readonly #loggingFetch: typeof fetch = async (input, init) => {
-    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-    const url = input instanceof Request ? input.url : String(input);
-    this.#logRequest(method, url, new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)));
-    const started = performance.now();
-    let response: Response;
-    try {
-      response = await globalThis.fetch(input, init);
-    } catch (error) {
-      this.#output.diag(this.#output.err.dim(`✗ ${method} ${redactUrl(url)}: ${redactText(error instanceof Error ? error.message : String(error))}`));
-      throw error;
-    }
-    const id = response.headers.get('x-request-id');
-    this.#output.diag(this.#output.err.dim(`← ${response.status} ${response.statusText}${id ? ` · x-request-id ${id}` : ''} · ${Math.round(performance.now() - started)} ms`));
-    return response;
-  };
+  readonly onCall: CallObserver | undefined;
 
   /**
    * Stream options that observe the stream's life (byte and keepalive counts, `--raw`, the
-   * reconnect lines and, with `--verbose`, the open lines), resume from `--last-event-id`, and
-   * close on Ctrl-C.
+   * reconnect lines and, with `--verbose`, each request and its answer or failure), resume from
+   * `--last-event-id`, and close on Ctrl-C. Call it once per stream.
    */
   streamOptions(flags: { lastEventId?: string | undefined; reconnect?: boolean; idleTimeout?: number | undefined } = {}): StreamOptions {
+    const requests = this.#log?.stream();
     return {
       signal: this.signal,
       ...(flags.lastEventId ? { lastEventId: flags.lastEventId } : {}),
       ...(flags.reconnect === false ? { reconnect: false } : {}),
       ...(flags.idleTimeout !== undefined ? { idleTimeout: flags.idleTimeout } : {}),
-      observe: this.#observe,
+      observe: requests
+        ? (step) => {
+            // The answer to a request before what follows from it (a reconnect line).
+            requests(step);
+            this.#observe(step);
+          }
+        : this.#observe,
     };
   }
 
-  /** Sees each step of a stream's life: the counts, `--raw`, and the open and reconnect lines. */
+  /** Sees each step of a stream's life: the counts, `--raw`, and the reconnect lines. */
   readonly #observe = (step: StreamLifecycleEvent): void => {
     switch (step.type) {
       case 'bytes':
@@ -234,7 +226,6 @@ export class Session {
         break;
       case 'open':
         this.#state = 'open';
-        if (this.#options.verbose) this.#output.diag(this.#output.err.dim(`● open (${step.status})${step.lastEventId ? ` after Last-Event-ID ${step.lastEventId}` : ''}`));
         break;
       case 'reconnect': {
         const { attempt, delay, cause, lastEventId } = step;
@@ -352,12 +343,6 @@ export class Session {
     this.#output.status(
       `${live ? `${live}  │  ` : ''}● ${state} · ${events} events · ${bytes(this.stats.bytes)} · ${keepalives} keepalives${id ? ` · last id ${id}` : ''}`,
     );
-  }
-
-  #logRequest(method: string, url: string, headers: Headers): void {
-    const lines = [`→ ${method} ${redactUrl(url)}`];
-    for (const [name, value] of Object.entries(redactHeaders(headers))) lines.push(`    ${name}: ${value}`);
-    this.#output.diag(this.#output.err.dim(lines.join('\n')));
   }
 }
 

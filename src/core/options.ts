@@ -371,6 +371,16 @@ export interface ClientOptions {
    * resource call that made the stream.
    */
   onStream?: ((stream: EventStream<EventMap>, info: StreamInfo) => void) | undefined;
+  /**
+   * Called with each step of every JSON call this client makes (create, retrieve, result,
+   * cancel, execute, list, and a resync's read of a run's state): `request` as it is sent
+   * (method, redacted URL and headers), then `response` (status, `statusText`, `requestId`,
+   * duration in ms) or `error` (the error the call rejects with, duration); steps of one call
+   * share its `call` number. Streams report through `onStream` instead. Secrets are masked in
+   * every step. An exception it throws is reported (`reportError`) and does not change the
+   * call. See `CallLifecycleEvent`.
+   */
+  onCall?: import('./call.js').CallObserver | undefined;
 }
 
 /**

@@ -12,6 +12,7 @@ import { resyncWith } from '../features/resync.js';
 import { httpErrorFrom } from './http.js';
 import { describe, errnoOf, hostPort } from './connection.js';
 import { redactUrl, refuseCredentials } from './redact.js';
+import { traceCall } from './call.js';
 import {
   DEFAULTS,
   invalidPort,
@@ -52,6 +53,9 @@ export class Transport {
   readonly #timeout: number;
   readonly #reconnect: ClientOptions['reconnect'];
   readonly #onStream: ClientOptions['onStream'];
+  readonly #onCall: ClientOptions['onCall'];
+  /** JSON calls made so far (numbers the `onCall` steps). */
+  #calls = 0;
   readonly #maxEventSize: number | undefined;
   readonly #idleTimeout: number | undefined;
 
@@ -87,6 +91,7 @@ export class Transport {
     this.#timeout = options.timeout ?? DEFAULTS.timeout;
     this.#reconnect = options.reconnect;
     this.#onStream = options.onStream;
+    this.#onCall = options.onCall;
     this.#maxEventSize = options.maxEventSize;
     this.#idleTimeout = options.idleTimeout;
   }
@@ -153,8 +158,12 @@ export class Transport {
       body = JSON.stringify(spec.body);
       headers.set('content-type', 'application/json');
     }
-    const timeout = options.timeout ?? this.#timeout;
     const method = spec.method;
+    const timeout = options.timeout ?? this.#timeout;
+    // `onCall` sees the request now, then the call's end: its response, or the error it rejects with.
+    const end = this.#onCall && traceCall(this.#onCall, ++this.#calls, method, url, headers);
+    let response: Response | undefined;
+    const done = (value?: T): T => (end?.(response), value as T);
     // The caller's own deadline (`AbortSignal.timeout(ms)`) is a timeout too, of unknown length.
     const deadline = (error: unknown): unknown =>
       timedOut
@@ -176,7 +185,6 @@ export class Transport {
     if (options.signal?.aborted) forward();
     options.signal?.addEventListener('abort', forward, { once: true });
     try {
-      let response: Response;
       try {
         response = await this.#fetch(url, { method, headers, body: body ?? null, signal: controller.signal });
       } catch (error) {
@@ -186,7 +194,7 @@ export class Transport {
       if (!response.ok) throw await httpErrorFrom(response, method, url, undefined, controller.signal);
       if (response.status === 204 || response.status === 205) {
         response.body?.cancel().catch(() => {});
-        return undefined as T;
+        return done();
       }
       const type = response.headers.get('content-type') ?? '';
       if (/^\s*text\/event-stream\s*(;|$)/i.test(type)) {
@@ -201,13 +209,18 @@ export class Transport {
       } catch (error) {
         throw deadline(error);
       }
-      if (text === '') return undefined as T;
+      if (text === '') return done();
+      let value: T;
       try {
-        return JSON.parse(text) as T;
+        value = JSON.parse(text) as T;
       } catch (cause) {
         const body = text.length > MAX_ERROR_BODY ? `${text.slice(0, MAX_ERROR_BODY)}…` : text;
         throw notJson(response, method, url, body, `a body that is not JSON (${type ? `"${type}"` : 'no content type'})`, cause);
       }
+      return done(value);
+    } catch (error) {
+      end?.(undefined, error);
+      throw error;
     } finally {
       if (timer !== undefined) clearTimeout(timer);
       options.signal?.removeEventListener('abort', forward);

@@ -1,10 +1,10 @@
 import { inspect } from 'node:util';
 import { HttpResponse, delay, http } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Transport, segment, type RequestSpec } from '../../src/core/request.js';
 import { platformAdapter } from '../../src/core/adapter.js';
 import type { AuthScheme, ClientOptions } from '../../src/core/options.js';
-import { ConnectionError, HTTPError, Runstream, SDKError, StreamError, TimeoutError } from '../../src/index.js';
+import { ConnectionError, HTTPError, Runstream, SDKError, StreamError, TimeoutError, type CallLifecycleEvent } from '../../src/index.js';
 import { BASE, server, useMsw } from '../helpers/msw.js';
 import { collect, frame, sseResponse } from '../helpers/sse.js';
 import { rejection, route } from './support.js';
@@ -299,6 +299,124 @@ describe('Transport: JSON calls', () => {
     const error = await rejection(call);
     expect(error).toMatchObject({ name: 'AbortError' });
     expect(error).not.toBeInstanceOf(SDKError);
+  });
+});
+
+describe('Transport: onCall, the steps of a JSON call', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  /** A transport whose `onCall` steps land in the returned array. */
+  function observed(options: Partial<ClientOptions> = {}): { client: Transport; steps: CallLifecycleEvent[] } {
+    const steps: CallLifecycleEvent[] = [];
+    return { client: transport({ ...options, onCall: (step) => steps.push(step) }), steps };
+  }
+
+  it('reports the request (method, URL and headers, redacted) and then the response (status, request id, duration)', async () => {
+    route('post', '/thing', [
+      () => HttpResponse.json({ id: 'r1' }, { status: 201, statusText: 'Created', headers: { 'x-request-id': 'req_9', 'set-cookie': `session=${KEY}` } }),
+    ]);
+    const { client, steps } = observed({ headers: { 'x-tenant': 'acme', 'x-session-token': KEY } });
+    const result = await client.json(spec({ method: 'POST', query: { api_key: KEY, page: 2 }, body: { input: 'x' } }));
+    expect(result).toEqual({ id: 'r1' });
+    expect(steps).toEqual([
+      {
+        type: 'request',
+        call: 1,
+        method: 'POST',
+        url: `${BASE}/thing?api_key=***&page=2`,
+        headers: { accept: 'application/json', authorization: '***', 'content-type': 'application/json', 'x-session-token': '***', 'x-tenant': 'acme' },
+      },
+      {
+        type: 'response',
+        call: 1,
+        method: 'POST',
+        url: `${BASE}/thing?api_key=***&page=2`,
+        status: 201,
+        statusText: 'Created',
+        requestId: 'req_9',
+        headers: expect.objectContaining({ 'x-request-id': 'req_9', 'set-cookie': '***', 'content-type': 'application/json' }),
+        duration: expect.any(Number),
+      },
+    ]);
+    expect((steps[1] as { duration: number }).duration).toBeGreaterThanOrEqual(0);
+    expect(JSON.stringify(steps)).not.toContain('KEY-SECRET');
+  });
+
+  it('reports the error the call rejects with, the same object: HTTPError, ConnectionError, TimeoutError', async () => {
+    route('get', '/thing', [
+      () => HttpResponse.json({ error: { message: 'run not found' } }, { status: 404, headers: { 'x-request-id': 'req_42' } }),
+      () => HttpResponse.error(),
+      () => new HttpResponse(stalledBody('{"partial":'), { headers: { 'content-type': 'application/json' } }),
+    ]);
+    const { client, steps } = observed();
+    const missing = await rejection(client.json(spec()));
+    const unreachable = await rejection(client.json(spec()));
+    const late = await rejection(client.json(spec(), { timeout: 30 }));
+    expect(missing).toBeInstanceOf(HTTPError);
+    expect(unreachable).toBeInstanceOf(ConnectionError);
+    expect(late).toBeInstanceOf(TimeoutError);
+    expect(steps.map((step) => `${step.call} ${step.type}`)).toEqual(['1 request', '1 error', '2 request', '2 error', '3 request', '3 error']);
+    const errors = steps.filter((step) => step.type === 'error');
+    expect(errors.map((step) => step.error)).toEqual([missing, unreachable, late]);
+    expect(errors[0]!.error).toBe(missing);
+    expect(errors[0]).toMatchObject({ method: 'GET', url: `${BASE}/thing`, duration: expect.any(Number) });
+  });
+
+  it('numbers overlapping calls, so each end can be matched with its request', async () => {
+    server.use(
+      http.get(`${BASE}/slow`, async () => {
+        await delay(40);
+        return HttpResponse.json({ slow: true });
+      }),
+      http.get(`${BASE}/fast`, () => HttpResponse.json({ fast: true })),
+    );
+    const { client, steps } = observed();
+    await Promise.all([client.json(spec({ path: '/slow' })), client.json(spec({ path: '/fast' }))]);
+    // The second call ends first: its end carries its own number.
+    expect(steps.map((step) => `${step.call} ${step.type} ${step.url.slice(BASE.length)}`)).toEqual([
+      '1 request /slow',
+      '2 request /fast',
+      '2 response /fast',
+      '1 response /slow',
+    ]);
+  });
+
+  it('reports a hook that throws (reportError) and leaves the call as it was, resolved or rejected', async () => {
+    const reported: unknown[] = [];
+    vi.stubGlobal('reportError', (error: unknown) => reported.push(error));
+    route('get', '/thing', [() => HttpResponse.json({ ok: true }), () => HttpResponse.json({}, { status: 500 })]);
+    const boom = new Error('hook bug');
+    const client = transport({
+      onCall: () => {
+        throw boom;
+      },
+    });
+    expect(await client.json(spec())).toEqual({ ok: true });
+    const error = await rejection(client.json(spec()));
+    expect(error).toBeInstanceOf(HTTPError);
+    expect(error).toMatchObject({ status: 500 });
+    expect(reported).toEqual([boom, boom, boom, boom]);
+  });
+
+  it('reports nothing for a call refused before any request (an out-of-range timeout)', async () => {
+    const { client, steps } = observed();
+    expect(await rejection(client.json(spec(), { timeout: -1 }))).toBeInstanceOf(RangeError);
+    expect(steps).toEqual([]);
+  });
+
+  it("reaches every JSON call of a client's resources (a PraisonAI retrieve), and no stream request", async () => {
+    route('get', '/api/v1/runs/job_1', [() => HttpResponse.json({ job_id: 'job_1', status: 'running' })]);
+    route('get', '/api/v1/runs/job_1/stream', [() => sseResponse([frame({ event: 'complete', data: '{"status":"succeeded"}' })])]);
+    const steps: CallLifecycleEvent[] = [];
+    const client = new Runstream({ baseUrl: BASE, onCall: (step) => steps.push(step) });
+    await client.jobs.retrieve('job_1');
+    await collect(client.jobs.stream('job_1', { reconnect: false }));
+    expect(steps.map((step) => `${step.type} ${step.method} ${step.url}`)).toEqual([
+      `request GET ${BASE}/api/v1/runs/job_1`,
+      `response GET ${BASE}/api/v1/runs/job_1`,
+    ]);
   });
 });
 

@@ -143,7 +143,7 @@ export const executions: Command = {
     const ready = setup(executions, argv, context);
     if (!ready) return HELP_SHOWN;
     const [id] = positionals(ready.parsed, ['execution_id'], 'runstream executions <execution_id>');
-    const client = new FlowMaestro({ ...clientConfig(ready.parsed, { baseUrl: 'FLOWMAESTRO_BASE_URL', apiKey: 'FLOWMAESTRO_API_KEY' }, context.env), fetch: ready.session.fetch });
+    const client = new FlowMaestro({ ...clientConfig(ready.parsed, { baseUrl: 'FLOWMAESTRO_BASE_URL', apiKey: 'FLOWMAESTRO_API_KEY' }, context.env), onCall: ready.session.onCall });
     const stream = client.executions.stream(id!, ready.session.streamOptions(ready.stream));
     return ready.session.watch(stream, executionsView(context.output));
   },

@@ -134,7 +134,7 @@ export const jobs: Command = {
     if (sub !== 'run' && sub !== 'stream') throw new UsageError(`unknown subcommand "jobs ${sub}"`, 'jobs run --prompt <text>, or jobs stream <job_id>');
     const ready = setup(jobs, rest, context);
     if (!ready) return HELP_SHOWN;
-    const client = new PraisonAI({ ...clientConfig(ready.parsed, { baseUrl: 'PRAISONAI_BASE_URL' }, context.env), fetch: ready.session.fetch });
+    const client = new PraisonAI({ ...clientConfig(ready.parsed, { baseUrl: 'PRAISONAI_BASE_URL' }, context.env), onCall: ready.session.onCall });
     const { output } = context;
     const viewMode = !ready.parsed.values.json && !ready.parsed.values.raw;
     let jobId: string;

@@ -185,7 +185,7 @@ export const runner: Command = {
     if (sub !== 'follow' && sub !== 'run' && sub !== 'tail') throw new UsageError(`unknown subcommand "runner ${sub}"`, 'runner follow <run_id>, runner run --workflow <name>, or runner tail');
     const ready = setup(runner, rest, context);
     if (!ready) return HELP_SHOWN;
-    const stax = new Stax({ ...clientConfig(ready.parsed, { baseUrl: 'STAX_BASE_URL' }, context.env), fetch: ready.session.fetch });
+    const stax = new Stax({ ...clientConfig(ready.parsed, { baseUrl: 'STAX_BASE_URL' }, context.env), onCall: ready.session.onCall });
     const options = ready.session.streamOptions(ready.stream);
     if (sub === 'tail') {
       positionals(ready.parsed, [], 'runstream runner tail');

@@ -151,7 +151,7 @@ export const runs: Command = {
     const ready = setup(runs, argv, context);
     if (!ready) return HELP_SHOWN;
     const [runId] = positionals(ready.parsed, ['run_id'], 'runstream runs <run_id>');
-    const client = new Crewship({ ...clientConfig(ready.parsed, { baseUrl: 'CREWSHIP_BASE_URL', apiKey: 'CREWSHIP_API_KEY' }, context.env), fetch: ready.session.fetch });
+    const client = new Crewship({ ...clientConfig(ready.parsed, { baseUrl: 'CREWSHIP_BASE_URL', apiKey: 'CREWSHIP_API_KEY' }, context.env), onCall: ready.session.onCall });
     const types = str(ready.parsed, 'types')?.split(',').map((type) => type.trim()).filter(Boolean) as CrewshipEventType[] | undefined;
     const stream = client.runs.stream(runId!, { ...ready.session.streamOptions(ready.stream), ...(types?.length ? { types } : {}) });
     return ready.session.watch(stream, runsView(context.output));

@@ -107,7 +107,7 @@ export const skills: Command = {
     if (!ready) return HELP_SHOWN;
     const [skillId] = positionals(ready.parsed, ['skill_id'], 'runstream skills <skill_id> --inputs \'{…}\'');
     const inputs = inputsOf(str(ready.parsed, 'inputs'));
-    const client = new SkillsEngine({ ...clientConfig(ready.parsed, { baseUrl: 'SKILLS_BASE_URL', apiKey: 'SKILLS_API_KEY' }, context.env), fetch: ready.session.fetch });
+    const client = new SkillsEngine({ ...clientConfig(ready.parsed, { baseUrl: 'SKILLS_BASE_URL', apiKey: 'SKILLS_API_KEY' }, context.env), onCall: ready.session.onCall });
     const idleTimeout = int(ready.parsed, 'idle-timeout');
     const stream = client.skills.start(skillId!, { inputs }, ready.session.streamOptions({ idleTimeout }));
     return ready.session.watch(stream, skillsView(context.output, skillId!));

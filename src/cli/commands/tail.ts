@@ -114,7 +114,6 @@ export const tail: Command = {
       ...(body !== undefined ? { body } : {}),
       ...(endMarker !== undefined ? { endMarker } : {}),
       decode,
-      fetch: ready.session.fetch,
     });
     return ready.session.watch(stream, tailView(context));
   },

@@ -1,0 +1,148 @@
+// `--verbose`: one line per request and one per answer or failure, for a stream's every attempt
+// (from its lifecycle: refused, dropped, closed, 204) and for every JSON call (from the client's
+// onCall), with no secret on any line. The built bin against reference servers on 127.0.0.1.
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { jsonLines, run, useBuiltCli, useServer } from './support.js';
+
+const SECRET = 'sk-live-verbose-0123456789';
+useBuiltCli();
+const setup = useServer({ apiKey: SECRET, eventDelay: 5 });
+/** A server whose job submissions are refused (429). */
+const refusing = useServer();
+
+/** A port with nothing listening on 127.0.0.1. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The `--verbose` lines of stderr: requests (`→`), answers (`←`), failures (`✗`) and reconnects (`↻`). */
+function verboseLines(stderr: string): string[] {
+  return stderr.split('\n').filter((line) => /^[→←✗↻]/.test(line));
+}
+
+describe('--verbose: a stream, attempt by attempt', () => {
+  it('shows each request with its Last-Event-ID, and its answer: refused (503), dropped, closed, 204; no secret anywhere', async () => {
+    const played = setup.server.play('GET /verbose/flaky', {
+      connections: [
+        // The body echoes the credentials, as some error pages do.
+        { status: 503, headers: { 'retry-after': '0' }, body: { error: `overloaded; you sent Authorization: Bearer ${SECRET}` } },
+        // A pause before the cut, so the client reads the event first.
+        { steps: [{ retry: 10 }, { event: 'a', id: '1', data: 'x' }, { wait: 50 }, { cut: 'between-events' }] },
+        { steps: [{ event: 'b', id: '2', data: 'y' }] },
+      ],
+      afterLast: 'no-content',
+    });
+    const url = `${setup.server.url}/verbose/flaky?api_key=${SECRET}`;
+    const { code, stdout, stderr } = await run(['tail', url, '-H', `Authorization: Bearer ${SECRET}`, '-H', `Cookie: sid=${SECRET}`, '--json', '-v']);
+    expect(code, stderr).toBe(0);
+    expect(stdout + stderr).not.toContain(SECRET);
+    expect(jsonLines(stdout).map((event) => event.id)).toEqual(['1', '2']);
+    const shown = `${setup.server.url}/verbose/flaky?api_key=***`;
+    const request = (lastEventId?: string) =>
+      `→ GET ${shown} · accept: text/event-stream · authorization: *** · cookie: ***${lastEventId ? ` · last-event-id: ${lastEventId}` : ''}`;
+    expect(played.requests.map((entry) => entry.headers['last-event-id'] ?? '')).toEqual(['', '', '1', '2']);
+    expect(verboseLines(stderr)).toEqual([
+      request(),
+      expect.stringMatching(/^← 503 Service Unavailable · x-request-id req_\d+ · \d+ ms$/),
+      expect.stringMatching(/^↻ reconnect #1 in 0 ms \(HTTPError: .*503.*\) · Last-Event-ID: \(none\)$/),
+      request(),
+      expect.stringMatching(/^← 200 \(event stream\) · x-request-id req_\d+ · \d+ ms$/),
+      expect.stringMatching(/^↻ reconnect #1 in 10 ms \(ConnectionError: .*\) · Last-Event-ID: 1$/),
+      request('1'),
+      expect.stringMatching(/^← 200 \(event stream\) · x-request-id req_\d+ · \d+ ms$/),
+      '↻ reconnect #1 in 10 ms (the server closed the stream) · Last-Event-ID: 2',
+      request('2'),
+      expect.stringMatching(/^← 204 No Content: the server asks not to reconnect · \d+ ms$/),
+    ]);
+  });
+
+  it('shows the failure of each attempt at a server never reached, and of the last one by its own reason', async () => {
+    const port = await closedPort();
+    const { code, stderr } = await run(['tail', `http://127.0.0.1:${port}/events`, '-v']);
+    expect(code).toBe(4);
+    const lines = verboseLines(stderr);
+    const failures = lines.filter((line) => line.startsWith('✗'));
+    // maxConnectAttempts (3) requests, each answered by its own failure line.
+    expect(lines.filter((line) => line === `→ GET http://127.0.0.1:${port}/events · accept: text/event-stream`)).toHaveLength(3);
+    expect(failures).toHaveLength(3);
+    for (const line of failures) expect(line).toMatch(new RegExp(`^✗ ConnectionError: GET http://127\\.0\\.0\\.1:${port}/events: .* · \\d+ ms$`));
+    // The summary ("no connection was ever made") is the command's error, not an attempt's.
+    expect(failures.at(-1)).not.toContain('no connection was ever made');
+    expect(stderr).toContain('no connection was ever made (3 attempts');
+  });
+
+  it('shows a refusal that ends the stream (404) with its status and request id', async () => {
+    const { code, stderr } = await run(['runs', 'run_nope', '--base-url', setup.server.url, '--api-key', SECRET, '-v']);
+    expect(code).toBe(4);
+    expect(stderr).not.toContain(SECRET);
+    const id = setup.server.requests.filter((entry) => entry.path === '/v1/runs/run_nope/events').at(-1)!.requestId;
+    expect(verboseLines(stderr)).toEqual([
+      `→ GET ${setup.server.url}/v1/runs/run_nope/events · accept: text/event-stream · authorization: ***`,
+      expect.stringMatching(new RegExp(`^← 404 Not Found · x-request-id ${id} · \\d+ ms$`)),
+    ]);
+  });
+});
+
+describe('--verbose: JSON calls', () => {
+  it('shows the submit, the stream and the result read of jobs run, in order, each with its answer', async () => {
+    const { code, stderr } = await run(['jobs', 'run', '--prompt', 'hello', '--base-url', setup.server.url, '--api-key', SECRET, '--json', '-v']);
+    expect(code, stderr).toBe(0);
+    expect(stderr).not.toContain(SECRET);
+    const base = setup.server.url;
+    const job = /▶ Job submitted: (\S+)/.exec(stderr)![1]!;
+    expect(verboseLines(stderr)).toEqual([
+      `→ POST ${base}/api/v1/runs · accept: application/json · content-type: application/json`,
+      expect.stringMatching(/^← 202 Accepted · x-request-id req_\d+ · \d+ ms$/),
+      `→ GET ${base}/api/v1/runs/${job}/stream · accept: text/event-stream`,
+      expect.stringMatching(/^← 200 \(event stream\) · x-request-id req_\d+ · \d+ ms$/),
+      `→ GET ${base}/api/v1/runs/${job}/result · accept: application/json`,
+      expect.stringMatching(/^← 200 OK · x-request-id req_\d+ · \d+ ms$/),
+    ]);
+  });
+
+  it('shows a refused call with its status and an unreachable one with its reason', async () => {
+    refusing.server.play('POST /api/v1/runs', { connections: [{ status: 429, body: { detail: 'slow down' } }], afterLast: 'reject' });
+    const refused = await run(['jobs', 'run', '--prompt', 'hello', '--base-url', refusing.server.url, '-v']);
+    expect(refused.code).toBe(4);
+    expect(verboseLines(refused.stderr)).toEqual([
+      `→ POST ${refusing.server.url}/api/v1/runs · accept: application/json · content-type: application/json`,
+      expect.stringMatching(/^← 429 Too Many Requests · x-request-id req_\d+ · \d+ ms$/),
+    ]);
+    const port = await closedPort();
+    const unreachable = await run(['jobs', 'run', '--prompt', 'hello', '--base-url', `http://127.0.0.1:${port}`, '-v']);
+    expect(unreachable.code).toBe(4);
+    expect(verboseLines(unreachable.stderr)).toEqual([
+      `→ POST http://127.0.0.1:${port}/api/v1/runs · accept: application/json · content-type: application/json`,
+      expect.stringMatching(new RegExp(`^✗ ConnectionError: POST http://127\\.0\\.0\\.1:${port}/api/v1/runs: could not connect to 127\\.0\\.0\\.1:${port} .* · \\d+ ms$`)),
+    ]);
+  });
+
+  it('shows a stream refused for a finished job (PraisonAI 400) and the reads that settle it', async () => {
+    const submitted = await run(['jobs', 'run', '--prompt', 'hello', '--base-url', setup.server.url, '--json']);
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const job = /▶ Job submitted: (\S+)/.exec(submitted.stderr)![1]!;
+    const { code, stderr } = await run(['jobs', 'stream', job, '--base-url', setup.server.url, '--json', '-v']);
+    expect(code, stderr).toBe(0);
+    const base = setup.server.url;
+    expect(setup.server.requests.filter((entry) => entry.path === `/api/v1/runs/${job}/stream`)).toHaveLength(2);
+    expect(verboseLines(stderr)).toEqual([
+      `→ GET ${base}/api/v1/runs/${job}/stream · accept: text/event-stream`,
+      `→ GET ${base}/api/v1/runs/${job} · accept: application/json`,
+      expect.stringMatching(/^← 200 OK · x-request-id req_\d+ · \d+ ms$/),
+      `→ GET ${base}/api/v1/runs/${job}/result · accept: application/json`,
+      expect.stringMatching(/^← 200 OK · x-request-id req_\d+ · \d+ ms$/),
+      expect.stringMatching(/^← refused with an HTTP error status: the run's state was read instead · \d+ ms$/),
+    ]);
+  });
+
+  it('prints none of these lines without --verbose', async () => {
+    const { code, stderr } = await run(['jobs', 'run', '--prompt', 'hello', '--base-url', setup.server.url, '--json']);
+    expect(code).toBe(0);
+    expect(verboseLines(stderr)).toEqual([]);
+  });
+});
