@@ -39,9 +39,8 @@ export class StreamCore implements StreamControl, Sink {
   lastEventId: string;
   /** Reconnection time from the server's `retry:` field, in ms; undefined until one arrives. */
   retry: number | undefined;
-  readonly #controller = new AbortController();
-  /** Aborts when the stream ends. */
-  readonly signal: AbortSignal = this.#controller.signal;
+  /** Made when {@link StreamCore.signal} is first read (a caller's signal, a feature). */
+  #controller: AbortController | undefined;
   /** The current HTTP connection, aborted with the stream (`end`). */
   #connection: Connection | undefined;
   /** The request the next connection sends: a POST resumed by GET switches to the resume URL. */
@@ -69,10 +68,9 @@ export class StreamCore implements StreamControl, Sink {
   #interrupted = false;
   /** The lifecycle surface (see `lifecycle.ts`): nothing is allocated until someone observes. */
   life: Lifecycle | undefined;
-  /** Body bytes read, reconnects scheduled and requests sent, over the stream's life. */
+  /** Body bytes read and reconnects scheduled, over the stream's life. */
   bytes = 0;
   reconnects = 0;
-  #requests = 0;
   /** Headers of the last accepted response, for a resume URL function. */
   #responseHeaders: Headers | undefined;
 
@@ -92,6 +90,15 @@ export class StreamCore implements StreamControl, Sink {
   }
 
   // StreamControl (see types.ts): what a feature may do.
+
+  /** Aborts when the stream ends. A getter: runtimes make a controller's signal when first read. */
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.closed()) this.#controller.abort();
+    }
+    return this.#controller.signal;
+  }
 
   setRequest({ url, method, body }: { url: string; method: string; body?: BodyLike | undefined }): void {
     refuseCredentials(url, 'the stream URL');
@@ -117,7 +124,7 @@ export class StreamCore implements StreamControl, Sink {
     this.failure = failure;
     // A terminal event or close() named the outcome already; else the end says it.
     const result = (this.outcome ??= outcome ?? (failure ? { type: 'error', error: failure } : { type: 'ended' }));
-    this.#controller.abort();
+    this.#controller?.abort();
     this.#connection?.abort();
     this.wake();
     this.#hold?.[1]();
@@ -237,10 +244,24 @@ export class StreamCore implements StreamControl, Sink {
     this.started = true;
     // A microtask lets the caller attach every listener of this tick before the first event;
     // closed in the same tick (React StrictMode mounts, unmounts and mounts again), a stream
-    // never sends a request. `#run` never rejects: nothing escapes this microtask.
-    queueMicrotask(() => void (this.closed() || this.#run()));
+    // never sends a request.
+    queueMicrotask(() => void (this.closed() || this.#begin()));
   }
 
+  /** The features' `start` hooks (each may hold the first request), then the first connection. */
+  async #begin(): Promise<void> {
+    try {
+      for (const hooks of this.#hooks) await hooks.start?.();
+    } catch (error) {
+      return this.#fail(error);
+    }
+    this.#next();
+  }
+
+  /** A bug (not a failure of the stream), or a feature's step that failed, ends the stream. */
+  #fail(error: unknown): void {
+    this.end(error instanceof Error ? error : new SDKError(String(error)));
+  }
   /** What the reconnect policy reads (see `PolicyState`). */
   #policyState(cause?: Error, attempt = 0) {
     const { url, method } = this.request;
@@ -248,79 +269,103 @@ export class StreamCore implements StreamControl, Sink {
     return { url, method, lastEventId: this.lastEventId, resume, reconnect, cause, attempt, delivered: this.delivered, reached: this.#reached, retry: this.retry };
   }
 
-  /**
-   * The reconnect loop: connections one after another until the stream ends. Never rejects.
-   * An idle stream is suspended here, so this frame stays small: every step that need not wait
-   * is a method of its own.
-   */
-  async #run(): Promise<void> {
-    /** Failures in a row, for the backoff. */
-    let attempt = 0;
-    try {
-      // A feature may hold the first request (see `StreamHooks.start`).
-      for (const hooks of this.#hooks) await hooks.start?.();
-      for (;;) {
-        // A feature holds the stream here (a hidden page) until it lets go.
-        while (this.#hold && !this.closed()) {
-          this.#connecting();
-          await this.#hold[0];
-        }
-        if (this.closed()) return;
-        const deliveredBefore = this.delivered;
-        let cause: Error | undefined;
-        // One connection, inline rather than a call (one suspended function per idle stream,
-        // not two): send the request, then pull its body through the parser into the queue.
-        const connection = (this.#connection = this.#connect());
+  // The reconnect loop, as steps that call each other when a promise settles: `#next` sends a
+  // request, `#read` pulls the body chunk by chunk into the parser, `#after` asks the policy what
+  // follows. No async function stays suspended while a stream waits for data: an idle stream
+  // holds one pending read and its two callbacks, not a suspended frame with its registers.
+
+  /** Failures in a row, for the backoff. */
+  #attempt = 0;
+  /** Events delivered before the current connection: one that delivers resets the backoff. */
+  #deliveredBefore = 0;
+
+  /** Sends the next request, unless the stream ended or a feature holds it (a hidden page). */
+  #next(): void {
+    if (this.closed()) return;
+    const hold = this.#hold;
+    if (hold) {
+      this.#connecting();
+      void hold[0].then(() => this.#next());
+      return;
+    }
+    this.#deliveredBefore = this.delivered;
+    const connection = (this.#connection = this.#connect());
+    connection.open(this.#headers(connection)).then(
+      (response) => {
         try {
-          if (this.#open(await connection.open())) {
-            // A feature may hold the read loop back (a resync); the body's bytes wait in the socket.
-            for (const hooks of this.#hooks) await hooks.open?.(this.#opened > 1);
-            while (!this.closed()) {
-              let chunk;
-              try {
-                chunk = await connection.reader!.read();
-              } catch (error) {
-                throw connection.failed(error);
-              }
-              const text = connection.take(chunk);
-              if (text === undefined) break;
-              // Backpressure: with an iterator attached, read on only once it has caught up.
-              const backlog = this.#feed(text, connection);
-              if (backlog) {
-                connection.paused = true;
-                await backlog;
-                connection.resume();
-              }
-            }
-          }
+          if (!this.#open(response)) return this.#after(connection);
+          // A feature may hold the read loop back (a resync); the body's bytes wait in the socket.
+          if (this.#hooks.length) this.#opening().then(() => this.#read(connection), (error: unknown) => this.#after(connection, error));
+          else this.#read(connection);
         } catch (error) {
-          if (connection.reached) this.#reached = true;
-          // Errors say where the stream was when they ended it.
-          if (error instanceof SDKError) error.lastEventId = this.lastEventId;
-          cause = error as Error;
-        } finally {
-          connection.abort();
-          this.#connection = undefined;
+          this.#after(connection, error);
         }
-        // Closed: by the user, a 204, a terminal event or a failure.
-        if (this.closed()) return;
-        // A feature closed the connection (the page was hidden, or restored from the cache): not a failure.
-        if (this.#interrupted || this.#hold) {
-          attempt = 0;
-          this.#connecting();
-          continue;
+      },
+      (error: unknown) => this.#after(connection, error),
+    );
+  }
+
+  /** The features' `open` hooks, in turn (each may hold the read loop back). */
+  async #opening(): Promise<void> {
+    for (const hooks of this.#hooks) await hooks.open?.(this.#opened > 1);
+  }
+
+  /** Reads the next chunk of the body into the parser and the queue. */
+  #read(connection: Connection): void {
+    if (this.closed()) return this.#after(connection);
+    connection.reader!.read().then(
+      (chunk) => {
+        try {
+          const text = connection.take(chunk);
+          if (text === undefined) return this.#after(connection);
+          // Backpressure: with an iterator attached, read on only once it has caught up.
+          const backlog = this.#feed(text, chunk.value!.byteLength);
+          if (!backlog) return this.#read(connection);
+          connection.paused = true;
+          void backlog.then(() => {
+            connection.resume();
+            this.#read(connection);
+          });
+        } catch (error) {
+          this.#after(connection, error);
         }
-        if (this.delivered > deliveredBefore) attempt = 0;
-        const step = decide(this.#policyState(cause, attempt));
-        if (!step.reconnect) return await this.#ended(step, cause);
-        attempt = step.attempt;
-        await (this.config.reconnect as Exclude<StreamConfig['reconnect'], false>).sleep(step.delay, this.#reconnect(step, cause));
-        this.#wake = undefined;
-        if (this.closed()) return;
+      },
+      (error: unknown) => this.#after(connection, connection.failed(error)),
+    );
+  }
+
+  /** A connection ended (`error`: why, when it failed): the policy decides what follows. */
+  #after(connection: Connection, error?: unknown): void {
+    connection.abort();
+    this.#connection = undefined;
+    if (error !== undefined) {
+      if (connection.reached) this.#reached = true;
+      // Errors say where the stream was when they ended it.
+      if (error instanceof SDKError) error.lastEventId = this.lastEventId;
+    }
+    // Closed: by the user, a 204, a terminal event or a failure.
+    if (this.closed()) return;
+    try {
+      // A feature closed the connection (the page was hidden, or restored from the cache): not a failure.
+      if (this.#interrupted || this.#hold) {
+        this.#attempt = 0;
+        this.#connecting();
+        return this.#next();
       }
-    } catch (error) {
-      // A bug (not a failure of the stream), or a feature's start that failed, ends the stream.
-      this.end(error instanceof Error ? error : new SDKError(String(error)));
+      if (this.delivered > this.#deliveredBefore) this.#attempt = 0;
+      const cause = error as Error | undefined;
+      const step = decide(this.#policyState(cause, this.#attempt));
+      if (!step.reconnect) return void this.#ended(step, cause).catch((thrown: unknown) => this.#fail(thrown));
+      this.#attempt = step.attempt;
+      (this.config.reconnect as Exclude<StreamConfig['reconnect'], false>).sleep(step.delay, this.#reconnect(step, cause)).then(
+        () => {
+          this.#wake = undefined;
+          this.#next();
+        },
+        (thrown: unknown) => this.#fail(thrown),
+      );
+    } catch (thrown) {
+      this.#fail(thrown);
     }
   }
 
@@ -330,23 +375,27 @@ export class StreamCore implements StreamControl, Sink {
     this.emit();
   }
 
-  /** The next connection: its request (with `Last-Event-ID`), reported, not yet sent. */
+  /** The next connection, not yet sent. */
   #connect(): Connection {
     if (this.#interrupted) {
       this.#interrupted = false;
       this.reconnects++;
       this.emit({ type: 'reconnect', attempt: 1, delay: 0, delaySource: 'page', cause: undefined, lastEventId: this.lastEventId });
     }
-    const config = this.config;
+    return new Connection(this.request, this.config, this.lastEventId);
+  }
+
+  /** The headers of `connection`'s request (with `Last-Event-ID`), reported as it is sent. */
+  #headers(connection: Connection): Record<string, string> {
+    const headers = { ...this.config.headers };
     const { url, method, body } = this.request;
-    const headers = { ...config.headers };
-    const lastEventId = this.lastEventId;
+    const lastEventId = connection.lastEventId;
     // Header values are byte strings: send the id's UTF-8 bytes, as the spec asks.
     if (lastEventId) headers['last-event-id'] = utf8Bytes(lastEventId);
     if (body === undefined) delete headers['content-type'];
-    this.#requests++;
-    if (this.life?.watched) this.emit({ type: 'connecting', request: this.#requests, method, url: redactUrl(url), lastEventId, headers: redactHeaders(headers) });
-    return new Connection({ url, method, body, headers, fetch: config.fetch, idleTimeout: config.idleTimeout, lastEventId });
+    // Every request after the first follows a reconnect (scheduled, or a feature's).
+    if (this.life?.watched) this.emit({ type: 'connecting', request: this.reconnects + 1, method, url: redactUrl(url), lastEventId, headers: redactHeaders(headers) });
+    return headers;
   }
 
   /**
@@ -366,9 +415,9 @@ export class StreamCore implements StreamControl, Sink {
   }
 
   /** Parses a chunk of the body; returns the iterator's backlog, to wait for, when it is behind. */
-  #feed(text: string, connection: Connection): Promise<void> | undefined {
-    this.bytes += connection.bytes;
-    if (this.life?.watched) this.emit({ type: 'bytes', bytes: connection.bytes, text });
+  #feed(text: string, bytes: number): Promise<void> | undefined {
+    this.bytes += bytes;
+    if (this.life?.watched) this.emit({ type: 'bytes', bytes, text });
     this.#parser.feed(text, this);
     return this.queue.backlog();
   }
