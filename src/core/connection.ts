@@ -9,21 +9,21 @@ import { ConnectionError, StreamError, redactUrl } from './errors.js';
 import { httpErrorFrom } from './http.js';
 import type { BodyLike } from './options.js';
 
-/** What a connection sends: one request. @internal */
+/** What a connection sends: the request, shared with the stream (nothing is copied per connection). @internal */
 export interface ConnectionRequest {
-  url: string;
-  method: string;
-  body: BodyLike | undefined;
-  /** Names lower-case. */
-  headers: Record<string, string>;
-  fetch: typeof fetch;
-  /** The `Last-Event-ID` this request sends (`''`: none); errors carry it. */
-  lastEventId: string;
+  readonly url: string;
+  readonly method: string;
+  readonly body: BodyLike | undefined;
+}
+
+/** The stream settings a connection reads. @internal */
+export interface ConnectionConfig {
+  readonly fetch: typeof fetch;
   /**
    * Silence, in ms, after which the connection counts as dropped; 0 disables. With keepalives at
    * a steady pace, the ceiling of the learned timeout (see {@link Cadence}).
    */
-  idleTimeout: number;
+  readonly idleTimeout: number;
 }
 
 /**
@@ -36,6 +36,9 @@ export interface ConnectionRequest {
  */
 export class Connection {
   readonly #request: ConnectionRequest;
+  readonly #config: ConnectionConfig;
+  /** The `Last-Event-ID` this request sends (`''`: none); errors carry it. */
+  readonly lastEventId: string;
   readonly #controller = new AbortController();
   /**
    * The body's reader, once {@link Connection.open} accepted the response. The stream awaits
@@ -61,17 +64,17 @@ export class Connection {
   #idle = false;
   /** Set by the stream while its consumer catches up: silence then is not the server's. */
   paused = false;
-  /** Size in bytes of the chunk {@link Connection.read} gave last. */
-  bytes = 0;
   /**
    * Whether the server was reached: a response of any status arrived, or the request was
    * accepted but went unanswered past the idle timeout.
    */
   reached = false;
 
-  constructor(request: ConnectionRequest) {
+  constructor(request: ConnectionRequest, config: ConnectionConfig, lastEventId: string) {
     this.#request = request;
-    this.#timeout = request.idleTimeout;
+    this.#config = config;
+    this.lastEventId = lastEventId;
+    this.#timeout = config.idleTimeout;
   }
 
   /** Cancels the request and its body, whatever stage it is in; a fetch may ignore the signal. */
@@ -89,7 +92,7 @@ export class Connection {
    * asked for no idle timeout, and a learned one would be a new limit.
    */
   keepalive(): void {
-    const ceiling = this.#request.idleTimeout;
+    const ceiling = this.#config.idleTimeout;
     if (!(ceiling > 0)) return;
     // `read` stamped the chunk this keepalive came in.
     const timeout = learnedTimeout((this.#cadence ??= new Cadence()).beat(this.#last), ceiling);
@@ -114,7 +117,9 @@ export class Connection {
 
   /** The `ConnectionError` of a failed request (`reading` false) or a body cut off (`reading` true). */
   #dropped(reading: boolean, error?: unknown): ConnectionError {
-    const { method, url, idleTimeout, lastEventId } = this.#request;
+    const { method, url } = this.#request;
+    const { idleTimeout } = this.#config;
+    const lastEventId = this.lastEventId;
     const idle = this.#idle;
     const timeout = this.#timeout;
     return new ConnectionError({
@@ -129,12 +134,14 @@ export class Connection {
   }
 
   /**
-   * Sends the request. Resolves with the response once it is accepted as an event stream (2xx,
+   * Sends the request with `headers` (names lower-case; not kept). Resolves with the response once it is accepted as an event stream (2xx,
    * `text/event-stream`, a body), or with `null` for 204 No Content (the server asks the client
    * to stop reconnecting); rejects with the typed error.
    */
-  async open(): Promise<Response | null> {
-    const { url, method, body, headers, idleTimeout, lastEventId } = this.#request;
+  async open(headers: Record<string, string>): Promise<Response | null> {
+    const { url, method, body } = this.#request;
+    const { idleTimeout } = this.#config;
+    const lastEventId = this.lastEventId;
     const signal = this.#controller.signal;
     if (idleTimeout > 0) {
       this.#last = Date.now();
@@ -144,7 +151,7 @@ export class Connection {
     try {
       const init: RequestInit & { duplex?: 'half' } = { method, headers, body: body ?? null, signal };
       if (body instanceof ReadableStream) init.duplex = 'half';
-      response = await this.#request.fetch(url, init);
+      response = await this.#config.fetch(url, init);
     } catch (error) {
       this.reached = this.#idle;
       throw this.#dropped(false, error);
@@ -182,8 +189,7 @@ export class Connection {
     // A cancelled reader reports a clean end: an idle timeout is still a drop.
     if (this.#idle) throw this.#dropped(true);
     if (chunk.done) return undefined;
-    if (this.#request.idleTimeout > 0) this.#last = Date.now();
-    this.bytes = chunk.value.byteLength;
+    if (this.#config.idleTimeout > 0) this.#last = Date.now();
     return this.#decoder!.decode(chunk.value, { stream: true });
   }
 
@@ -192,15 +198,10 @@ export class Connection {
     return this.#dropped(true, error);
   }
 
-  /** The `Last-Event-ID` this connection's request sent (`''`: none). */
-  get lastEventId(): string {
-    return this.#request.lastEventId;
-  }
-
   /** The stream caught up after a pause: silence counts again from now. */
   resume(): void {
     this.paused = false;
-    if (this.#request.idleTimeout > 0) this.#last = Date.now();
+    if (this.#config.idleTimeout > 0) this.#last = Date.now();
   }
 }
 

@@ -14,24 +14,23 @@
  */
 import { createParser, type EventSourceMessage, type EventSourceParser, type ParseError } from 'eventsource-parser';
 
-/** Where a parser's results go: one object for every stream, called with the stream. @internal */
-export interface Sink<Owner> {
+/** Where a parser's results go: the stream being fed (its methods, not closures of its own). @internal */
+export interface Sink {
   /** A blank line dispatched an event (with at least one `data:` line). */
-  event(owner: Owner, message: EventSourceMessage): void;
-  /** A blank line ended a block with an `id:` field (eventsource-parser's `onId`, also without `data:`), before {@link Sink.event}. */
-  id(owner: Owner, id: string): void;
+  onEvent(message: EventSourceMessage): void;
+  /** A blank line ended a block with an `id:` field (eventsource-parser's `onId`, also without `data:`), before {@link Sink.onEvent}. */
+  onId(id: string): void;
   /** A `retry:` field of ASCII digits, in ms. */
-  retry(owner: Owner, retry: number): void;
+  onRetry(retry: number): void;
   /** A comment line: the text after the colon, one leading space removed. */
-  comment(owner: Owner, comment: string): void;
+  onComment(comment: string): void;
   /** The event passed `maxEventSize`: the parser stops until {@link Framing.reset}. */
-  tooLarge(owner: Owner): void;
+  onTooLarge(): void;
 }
 
 // The stream being fed, for the duration of one `Framing.feed()` call.
 let active: Framing | undefined;
-let sink: Sink<unknown> | undefined;
-let owner: unknown;
+let sink: Sink | undefined;
 
 /** The one set of parser callbacks: each reports to the stream being fed. */
 const CALLBACKS = {
@@ -40,16 +39,16 @@ const CALLBACKS = {
     // The parser bounds only what it buffers across chunks: an event that arrives whole in one
     // chunk must meet the same limit, or the outcome would depend on where chunks split.
     if (message.data.length > active!.max) active!.overflow();
-    else sink!.event(owner, message);
+    else sink!.onEvent(message);
   },
   onId(id: string): void {
-    if (!active!.over) sink!.id(owner, id);
+    if (!active!.over) sink!.onId(id);
   },
   onRetry(retry: number): void {
-    if (!active!.over) sink!.retry(owner, retry);
+    if (!active!.over) sink!.onRetry(retry);
   },
   onComment(comment: string): void {
-    if (!active!.over) sink!.comment(owner, comment);
+    if (!active!.over) sink!.onComment(comment);
   },
   onError(error: ParseError): void {
     // Unknown fields and non-digit `retry` values are ignored by the spec; only the size limit
@@ -83,23 +82,20 @@ export class Framing {
     this.#parser.feed('\n');
   }
 
-  /** Parses `chunk`, reporting what it completes to `to` with `from`. */
-  feed<Owner>(chunk: string, to: Sink<Owner>, from: Owner): void {
+  /** Parses `chunk`, reporting what it completes to `to`. */
+  feed(chunk: string, to: Sink): void {
     if (this.over) return;
     // Saved and restored, not cleared: a feed inside a callback (none today) would not lose its caller's.
     const before = active;
     const beforeSink = sink;
-    const beforeOwner = owner;
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the shared callbacks reach this parser through it, for this call only
     active = this;
-    sink = to as Sink<unknown>;
-    owner = from;
+    sink = to;
     try {
       this.#parser.feed(chunk);
     } finally {
       active = before;
       sink = beforeSink;
-      owner = beforeOwner;
     }
   }
 
@@ -107,7 +103,7 @@ export class Framing {
   overflow(): void {
     if (this.over) return;
     this.over = true;
-    sink!.tooLarge(owner);
+    sink!.onTooLarge();
   }
 }
 

@@ -21,7 +21,7 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
  * called at once; the iterator takes from a queue with a moving head (Array#shift would be
  * O(n) per event). @internal
  */
-export class Queue {
+export class Queue implements AsyncIterableIterator<StreamEvent, undefined> {
   /** The stream: `this` of listeners, closed when the iterator is left. */
   readonly #owner: { close(): void };
   /** Event names the iterator yields; others reach listeners registered for them only. */
@@ -87,11 +87,29 @@ export class Queue {
     else listeners?.delete(type);
   }
 
-  /** The iterator: `next()` takes the next event; `return()` and `throw()` close the stream. */
+  /**
+   * The iterator: the queue itself (one object less per iterated stream). `next()` takes the
+   * next event; `return()` (leaving the loop) and `throw()` close the stream.
+   */
   iterator(): AsyncIterableIterator<StreamEvent, undefined> {
     this.iterating = true;
-    // A class, not an object of four closures: one small object per iterated stream.
-    return new QueueIterator(this, this.#owner);
+    return this;
+  }
+
+  /** The iterator's `return()`: the loop was left (`break`, `return`, a throw); closes the stream. */
+  return(): Promise<Result> {
+    this.#owner.close();
+    return Promise.resolve(DONE);
+  }
+
+  /** The iterator's `throw()`: closes the stream, rejects with `error`. */
+  throw(error?: unknown): Promise<Result> {
+    this.#owner.close();
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
   }
 
   /** The iterator's `next()`. */
@@ -135,29 +153,5 @@ export class Queue {
     else if (first) first[0](DONE);
     else this.#failure = failure;
     for (const [resolve] of more) resolve(DONE);
-  }
-}
-
-/** The iterator of a queue (`for await`): `return()` (leaving the loop) and `throw()` close the stream. */
-class QueueIterator implements AsyncIterableIterator<StreamEvent, undefined> {
-  readonly #queue: Queue;
-  readonly #owner: { close(): void };
-  constructor(queue: Queue, owner: { close(): void }) {
-    this.#queue = queue;
-    this.#owner = owner;
-  }
-  next(): Promise<Result> {
-    return this.#queue.next();
-  }
-  return(): Promise<Result> {
-    this.#owner.close();
-    return Promise.resolve(DONE);
-  }
-  throw(error?: unknown): Promise<Result> {
-    this.#owner.close();
-    return Promise.reject(error);
-  }
-  [Symbol.asyncIterator](): this {
-    return this;
   }
 }
