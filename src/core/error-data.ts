@@ -10,8 +10,8 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** `value` when it is a plain object, else an empty one. */
-const fieldsOf = (value: unknown): Record<string, unknown> => (isRecord(value) ? value : {});
+/** The fields of `value` (`Object(null)` and `Object(undefined)` are `{}`; a string's or an array's are none of these). */
+const fieldsOf = (value: unknown): Record<string, unknown> => Object(value) as Record<string, unknown>;
 
 /**
  * Reads a failure message out of an error body or error event's data: the text itself, or

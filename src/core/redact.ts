@@ -90,7 +90,7 @@ const PAIR = /(^|[^\w%.~+[\]-])([\w%.~+[\]-]+)=([^&#;,\s"'<>)\]}]*)/g;
 /** Masks the value of every `name=value` whose name, percent-decoded, is a secret by the query rule. */
 const redactPairs = (text: string): string =>
   // `unescape` never throws on a malformed escape, and the names it judges are ASCII.
-  text.replace(PAIR, (whole, before: string, name: string, value: string) => (value && isSecretParam(unescape(name)) ? `${before}${name}=${MASK}` : whole));
+  text.replace(PAIR, (whole, before: string, name: string, value: string) => (value && SECRET.test(unescape(name)) ? `${before}${name}=${MASK}` : whole));
 
 /**
  * A URL as it may be shown: user info removed, and the values of secret query (and fragment)
@@ -157,21 +157,24 @@ export function redactText(text: string): string {
 }
 
 /**
- * A copy of a parsed body (JSON) with secrets masked: values under secret names (the header rule)
- * become `'***'`, strings are redacted as free text. Depth-bounded; cycles are cut.
+ * A copy of a parsed body (a JSON value) with secrets masked: string and number values under
+ * secret names (the header rule) become `'***'`, other strings are redacted as free text.
+ * `undefined` stays `undefined`; a value JSON cannot hold (a cycle, a `BigInt`) becomes `'[…]'`.
  *
  * @internal
  */
-export function redactValue(value: unknown, depth = 0, seen: WeakSet<object> = new WeakSet()): unknown {
-  if (typeof value === 'string') return redactText(value);
-  if (typeof value !== 'object' || !value) return value;
-  if (depth > 16 || seen.has(value)) return '[…]';
-  seen.add(value);
-  const out = (Array.isArray(value) ? [] : {}) as Record<string, unknown>;
-  for (const [key, field] of Object.entries(value)) {
-    out[key] = isSecretHeader(key) && (typeof field === 'string' || typeof field === 'number') ? MASK : redactValue(field, depth + 1, seen);
+export function redactValue(value: unknown): unknown {
+  try {
+    return value === undefined
+      ? value
+      : JSON.parse(
+          JSON.stringify(value, (key, field: unknown) =>
+            isSecretHeader(key) && (typeof field === 'string' || typeof field === 'number') ? MASK : typeof field === 'string' ? redactText(field) : field,
+          ),
+        );
+  } catch {
+    return '[…]';
   }
-  return out;
 }
 
 /**
