@@ -78,7 +78,8 @@ export class SDKError extends Error {
    *   secrets in it are redacted (see the module notes).
    * @param fields - `cause` becomes the standard `Error.cause` (a foreign error is sanitised
    *   first); every other field becomes a property of the error (`url` with credentials
-   *   redacted, see the module notes).
+   *   redacted, see the module notes). A `name` given here is the error's family too, as the
+   *   guards read it: runstream's subclasses pass theirs (`'HTTPError'`, …).
    */
   constructor(
     message: string,
@@ -90,7 +91,8 @@ export class SDKError extends Error {
     rest.url &&= redactUrl(rest.url);
     Object.assign(this, rest);
     this.lastEventId ??= '';
-    brand(this, 'SDKError');
+    // The family: `'SDKError'`, or the `name` a subclass of this module passed.
+    brand(this, String(this.name));
   }
 
   /**
@@ -106,10 +108,11 @@ export class SDKError extends Error {
    * What Node's `util.inspect` (and so `console.log` and an uncaught rejection) prints: the
    * stack, the fields, and the `cause` chain, with secrets redacted.
    */
-  [INSPECT](depth: number | null, options: object, inspect: (value: unknown, options?: unknown) => string): string {
+  [INSPECT](depth: number, options: object, inspect: (value: unknown, options?: unknown) => string): string {
     const fields = shown(this, this.cause);
-    // `depth` is what is left of the caller's depth (`null`: no limit); below 0, Node's own style.
-    return depth !== null && depth < 0 ? `[${this}]` : `${this.stack}${Object.keys(fields).length ? ` ${inspect(fields, { ...options, depth })}` : ''}`;
+    // `depth` is what is left of the caller's depth (`null`, no limit, is not below 0); below 0,
+    // Node's own style for an error too deep to show.
+    return depth < 0 ? `[${this}]` : `${this.stack}${Object.keys(fields).length ? ` ${inspect(fields, { ...options, depth })}` : ''}`;
   }
 }
 
@@ -125,7 +128,8 @@ export const MAX_ERROR_BODY = 64 * 1024;
  * `text/event-stream` fails with `StreamError` `'invalid-content-type'` instead.)
  */
 export class HTTPError extends SDKError {
-  override name = 'HTTPError' as const;
+  /** `'HTTPError'`, the error's family, as its brand says (see {@link isSDKError}). */
+  declare name: 'HTTPError';
   /** HTTP status code of the response, e.g. `404`. */
   declare readonly status: number;
   /** HTTP status text of the response, e.g. `'Not Found'` (may be `''` over HTTP/2). */
@@ -164,9 +168,8 @@ export class HTTPError extends SDKError {
     const requestId = init.headers.get('x-request-id') ?? init.headers.get('request-id') ?? undefined;
     super(
       `${at(init)}${reason === undefined ? ` failed with HTTP ${init.status}${init.statusText && ' ' + init.statusText}${detail && ': ' + detail}` : ': ' + reason}${requestId ? ` (request id ${requestId})` : ''}`,
-      { ...fields, body: redactValue(init.body), requestId },
+      { ...fields, body: redactValue(init.body), requestId, name: 'HTTPError' },
     );
-    brand(this, 'HTTPError');
   }
 }
 
@@ -180,7 +183,8 @@ const at = (init: { method: string; url: string }): string => `${init.method} ${
  * `cause` holds the runtime's own error.
  */
 export class ConnectionError extends SDKError {
-  override name = 'ConnectionError' as const;
+  /** `'ConnectionError'`, the error's family, as its brand says (see {@link isSDKError}). */
+  declare name: 'ConnectionError';
   /** HTTP method of the request. */
   declare readonly method: string;
   /** URL of the request, with credentials redacted. */
@@ -190,8 +194,7 @@ export class ConnectionError extends SDKError {
     const { reason, ...fields } = init;
     // The reason may quote the runtime's message, which may repeat the URL with its
     // credentials: the message is redacted as a whole (see SDKError).
-    super(`${at(init)}: ${reason}`, fields);
-    brand(this, 'ConnectionError');
+    super(`${at(init)}: ${reason}`, { ...fields, name: 'ConnectionError' });
   }
 }
 
@@ -202,7 +205,8 @@ export class ConnectionError extends SDKError {
  * no deadline of their own; a plain `abort()` ends them quietly, never with this error.
  */
 export class TimeoutError extends SDKError {
-  override name = 'TimeoutError' as const;
+  /** `'TimeoutError'`, the error's family, as its brand says (see {@link isSDKError}). */
+  declare name: 'TimeoutError';
   /**
    * The deadline that passed, in milliseconds: the `timeout` option; `undefined` when the
    * deadline was a signal's (`AbortSignal.timeout(ms)` does not say how long it was).
@@ -216,9 +220,8 @@ export class TimeoutError extends SDKError {
   constructor(init: { method: string; url: string; timeout?: number | undefined; cause?: unknown; lastEventId?: string | undefined }) {
     super(
       `${at(init)} timed out${init.timeout === undefined ? " (the signal's deadline)" : ` after ${init.timeout} ms; raise \`timeout\` if the server is slow`}`,
-      { timeout: undefined, ...init },
+      { timeout: undefined, ...init, name: 'TimeoutError' },
     );
-    brand(this, 'TimeoutError');
   }
 }
 
@@ -258,7 +261,8 @@ export type StreamErrorCode =
  * `lastEventId` (the SSE `id:` last seen) so the caller can resume from there.
  */
 export class StreamError extends SDKError {
-  override name = 'StreamError' as const;
+  /** `'StreamError'`, the error's family, as its brand says (see {@link isSDKError}). */
+  declare name: 'StreamError';
   /** Why the stream failed; see {@link StreamErrorCode}. */
   declare readonly code: StreamErrorCode;
   /** The event name (SSE `event:` field, or the envelope's type) involved, when one is. */
@@ -323,8 +327,7 @@ export class StreamError extends SDKError {
   ) {
     const { status, ...fields } = init;
     const word = typeof status === 'string';
-    super(message, { serverStatus: word ? status : undefined, ...fields, code, status: word ? undefined : status });
-    brand(this, 'StreamError');
+    super(message, { serverStatus: word ? status : undefined, ...fields, code, status: word ? undefined : status, name: 'StreamError' });
   }
 }
 
