@@ -6,38 +6,49 @@
  *
  * @module
  */
-import { redactHeaders, redactText, redactUrl, redactValue, sanitizeError, serializeCause } from './redact.js';
+import { bodySummary, cut } from './error-data.js';
+import { brand, isSDKError } from './guards.js';
+import { redactHeaders, redactText, redactUrl, redactValue, sanitizeError } from './redact.js';
 
-// The one redaction (see redact.ts); re-exported for the modules that import it from here.
+// The one redaction (see redact.ts) and the guards (see guards.ts), re-exported for the modules
+// that import them from here; and the readers of error data the platforms use (error-data.ts).
 export { redactText, redactUrl } from './redact.js';
+export { isConnectionError, isHTTPError, isSDKError, isStreamError, isTimeoutError } from './guards.js';
+export { errorFields, errorMessage, isRecord } from './error-data.js';
 
 /** Node's `util.inspect` hook: a symbol from the global registry, so no `node:` import is needed. */
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
-/**
- * The brand every runstream error carries: a key from the global symbol registry, so that every
- * loaded copy of runstream (the ESM and the CommonJS build, two versions in one `node_modules`)
- * reads and writes the same key, where each copy's classes, and so `instanceof`, differ. Its
- * value is the error's family: `'SDKError'`, `'HTTPError'`, `'ConnectionError'`,
- * `'TimeoutError'` or `'StreamError'`. Not enumerable: logs and `toJSON` never show it.
- */
-const BRAND = Symbol.for('runstream.error');
-
-/** Marks `error` as one of runstream's errors of `family` (see {@link BRAND}). */
-const brand = (error: Error, family: string): void => void Object.defineProperty(error, BRAND, { value: family, configurable: true });
-
-/** The family a runstream error's brand names, from any loaded copy; `undefined` for any other value. */
-const familyOf = (value: unknown): unknown => {
-  try {
-    return typeof value === 'object' && value !== null ? (value as { [BRAND]?: unknown })[BRAND] : undefined;
-  } catch {
-    // A proxy whose `get` throws (or a revoked one) is no runstream error.
-    return undefined;
-  }
-};
-
 /** The one prefix of every message runstream writes into an error. */
 const PREFIX = 'runstream: ';
+
+/**
+ * The fields logs show (`toJSON`, `util.inspect`): `fields`' own that are set, then `cause` when
+ * set; not `name`; `Headers` as a redacted record; strings redacted, except `lastEventId`, which
+ * is shown only when there is one (`''` says nothing).
+ */
+function shown(fields: object, cause: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries({ ...fields, cause })) {
+    if (key === 'lastEventId' ? value : key !== 'name' && value !== undefined) {
+      out[key] = value instanceof Headers ? redactHeaders(value) : typeof value === 'string' && key !== 'lastEventId' ? redactText(value) : value;
+    }
+  }
+  return out;
+}
+
+/**
+ * An error as a plain object for JSON logs, its causes too (9 levels in all): `name`, `message`,
+ * then a runstream error's fields (see {@link shown}), a foreign error's `code` (a string or a
+ * number), and `cause`. A foreign error was sanitised when it became a cause; any other object
+ * is left out (it may hold anything), a string, number or boolean is kept.
+ */
+function json(error: unknown, depth = 0): unknown {
+  if (!(error instanceof Error)) return ['string', 'number', 'boolean'].includes(typeof error) ? error : undefined;
+  const { code } = error as { code?: unknown };
+  const fields = isSDKError(error) ? error : { code: typeof code === 'string' || typeof code === 'number' ? code : undefined };
+  return { name: error.name, message: error.message, ...shown(fields, depth < 8 ? json(error.cause, depth + 1) : undefined) };
+}
 
 /**
  * Base class of every error runstream throws. Catch this to handle any SDK failure.
@@ -67,7 +78,8 @@ export class SDKError extends Error {
    *   secrets in it are redacted (see the module notes).
    * @param fields - `cause` becomes the standard `Error.cause` (a foreign error is sanitised
    *   first); every other field becomes a property of the error (`url` with credentials
-   *   redacted, see the module notes).
+   *   redacted, see the module notes). A `name` given here is the error's family too, as the
+   *   guards read it: runstream's subclasses pass theirs (`'HTTPError'`, …).
    */
   constructor(
     message: string,
@@ -76,10 +88,11 @@ export class SDKError extends Error {
     const { cause, ...rest } = fields;
     // The stack starts with the message: redacting it before `super` keeps the stack clean too.
     super(redactText(message.startsWith(PREFIX) ? message : PREFIX + message), cause === undefined ? undefined : { cause: isSDKError(cause) ? cause : sanitizeError(cause) });
-    if (rest.url !== undefined) rest.url = redactUrl(rest.url);
+    rest.url &&= redactUrl(rest.url);
     Object.assign(this, rest);
     this.lastEventId ??= '';
-    brand(this, 'SDKError');
+    // The family: `'SDKError'`, or the `name` a subclass of this module passed.
+    brand(this, String(this.name));
   }
 
   /**
@@ -88,38 +101,20 @@ export class SDKError extends Error {
    * own `cause`, 8 levels deep). Holds no secrets.
    */
   toJSON(): Record<string, unknown> {
-    const out: Record<string, unknown> = { name: this.name, message: this.message, ...this.#fields() };
-    if (this.cause !== undefined) out.cause = serializeCause(this.cause, ownJson);
-    return out;
-  }
-
-  /** The fields logs show: every field that is set, with `url` and anything secret redacted. */
-  #fields(): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(this)) {
-      // `lastEventId: ''` says nothing: logs show an id only when there is one.
-      if (key === 'cause' || key === 'name' || value === undefined || (key === 'lastEventId' && value === '')) continue;
-      out[key] = value instanceof Headers ? redactHeaders(value) : typeof value === 'string' && key !== 'lastEventId' ? redactText(value) : value;
-    }
-    return out;
+    return json(this) as Record<string, unknown>;
   }
 
   /**
    * What Node's `util.inspect` (and so `console.log` and an uncaught rejection) prints: the
    * stack, the fields, and the `cause` chain, with secrets redacted.
    */
-  [INSPECT](depth: number, options: { depth?: number | null }, inspect: (value: unknown, options?: unknown) => string): string {
-    const fields: Record<string, unknown> = this.#fields();
-    if (this.cause !== undefined) fields.cause = this.cause;
-    const stack = redactText(this.stack ?? `${this.name}: ${this.message}`);
-    if (!Object.keys(fields).length) return stack;
-    if (depth < 0) return `[${this.name}: ${this.message}]`;
-    return `${stack} ${inspect(fields, { ...options, depth: options.depth == null ? options.depth : options.depth - 1 })}`;
+  [INSPECT](depth: number, options: object, inspect: (value: unknown, options?: unknown) => string): string {
+    const fields = shown(this, this.cause);
+    // `depth` is what is left of the caller's depth (`null`, no limit, is not below 0); below 0,
+    // Node's own style for an error too deep to show.
+    return depth < 0 ? `[${this}]` : `${this.stack}${Object.keys(fields).length ? ` ${inspect(fields, { ...options, depth })}` : ''}`;
   }
 }
-
-/** `toJSON` of a runstream error kept as a cause; `undefined` for a foreign one. */
-const ownJson = (error: Error): unknown => (isSDKError(error) ? error.toJSON() : undefined);
 
 /** Largest response body, in characters, that {@link HTTPError} keeps. */
 export const MAX_ERROR_BODY = 64 * 1024;
@@ -133,7 +128,8 @@ export const MAX_ERROR_BODY = 64 * 1024;
  * `text/event-stream` fails with `StreamError` `'invalid-content-type'` instead.)
  */
 export class HTTPError extends SDKError {
-  override name = 'HTTPError' as const;
+  /** `'HTTPError'`, the error's family, as its brand says (see {@link isSDKError}). */
+  declare name: 'HTTPError';
   /** HTTP status code of the response, e.g. `404`. */
   declare readonly status: number;
   /** HTTP status text of the response, e.g. `'Not Found'` (may be `''` over HTTP/2). */
@@ -168,74 +164,17 @@ export class HTTPError extends SDKError {
     reason?: string | undefined;
   }) {
     const { reason, ...fields } = init;
-    const detail = describeBody(init.body);
+    const detail = bodySummary(init.body);
     const requestId = init.headers.get('x-request-id') ?? init.headers.get('request-id') ?? undefined;
     super(
-      (reason === undefined
-        ? `${init.method} ${redactUrl(init.url)} failed with HTTP ${init.status}${init.statusText && ' ' + init.statusText}${detail && ': ' + detail}`
-        : `${init.method} ${redactUrl(init.url)}: ${reason}`) + (requestId ? ` (request id ${requestId})` : ''),
-      { ...fields, body: redactValue(init.body), requestId },
+      `${at(init)}${reason === undefined ? ` failed with HTTP ${init.status}${init.statusText && ' ' + init.statusText}${detail && ': ' + detail}` : ': ' + reason}${requestId ? ` (request id ${requestId})` : ''}`,
+      { ...fields, body: redactValue(init.body), requestId, name: 'HTTPError' },
     );
-    brand(this, 'HTTPError');
   }
 }
 
-/**
- * A short plain summary of an error body for the message: the first line of a JSON body's
- * message (`error.message`, `error`, `message`, `detail`), or of a plain-text body; nothing for
- * markup (an HTML error page belongs in `body`, not in a message). At most 160 characters.
- */
-function describeBody(body: unknown): string {
-  const text = errorMessage(body, '');
-  // Markup is a document or an element (`<!doctype`, `<?xml`, a closing tag, `<br>`), not a
-  // placeholder in a sentence: Crewship's 401 says "send Authorization: Bearer <key>".
-  if (/<!doctype|<\?xml|<\/[a-z][\w-]*\s*>|<(?:html|head|body|br|p|div|pre|h[1-6])\b[^>]*>/i.test(text)) return '';
-  const line = (text.trim().split(/\r\n|\r|\n/, 1)[0] ?? '').replace(/\s+/g, ' ');
-  return line.length > 160 ? `${line.slice(0, 160)}…` : line;
-}
-
-/** A plain object (not an array). @internal */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * Reads a failure message out of an error body or error event's data: the text itself, or
- * `error` (a string, or its `message`/`detail`/`code`), or `message`/`detail`; else `fallback`.
- *
- * @internal
- */
-export function errorMessage(data: unknown, fallback: string): string {
-  if (typeof data === 'string' && data) return data;
-  if (!isRecord(data)) return fallback;
-  const error = data.error;
-  if (typeof error === 'string' && error) return error;
-  if (isRecord(error)) {
-    const message = error.message ?? error.detail ?? error.code;
-    if (typeof message === 'string' && message) return message;
-  }
-  const message = data.message ?? data.detail;
-  return typeof message === 'string' && message ? message : fallback;
-}
-
-/**
- * The `status` and `code` an error event's data carries, when it does: top-level `status` (a
- * number, or a word) and `code` (a string), or the same fields of its `error` object. A relay's
- * error frame (see `RelayErrorData`) carries both. Given to `StreamError`, a numeric `status`
- * becomes its `status` (an HTTP status), a word its `serverStatus`; `code` is its `serverCode`.
- *
- * @internal
- */
-export function errorFields(data: unknown): { status?: string | number; serverCode?: string } {
-  if (!isRecord(data)) return {};
-  const inner = isRecord(data.error) ? data.error : undefined;
-  const status = data.status ?? inner?.status;
-  const code = data.code ?? inner?.code;
-  return {
-    ...(typeof status === 'number' || typeof status === 'string' ? { status } : {}),
-    ...(typeof code === 'string' ? { serverCode: code } : {}),
-  };
-}
+/** `METHOD url` of a request, as a message starts; the URL without its secrets. */
+const at = (init: { method: string; url: string }): string => `${init.method} ${redactUrl(init.url)}`;
 
 /**
  * The request never got a response, or the connection dropped while a stream was being read
@@ -244,7 +183,8 @@ export function errorFields(data: unknown): { status?: string | number; serverCo
  * `cause` holds the runtime's own error.
  */
 export class ConnectionError extends SDKError {
-  override name = 'ConnectionError' as const;
+  /** `'ConnectionError'`, the error's family, as its brand says (see {@link isSDKError}). */
+  declare name: 'ConnectionError';
   /** HTTP method of the request. */
   declare readonly method: string;
   /** URL of the request, with credentials redacted. */
@@ -252,9 +192,9 @@ export class ConnectionError extends SDKError {
 
   constructor(init: { method: string; url: string; reason: string; cause?: unknown; lastEventId?: string | undefined }) {
     const { reason, ...fields } = init;
-    // The reason quotes the runtime's message, which may repeat the URL with its credentials.
-    super(`${init.method} ${redactUrl(init.url)}: ${redactText(reason)}`, fields);
-    brand(this, 'ConnectionError');
+    // The reason may quote the runtime's message, which may repeat the URL with its
+    // credentials: the message is redacted as a whole (see SDKError).
+    super(`${at(init)}: ${reason}`, { ...fields, name: 'ConnectionError' });
   }
 }
 
@@ -265,7 +205,8 @@ export class ConnectionError extends SDKError {
  * no deadline of their own; a plain `abort()` ends them quietly, never with this error.
  */
 export class TimeoutError extends SDKError {
-  override name = 'TimeoutError' as const;
+  /** `'TimeoutError'`, the error's family, as its brand says (see {@link isSDKError}). */
+  declare name: 'TimeoutError';
   /**
    * The deadline that passed, in milliseconds: the `timeout` option; `undefined` when the
    * deadline was a signal's (`AbortSignal.timeout(ms)` does not say how long it was).
@@ -278,12 +219,9 @@ export class TimeoutError extends SDKError {
 
   constructor(init: { method: string; url: string; timeout?: number | undefined; cause?: unknown; lastEventId?: string | undefined }) {
     super(
-      init.timeout === undefined
-        ? `${init.method} ${redactUrl(init.url)} timed out: the signal's deadline passed (AbortSignal.timeout)`
-        : `${init.method} ${redactUrl(init.url)} timed out after ${init.timeout} ms; raise the \`timeout\` option if the server is slow`,
-      { timeout: undefined, ...init },
+      `${at(init)} timed out${init.timeout === undefined ? " (the signal's deadline)" : ` after ${init.timeout} ms; raise \`timeout\` if the server is slow`}`,
+      { timeout: undefined, ...init, name: 'TimeoutError' },
     );
-    brand(this, 'TimeoutError');
   }
 }
 
@@ -294,7 +232,7 @@ export class TimeoutError extends SDKError {
  * @internal
  */
 export function isTimeoutReason(reason: unknown): boolean {
-  return reason instanceof Error ? reason.name === 'TimeoutError' : (reason as { name?: unknown } | null)?.name === 'TimeoutError';
+  return (reason as { name?: unknown } | null | undefined)?.name === 'TimeoutError';
 }
 
 /**
@@ -323,7 +261,8 @@ export type StreamErrorCode =
  * `lastEventId` (the SSE `id:` last seen) so the caller can resume from there.
  */
 export class StreamError extends SDKError {
-  override name = 'StreamError' as const;
+  /** `'StreamError'`, the error's family, as its brand says (see {@link isSDKError}). */
+  declare name: 'StreamError';
   /** Why the stream failed; see {@link StreamErrorCode}. */
   declare readonly code: StreamErrorCode;
   /** The event name (SSE `event:` field, or the envelope's type) involved, when one is. */
@@ -388,84 +327,15 @@ export class StreamError extends SDKError {
   ) {
     const { status, ...fields } = init;
     const word = typeof status === 'string';
-    super(message, { serverStatus: word ? status : undefined, ...fields, code, status: word ? undefined : status });
-    brand(this, 'StreamError');
+    super(message, { serverStatus: word ? status : undefined, ...fields, code, status: word ? undefined : status, name: 'StreamError' });
   }
 }
 
 /** The `'invalid-data'` error for an event whose data did not decode. @internal */
 export function invalidData(type: string, raw: string, lastEventId: string, cause: unknown): StreamError {
-  const preview = raw.length > 80 ? `${raw.slice(0, 80)}…` : raw;
   return new StreamError(
     'invalid-data',
-    `event "${type}"${lastEventId ? ` (id ${lastEventId})` : ''} has data that could not be decoded (${cause instanceof Error ? cause.message : String(cause)}): ${JSON.stringify(preview)}; pass onInvalidData to skip such events`,
+    `event "${type}"${lastEventId && ` (id ${lastEventId})`}: data not decoded (${String(cause)}): ${JSON.stringify(cut(raw, 80))}; onInvalidData can skip such events`,
     { cause, event: type, data: raw, lastEventId },
   );
-}
-
-/**
- * True for any error runstream throws ({@link SDKError} and its subclasses), made by this copy
- * of runstream or by any other loaded copy, where `instanceof` fails: an app that loads both the
- * ESM and the CommonJS build (a dual package), or two versions side by side. Reads the error's
- * brand (a property keyed by `Symbol.for('runstream.error')`), never its `name` or prototype.
- *
- * @param value - anything caught; never throws.
- * @returns `true` when `value` carries runstream's error brand. `TypeError` and `RangeError`
- *   (a wrong option or argument, thrown at once) are plain errors, not `SDKError`s: their
- *   message starts with `runstream:`.
- *
- * @example
- * ```ts
- * try {
- *   await client.jobs.retrieve('run_abc123');
- * } catch (error) {
- *   if (isHTTPError(error) && error.status === 404) console.log('no such job');
- *   else if (isSDKError(error)) console.error(error.message);
- *   else throw error;
- * }
- * ```
- */
-export function isSDKError(value: unknown): value is SDKError {
-  return typeof familyOf(value) === 'string';
-}
-
-/**
- * True for an {@link HTTPError} (a non-2xx response; a JSON call's 2xx that is not JSON) from any
- * loaded copy of runstream; see {@link isSDKError}.
- *
- * @param value - anything caught; never throws.
- */
-export function isHTTPError(value: unknown): value is HTTPError {
-  return familyOf(value) === 'HTTPError';
-}
-
-/**
- * True for a {@link ConnectionError} (no response, or the connection dropped) from any loaded
- * copy of runstream; see {@link isSDKError}.
- *
- * @param value - anything caught; never throws.
- */
-export function isConnectionError(value: unknown): value is ConnectionError {
-  return familyOf(value) === 'ConnectionError';
-}
-
-/**
- * True for a runstream {@link TimeoutError} (a deadline passed) from any loaded copy of
- * runstream; see {@link isSDKError}. False for the `DOMException` named `'TimeoutError'` that
- * `AbortSignal.timeout()` aborts with: runstream wraps that one in its own `TimeoutError`.
- *
- * @param value - anything caught; never throws.
- */
-export function isTimeoutError(value: unknown): value is TimeoutError {
-  return familyOf(value) === 'TimeoutError';
-}
-
-/**
- * True for a {@link StreamError} (the event stream is unusable; see its `code`) from any loaded
- * copy of runstream; see {@link isSDKError}.
- *
- * @param value - anything caught; never throws.
- */
-export function isStreamError(value: unknown): value is StreamError {
-  return familyOf(value) === 'StreamError';
 }

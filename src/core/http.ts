@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { cut } from './error-data.js';
 import { HTTPError, MAX_ERROR_BODY } from './errors.js';
 
 /**
@@ -21,52 +22,42 @@ export async function httpErrorFrom(
   signal?: AbortSignal,
 ): Promise<HTTPError> {
   let text = '';
+  let body: unknown;
   const reader = response.body?.getReader();
   if (reader) {
     // A fetch that ignores its signal (a custom or mocked one) would keep this read, and the
     // connection, open after the stream closed: cancel the body when the request is aborted.
-    const stop = () => void reader.cancel().catch(() => {});
-    if (signal?.aborted) stop();
-    signal?.addEventListener('abort', stop, { once: true });
+    const stop = () => reader.cancel().catch(() => {});
+    signal?.addEventListener('abort', stop);
     const decoder = new TextDecoder();
     try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        text += decoder.decode(value, { stream: true });
-        if (text.length > MAX_ERROR_BODY) {
-          text = `${text.slice(0, MAX_ERROR_BODY)}…`;
-          break;
-        }
-      }
+      // One read past the bound tells a body that is longer from one that is not.
+      for (let chunk; !signal?.aborted && text.length <= MAX_ERROR_BODY && !(chunk = await reader.read()).done; ) text += decoder.decode(chunk.value, { stream: true });
     } catch {
       // A body that fails half-way keeps what arrived.
     }
     signal?.removeEventListener('abort', stop);
-    reader.cancel().catch(() => {});
+    void stop();
   }
-  let body: unknown = text || undefined;
-  if (text && /\bjson\b/i.test(response.headers.get('content-type') ?? '')) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // Not JSON after all: keep the text.
-    }
+  text = cut(text, MAX_ERROR_BODY);
+  try {
+    body = text || undefined;
+    if (/\bjson\b/i.test(String(response.headers.get('content-type')))) body = JSON.parse(text);
+  } catch {
+    // Not JSON after all (or cut): keep the text.
   }
   return new HTTPError({ status: response.status, statusText: response.statusText, headers: response.headers, body, method, url, lastEventId });
 }
 
 /**
- * The wait a `Retry-After` header asks for, in milliseconds: delta-seconds or an HTTP date;
- * `undefined` when absent or unreadable.
+ * The wait a `Retry-After` header asks for, in milliseconds: delta-seconds or an HTTP date (a
+ * date past is `0`); `undefined` when absent or unreadable.
  *
  * @see https://www.rfc-editor.org/rfc/rfc9110#field.retry-after
  * @internal
  */
 export function retryAfterDelay(headers: Headers, now: number = Date.now()): number | undefined {
-  const value = headers.get('retry-after')?.trim();
-  if (!value) return undefined;
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  const value = headers.get('retry-after')?.trim() ?? '';
+  const delay = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
+  return Number.isNaN(delay) ? undefined : Math.max(0, delay);
 }

@@ -33,22 +33,22 @@
  * @module
  */
 
-/** Query (and `name=value`) names whose values are secrets. */
-const SECRET_PARAM = /key|token|secret|pass|pwd|auth|cred|sig|session|jwt|code/i;
-/** Header (and JSON field) names whose values are secrets. */
-const SECRET_HEADER = /key|token|secret|auth(?!enticat)|pass|pwd|cred|session|sig|jwt|cookie/i;
-/** Headers whose names match {@link SECRET_HEADER} but carry no credential. */
-const PUBLIC_HEADER = /^idempotency[-_]key$/i;
+/**
+ * Names whose values are secrets. A query parameter's or a `name=value` pair's name is judged as
+ * it is; a header's or a JSON field's once `code`, `authenticat…` and a whole `Idempotency-Key`
+ * are taken out of it (see {@link isSecretHeader}).
+ */
+const SECRET = /key|token|secret|pass|pwd|auth|cred|sig|session|jwt|code|cookie/i;
 /** What the redaction puts in place of a secret. */
 const MASK = '***';
 
 /**
  * True when a query parameter's value is a secret by its name (see the module notes): the name
- * contains `key`, `token`, `secret`, `pass`, `pwd`, `auth`, `cred`, `sig`, `session`, `jwt` or
- * `code`, in any case.
+ * contains `key`, `token`, `secret`, `pass`, `pwd`, `auth`, `cred`, `sig`, `session`, `jwt`,
+ * `code` or `cookie`, in any case.
  */
 export function isSecretParam(name: string): boolean {
-  return SECRET_PARAM.test(name);
+  return SECRET.test(name);
 }
 
 /**
@@ -56,15 +56,12 @@ export function isSecretParam(name: string): boolean {
  * `Proxy-Authorization`, `X-API-Key`, `Api-Key`, `Cookie`, `Set-Cookie`, and any name that
  * contains `key`, `token`, `secret`, `auth` (not `authenticate`), `pass`, `pwd`, `cred`,
  * `session`, `sig`, `jwt` or `cookie`, in any case; except `Idempotency-Key` (the identity of a
- * request, not a credential).
+ * request, not a credential). Unlike a query parameter's, a name is not secret for `code`
+ * alone (`X-Error-Code`, a JSON error body's `code`).
  */
 export function isSecretHeader(name: string): boolean {
-  return SECRET_HEADER.test(name) && !PUBLIC_HEADER.test(name);
-}
-
-/** A header value as shown anywhere: `***` for a secret header (see {@link isSecretHeader}). @internal */
-export function redactHeader(name: string, value: string): string {
-  return isSecretHeader(name) ? MASK : value;
+  // What is no secret becomes a space, so that the parts around it never join into a word.
+  return SECRET.test(name.replace(/authenticat|code|^idempotency[-_]key$/gi, ' '));
 }
 
 /**
@@ -73,12 +70,9 @@ export function redactHeader(name: string, value: string): string {
  */
 export function redactHeaders(headers: Headers | Readonly<Record<string, string | readonly string[] | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
-  const add = (value: string, name: string) => {
-    out[name.toLowerCase()] = redactHeader(name, value);
-  };
-  if (typeof (headers as Headers).forEach === 'function' && typeof (headers as Headers).get === 'function') (headers as Headers).forEach(add);
-  else {
-    for (const [name, value] of Object.entries(headers)) if (value !== undefined) add(typeof value === 'string' ? value : value.join(', '), name);
+  const entries = typeof (headers as Headers).get === 'function' ? [...(headers as Headers)] : Object.entries(headers);
+  for (const [name, value] of entries) {
+    if (value !== undefined) out[name.toLowerCase()] = isSecretHeader(name) ? MASK : typeof value === 'string' ? value : value.join(', ');
   }
   return out;
 }
@@ -86,22 +80,17 @@ export function redactHeaders(headers: Headers | Readonly<Record<string, string 
 /** `scheme://` then the authority's user info, up to its last `@` (as the WHATWG URL parser reads it). */
 const USERINFO = /^((?:[a-z][a-z\d+.-]*:)?\/\/)[^/?#\s]*@/i;
 
-/** `name=value` in a query, a fragment or free text; the value ends at a separator. */
-const PAIR = /(^|[?&#;,\s"'(<>[{])([^=&?#;,\s"'()<>[\]{}]+)=([^&#;,\s"'<>)\]}]*)/g;
+/**
+ * `name=value` in a query, a fragment or free text: the name is a whole run of name characters
+ * (letters, digits, `_ % . ~ + - [ ]`; matched from its start only, so that a long run is read
+ * once), the value ends at a separator.
+ */
+const PAIR = /(^|[^\w%.~+[\]-])([\w%.~+[\]-]+)=([^&#;,\s"'<>)\]}]*)/g;
 
-/** Masks the value of every `name=value` whose name is a secret by the query rule. */
-function redactPairs(text: string): string {
-  return text.replace(PAIR, (whole, before: string, name: string, value: string) => {
-    if (!value || value === MASK) return whole;
-    let decoded = name;
-    try {
-      decoded = decodeURIComponent(name.replace(/\+/g, ' '));
-    } catch {
-      // A malformed escape: judge the name as written.
-    }
-    return isSecretParam(decoded) ? `${before}${name}=${MASK}` : whole;
-  });
-}
+/** Masks the value of every `name=value` whose name, percent-decoded, is a secret by the query rule. */
+const redactPairs = (text: string): string =>
+  // `unescape` never throws on a malformed escape, and the names it judges are ASCII.
+  text.replace(PAIR, (whole, before: string, name: string, value: string) => (value && SECRET.test(unescape(name)) ? `${before}${name}=${MASK}` : whole));
 
 /**
  * A URL as it may be shown: user info removed, and the values of secret query (and fragment)
@@ -132,21 +121,24 @@ export function redactUrl(url: string): string {
  */
 export function refuseCredentials(url: string, what: string): void {
   // As the URL parser reads it: user info is what comes before the authority's last `@`.
-  if (USERINFO.test(url.trim())) {
-    throw new TypeError(
-      `runstream: ${what} "${redactUrl(url.trim())}" had user info (user:password@, not shown): fetch refuses it and logs keep it; send credentials in a header: the client's apiKey and auth options, or headers (CLI: --api-key, -H)`,
-    );
+  url = url.trim();
+  if (USERINFO.test(url)) {
+    throw new TypeError(`runstream: ${what} "${redactUrl(url)}" had user info (not shown); send credentials in a header (apiKey, auth, headers; CLI: --api-key, -H)`);
   }
 }
 
-/** An absolute URL in free text; punctuation that ends a sentence is not part of it. */
-const URL_IN_TEXT = /\b[a-z][a-z\d+.-]*:\/\/[^\s"'<>`]*[^\s"'<>`.,;:!?)\]]/gi;
+/** `scheme://` then user info, up to the authority's last `@`, in free text (where a quote ends a URL). */
+const USERINFO_IN_TEXT = /\b([a-z][a-z\d+.-]*:\/\/)[^/?#\s"'<>`]*@/gi;
 /** `Bearer <token>` / `Basic <credentials>` (RFC 9110 token68). */
-const AUTH_SCHEME = /\b(Bearer|Basic)(\s+)[\w\-.~+/]+=*/gi;
-/** `"name": "value"` (JSON, a quoted log field): a quoted value ends at its quote. */
-const QUOTED_FIELD = /(["'])([\w-]+)\1(\s*:\s*)("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s,}\]]+)/g;
-/** `Name: value` at the start of a line (a header dump, after a tag in markup): the value runs to the line's end. */
-const HEADER_LINE = /(^|[\r\n>])([ \t]*)([\w-]+)([ \t]*:[ \t]*)([^\r\n<]*)/g;
+const AUTH_SCHEME = /\b(Bearer|Basic)\s+[\w\-.~+/]+=*/gi;
+/** `"name": value` (JSON, a quoted log field): the head, the name, the value (a quoted one ends at its quote). */
+const QUOTED_FIELD = /(["']([\w-]+)["']\s*:\s*)("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s,}\]]+)/g;
+/** `Name: value` at the start of a line (a header dump, after a tag in markup): the head, the name, the value (to the line's end). */
+const HEADER_LINE = /((?:^|[\r\n>])[ \t]*([\w-]+)[ \t]*:[ \t]*)([^\r\n<]*)/g;
+
+/** Masks the value of a {@link QUOTED_FIELD} or {@link HEADER_LINE} whose name is a secret by the header rule; a quoted value keeps its quotes. */
+const maskField = (whole: string, head: string, name: string, value: string): string =>
+  value && isSecretHeader(name) ? head + value.replace(/^(["']?).*/, `$1${MASK}$1`) : whole;
 
 /**
  * Redacts secrets inside free text (a runtime's error message can quote the URL it was given,
@@ -155,39 +147,34 @@ const HEADER_LINE = /(^|[\r\n>])([ \t]*)([\w-]+)([ \t]*:[ \t]*)([^\r\n<]*)/g;
  * `Name: value` / `"name": "value"` pairs whose name is a secret header name.
  */
 export function redactText(text: string): string {
-  if (!text) return text;
   return redactPairs(
     text
-      .replace(URL_IN_TEXT, (url) => url.replace(USERINFO, '$1'))
-      .replace(AUTH_SCHEME, `$1$2${MASK}`)
-      .replace(QUOTED_FIELD, (whole, quote: string, name: string, colon: string, value: string) => {
-        if (!isSecretHeader(name) || value === MASK || value === `"${MASK}"` || value === `'${MASK}'`) return whole;
-        const masked = value.startsWith('"') ? `"${MASK}"` : value.startsWith("'") ? `'${MASK}'` : MASK;
-        return `${quote}${name}${quote}${colon}${masked}`;
-      })
-      .replace(HEADER_LINE, (whole, start: string, indent: string, name: string, colon: string, value: string) =>
-        isSecretHeader(name) && value && value !== MASK ? `${start}${indent}${name}${colon}${MASK}` : whole,
-      ),
+      .replace(USERINFO_IN_TEXT, '$1')
+      .replace(AUTH_SCHEME, `$1 ${MASK}`)
+      .replace(QUOTED_FIELD, maskField)
+      .replace(HEADER_LINE, maskField),
   );
 }
 
 /**
- * A copy of a parsed body (JSON) with secrets masked: values under secret names (the header rule)
- * become `'***'`, strings are redacted as free text. Depth-bounded; cycles are cut.
+ * A copy of a parsed body (a JSON value) with secrets masked: string and number values under
+ * secret names (the header rule) become `'***'`, other strings are redacted as free text.
+ * `undefined` stays `undefined`; a value JSON cannot hold (a cycle, a `BigInt`) becomes `'[…]'`.
  *
  * @internal
  */
-export function redactValue(value: unknown, depth = 0, seen: WeakSet<object> = new WeakSet()): unknown {
-  if (typeof value === 'string') return redactText(value);
-  if (typeof value !== 'object' || value === null) return value;
-  if (depth > 16 || seen.has(value)) return '[…]';
-  seen.add(value);
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1, seen));
-  const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) {
-    out[key] = isSecretHeader(key) && (typeof field === 'string' || typeof field === 'number') ? MASK : redactValue(field, depth + 1, seen);
+export function redactValue(value: unknown): unknown {
+  try {
+    return value === undefined
+      ? value
+      : JSON.parse(
+          JSON.stringify(value, (key, field: unknown) =>
+            isSecretHeader(key) && (typeof field === 'string' || typeof field === 'number') ? MASK : typeof field === 'string' ? redactText(field) : field,
+          ),
+        );
+  } catch {
+    return '[…]';
   }
-  return out;
 }
 
 /**
@@ -195,43 +182,23 @@ export function redactValue(value: unknown, depth = 0, seen: WeakSet<object> = n
  * fetch's error) made safe to keep as `cause`: returned as is when nothing in it needs
  * redaction, else a copy with the same prototype (so `instanceof TypeError` still holds), `name`
  * and `code`, whose `message`, `stack`, own string fields and causes (8 levels deep) are
- * redacted with {@link redactText}.
+ * redacted with {@link redactText}. A string is redacted; any other value is returned as is.
  *
  * @internal
  */
-export function sanitizeError<T>(error: T, depth = 0): T | Error {
-  if (typeof error === 'string') return redactText(error) as T;
+export function sanitizeError<T>(error: T, depth = 0): T | string | Error {
+  if (typeof error === 'string') return redactText(error);
   if (!(error instanceof Error) || depth > 8) return error;
   let dirty = false;
   const own = Object.keys(error);
   const fields: PropertyDescriptorMap = {};
-  for (const key of new Set(['name', 'message', 'stack', 'cause', ...own])) {
+  for (const key of ['name', 'message', 'stack', 'cause', ...own]) {
     if (!(key in error)) continue;
     const value: unknown = (error as unknown as Record<string, unknown>)[key];
-    const safe = typeof value === 'string' ? redactText(value) : value instanceof Error ? sanitizeError(value, depth + 1) : value;
+    const safe = sanitizeError(value, depth + 1);
     dirty ||= safe !== value;
     fields[key] = { value: safe, writable: true, configurable: true, enumerable: own.includes(key) };
   }
   // Own data properties shadow the prototype's accessors (a DOMException's `message`, too).
   return dirty ? (Object.create(Object.getPrototypeOf(error) as object, fields) as Error) : error;
-}
-
-/**
- * A foreign error (and its causes, up to 8 levels) as a plain object for JSON logs: `name`,
- * redacted `message`, `code` when it has one, and `cause`. `own` serialises the errors that
- * know how (runstream's, with their `toJSON`).
- *
- * @internal
- */
-export function serializeCause(cause: unknown, own: (error: Error) => unknown, depth = 0): unknown {
-  if (depth > 8) return undefined;
-  if (typeof cause === 'string') return redactText(cause);
-  if (!(cause instanceof Error)) return typeof cause === 'number' || typeof cause === 'boolean' ? cause : undefined;
-  const known = own(cause);
-  if (known !== undefined) return known;
-  const out: Record<string, unknown> = { name: cause.name, message: redactText(cause.message) };
-  const code = (cause as { code?: unknown }).code;
-  if (typeof code === 'string' || typeof code === 'number') out.code = code;
-  if (cause.cause !== undefined) out.cause = serializeCause(cause.cause, own, depth + 1);
-  return out;
 }

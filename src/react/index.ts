@@ -15,4 +15,4 @@ export type {
   PersistOptions,
   PersistStorage,
   UseEventStreamOptions,
-} from './use-event-stream.js';
+} from './types.js';

@@ -66,6 +66,16 @@ describe('error guards across two module instances of the source', () => {
     expectCopiesAgree(here, other);
   });
 
+  it("keep a user subclass in its runstream family, whatever name it gives itself", () => {
+    class RateLimited extends here.HTTPError {
+      override name = 'RateLimited' as never;
+    }
+    const error = new RateLimited({ status: 429, statusText: '', headers: new Headers(), body: undefined, method: 'GET', url: 'https://api.test/x' });
+    expect(error.name).toBe('RateLimited');
+    expect(here.isHTTPError(error)).toBe(true);
+    expect(here.isStreamError(error)).toBe(false);
+  });
+
   it('leave instanceof working within one copy', () => {
     const made = oneOfEach(here);
     for (const family of FAMILIES) {

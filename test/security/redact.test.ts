@@ -30,11 +30,11 @@ describe('query parameters', () => {
 });
 
 describe('headers', () => {
-  it.each(['Authorization', 'Proxy-Authorization', 'X-API-Key', 'Api-Key', 'Cookie', 'Set-Cookie', 'X-Auth-Token', 'X-Session-Id', 'X-Amz-Security-Token', 'X-Signature', 'X-Client-Secret', 'X-Password'])(
+  it.each(['Authorization', 'Proxy-Authorization', 'X-API-Key', 'Api-Key', 'Cookie', 'Set-Cookie', 'X-Auth-Token', 'X-Session-Id', 'X-Amz-Security-Token', 'X-Signature', 'X-Client-Secret', 'X-Password', 'X-Auth-Code', 'Passcode'])(
     '%s is secret',
     (name) => expect(isSecretHeader(name)).toBe(true),
   );
-  it.each(['Accept', 'Content-Type', 'Last-Event-ID', 'X-Request-ID', 'WWW-Authenticate', 'Retry-After', 'User-Agent', 'Idempotency-Key'])('%s is not', (name) =>
+  it.each(['Accept', 'Content-Type', 'Last-Event-ID', 'X-Request-ID', 'WWW-Authenticate', 'Retry-After', 'User-Agent', 'Idempotency-Key', 'X-Error-Code', 'Content-Encoding'])('%s is not', (name) =>
     expect(isSecretHeader(name)).toBe(false),
   );
 
@@ -93,6 +93,15 @@ describe('errors and their causes', () => {
       url: 'http://api.test/',
     });
     expect(error.body).toEqual({ error: { message: 'bad', code: 'E1' }, request: { headers: { authorization: '***', accept: '*/*' }, url: 'http://api.test/?key=***' } });
+  });
+
+  it('keeps a body JSON cannot hold as a mark, without throwing', () => {
+    const cyclic: Record<string, unknown> = { token: 'zz3' };
+    cyclic.self = cyclic;
+    const make = (body: unknown) => new HTTPError({ status: 500, statusText: '', headers: new Headers(), body, method: 'GET', url: 'http://api.test/' });
+    expect(make(cyclic).body).toBe('[…]');
+    expect(make(undefined).body).toBeUndefined();
+    expect(make(['a', { key: 1 }]).body).toEqual(['a', { key: '***' }]);
   });
 
   it('a message given to SDKError is redacted too', () => {
