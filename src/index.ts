@@ -40,6 +40,7 @@ export type {
   KeepaliveLifecycleEvent,
   OpenLifecycleEvent,
   ReconnectLifecycleEvent,
+  RefusedLifecycleEvent,
   ResyncLifecycleEvent,
   RetryLifecycleEvent,
   StreamInfo,

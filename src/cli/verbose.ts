@@ -2,8 +2,8 @@
  * The `--verbose` lines of the `runstream` bin: one line per request sent and one per answer
  * (or failure), built from the library's own seams, never from a wrapped `fetch`. JSON calls
  * (create, retrieve, result, cancel, a resync's read) come from the client option `onCall`; a
- * stream's requests from its lifecycle (`connecting`, then `open`, or the `cause` of the
- * `reconnect` step, or the error of the `end` step's outcome). URLs and headers arrive with
+ * stream's requests from its lifecycle (`connecting`, then `open`, or the `refused` step, or
+ * the `cause` of the `reconnect` step, or the error of the `end` step's outcome). URLs and headers arrive with
  * their secrets masked; error messages are redacted again before they are printed.
  *
  * @module
@@ -83,15 +83,14 @@ export class HttpLog {
           pending = { method: step.method, url: step.url, started: performance.now() };
           break;
         case 'open':
-          answered((_, ms) => statusLine({ status: step.status, requestId: requestIdOf(step.headers), what: '(event stream)' }, ms));
+          answered((_, ms) => statusLine({ status: step.status, statusText: step.statusText, requestId: requestIdOf(step.headers), what: '(event stream)' }, ms));
+          break;
+        case 'refused':
+          answered(({ method, url }, ms) => failureLine(method, url, step.error, ms));
           break;
         case 'reconnect':
           // No cause before an answer: a page event cut the request short (not in Node).
           answered(({ method, url }, ms) => (step.cause ? failureLine(method, url, step.cause, ms) : undefined));
-          break;
-        case 'resync':
-          // A refusal a platform explains (PraisonAI's 400 for a finished job): its state was read instead.
-          if (step.reason === 'http-error') answered((_, ms) => `← refused with an HTTP error status: the run's state was read instead · ${Math.round(ms)} ms`);
           break;
         case 'end': {
           const { outcome } = step;

@@ -10,6 +10,7 @@
  */
 import type { ReadyState, StreamEvent, StreamOutcome } from './types.js';
 import type { ReconnectInfo } from './options.js';
+import type { HTTPError } from './errors.js';
 
 /**
  * A request is about to be sent: the first one, and each reconnect (after its wait).
@@ -40,6 +41,8 @@ export interface OpenLifecycleEvent {
   readonly type: 'open';
   /** The HTTP status (2xx). */
   readonly status: number;
+  /** The HTTP status text (`'OK'`; may be `''` over HTTP/2). */
+  readonly statusText: string;
   /** The response headers (e.g. `x-request-id`). */
   readonly headers: Headers;
   /** The `Last-Event-ID` this request sent; `''`: none. */
@@ -142,9 +145,22 @@ export interface EndLifecycleEvent {
  * `bytes`, `comment`, `keepalive`, `retry`, `event` and `resync` as the body is read, then
  * `reconnect` (and again `connecting`) after a drop, and `end` once. Narrow on `type`.
  */
+/**
+ * A request was refused with an HTTP status no retry can fix (a 4xx other than 408 and 429; a
+ * POST stream's 5xx it may not re-send): its `HTTPError`, before anything else happens. The
+ * stream then ends with that error (the `end` step follows), unless a feature explains the
+ * refusal (a platform's resync reads the run's state instead and reports a `resync` step).
+ */
+export interface RefusedLifecycleEvent {
+  readonly type: 'refused';
+  /** The error of the refused response: `status`, `statusText`, `headers`, `requestId`, `body`. */
+  readonly error: HTTPError;
+}
+
 export type StreamLifecycleEvent =
   | ConnectingLifecycleEvent
   | OpenLifecycleEvent
+  | RefusedLifecycleEvent
   | BytesLifecycleEvent
   | CommentLifecycleEvent
   | KeepaliveLifecycleEvent

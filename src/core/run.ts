@@ -205,7 +205,7 @@ export class StreamCore extends StreamState {
     this.state = 'open';
     this.#responseHeaders = response.headers;
     const reconnected = this.#opened++ > 0;
-    this.emit({ type: 'open', status: response.status, headers: response.headers, lastEventId: this.connection!.lastEventId, reconnected });
+    this.emit({ type: 'open', status: response.status, statusText: response.statusText, headers: response.headers, lastEventId: this.connection!.lastEventId, reconnected });
     this.#parser.reset();
     return true;
   }
@@ -224,7 +224,10 @@ export class StreamCore extends StreamState {
    */
   async #ended(step: Extract<Decision, { end: true }>, cause: Error | undefined): Promise<void> {
     let error = step.error;
-    if (step.refused) for (const hooks of this.hooks) if (await hooks.refused?.(cause as HTTPError)) return;
+    if (step.refused) {
+      this.emit({ type: 'refused', error: cause as HTTPError });
+      for (const hooks of this.hooks) if (await hooks.refused?.(cause as HTTPError)) return;
+    }
     for (const hooks of this.hooks) error ??= hooks.closed?.();
     this.end(error);
   }

@@ -51,10 +51,10 @@ describe('--verbose: a stream, attempt by attempt', () => {
       expect.stringMatching(/^← 503 Service Unavailable · x-request-id req_\d+ · \d+ ms$/),
       expect.stringMatching(/^↻ reconnect #1 in 0 ms \(HTTPError: .*503.*\) · Last-Event-ID: \(none\)$/),
       request(),
-      expect.stringMatching(/^← 200 \(event stream\) · x-request-id req_\d+ · \d+ ms$/),
+      expect.stringMatching(/^← 200 OK \(event stream\) · x-request-id req_\d+ · \d+ ms$/),
       expect.stringMatching(/^↻ reconnect #1 in 10 ms \(ConnectionError: .*\) · Last-Event-ID: 1$/),
       request('1'),
-      expect.stringMatching(/^← 200 \(event stream\) · x-request-id req_\d+ · \d+ ms$/),
+      expect.stringMatching(/^← 200 OK \(event stream\) · x-request-id req_\d+ · \d+ ms$/),
       '↻ reconnect #1 in 10 ms (the server closed the stream) · Last-Event-ID: 2',
       request('2'),
       expect.stringMatching(/^← 204 No Content: the server asks not to reconnect · \d+ ms$/),
@@ -99,7 +99,7 @@ describe('--verbose: JSON calls', () => {
       `→ POST ${base}/api/v1/runs · accept: application/json · content-type: application/json`,
       expect.stringMatching(/^← 202 Accepted · x-request-id req_\d+ · \d+ ms$/),
       `→ GET ${base}/api/v1/runs/${job}/stream · accept: text/event-stream`,
-      expect.stringMatching(/^← 200 \(event stream\) · x-request-id req_\d+ · \d+ ms$/),
+      expect.stringMatching(/^← 200 OK \(event stream\) · x-request-id req_\d+ · \d+ ms$/),
       `→ GET ${base}/api/v1/runs/${job}/result · accept: application/json`,
       expect.stringMatching(/^← 200 OK · x-request-id req_\d+ · \d+ ms$/),
     ]);
@@ -132,11 +132,11 @@ describe('--verbose: JSON calls', () => {
     expect(setup.server.requests.filter((entry) => entry.path === `/api/v1/runs/${job}/stream`)).toHaveLength(2);
     expect(verboseLines(stderr)).toEqual([
       `→ GET ${base}/api/v1/runs/${job}/stream · accept: text/event-stream`,
+      expect.stringMatching(/^← 400 Bad Request · x-request-id req_\d+ · \d+ ms$/),
       `→ GET ${base}/api/v1/runs/${job} · accept: application/json`,
       expect.stringMatching(/^← 200 OK · x-request-id req_\d+ · \d+ ms$/),
       `→ GET ${base}/api/v1/runs/${job}/result · accept: application/json`,
       expect.stringMatching(/^← 200 OK · x-request-id req_\d+ · \d+ ms$/),
-      expect.stringMatching(/^← refused with an HTTP error status: the run's state was read instead · \d+ ms$/),
     ]);
   });
 

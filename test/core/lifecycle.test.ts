@@ -23,6 +23,8 @@ function steps(seen: readonly StreamLifecycleEvent[]): string[] {
         return `connecting ${step.request} ${step.method} ${step.lastEventId || '-'}`;
       case 'open':
         return `open ${step.status}${step.reconnected ? ' again' : ''}`;
+      case 'refused':
+        return `refused ${step.error.status}`;
       case 'bytes':
         return `bytes ${step.bytes}`;
       case 'comment':
@@ -213,7 +215,9 @@ describe('observe()', () => {
     stream.observe((step) => seen.push(step));
     const error = await rejection(stream.finished);
     expect(error).toBeInstanceOf(HTTPError);
-    expect(steps(seen)).toEqual(['connecting 1 GET -', 'end error']);
+    expect(steps(seen)).toEqual(['connecting 1 GET -', 'refused 404', 'end error']);
+    const refused = seen[1];
+    expect(refused?.type === 'refused' && refused.error).toBe(error);
     const end = seen.at(-1);
     expect(end?.type === 'end' && end.outcome.error).toBe(error);
   });
