@@ -203,9 +203,16 @@ export interface StreamSnapshot {
  * consumer attaches (so an observer added then sees the whole life).
  */
 export interface StreamInfo {
-  /** The HTTP method of the first request (upper case). */
+  /**
+   * The HTTP method of the first request (upper case). For a stream that creates its work first
+   * (`jobs.start()`), the create call's: `'POST'`.
+   */
   readonly method: string;
-  /** The first request's URL, redacted (secret query values masked). */
+  /**
+   * The first request's URL, redacted (secret query values masked). For a stream that creates
+   * its work first (`jobs.start()`), the create call's URL; its `connecting` steps name the
+   * stream's own requests.
+   */
   readonly url: string;
 }
 
