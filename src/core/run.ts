@@ -106,28 +106,34 @@ export class StreamCore extends StreamState {
     for (const hooks of this.hooks) await hooks.open?.(this.#opened > 1);
   }
 
-  /** Reads the next chunk of the body into the parser and the queue. */
+  /**
+   * Pulls the body of `connection` chunk by chunk into the parser and the queue. The callbacks
+   * are made once per connection, not per read: a read allocates nothing of the stream's own.
+   */
   #read(connection: Connection): void {
-    if (this.closed()) return this.#after(connection);
-    connection.reader!.read().then(
-      (chunk) => {
-        try {
-          const text = connection.take(chunk);
-          if (text === undefined) return this.#after(connection);
-          // Backpressure: with an iterator attached, read on only once it has caught up.
-          const backlog = this.#feed(text, chunk.value!.byteLength);
-          if (!backlog) return this.#read(connection);
-          connection.paused = true;
-          void backlog.then(() => {
-            connection.resume();
-            this.#read(connection);
-          });
-        } catch (error) {
-          this.#after(connection, error);
-        }
-      },
-      (error: unknown) => this.#after(connection, connection.failed(error)),
-    );
+    const reader = connection.reader!;
+    const next = (): void => {
+      if (this.closed()) return this.#after(connection);
+      reader.read().then(take, drop);
+    };
+    const take = (chunk: ReadableStreamReadResult<Uint8Array>): void => {
+      try {
+        const text = connection.take(chunk);
+        if (text === undefined) return this.#after(connection);
+        // Backpressure: with an iterator attached, read on only once it has caught up.
+        const backlog = this.#feed(text, chunk.value!.byteLength);
+        if (!backlog) return next();
+        connection.paused = true;
+        void backlog.then(() => {
+          connection.resume();
+          next();
+        });
+      } catch (error) {
+        this.#after(connection, error);
+      }
+    };
+    const drop = (error: unknown): void => this.#after(connection, connection.failed(error));
+    next();
   }
 
   /** A connection ended (`error`: why, when it failed): the policy decides what follows. */
