@@ -1,26 +1,17 @@
 // `runstream tail` and the behaviour every streaming command shares: --json, --raw, POST bodies,
 // filters and limits, reconnect diagnostics after a drop mid-event, Ctrl-C with the resume
 // hint, exit codes and usage errors. The built bin against reference servers on 127.0.0.1.
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { bytes } from '../../src/cli/output.js';
 import { connect } from '../../src/index.js';
 import { jsonLines, run, start, until, useBuiltCli, useServer } from './support.js';
+import { refusedPort } from '../helpers/loopback.js';
 
 useBuiltCli();
 const fast = useServer({ eventDelay: 5 });
 const slow = useServer({ eventDelay: 150 });
 const runUrl = (server = fast.server, id = 'run_abc123') => `${server.url}/v1/runs/${id}/events`;
 const bearer = ['-H', 'Authorization: Bearer test-key'];
-
-/** A port with nothing listening on 127.0.0.1. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('tail', () => {
   it('GET: --json lines are the events connect() delivers, with data decoded', async () => {
@@ -151,7 +142,7 @@ describe('tail', () => {
 
 describe('exit codes', () => {
   it('4: connection refused', async () => {
-    const { code, stderr } = await run(['tail', `http://127.0.0.1:${await closedPort()}/events`, '--no-reconnect']);
+    const { code, stderr } = await run(['tail', `http://127.0.0.1:${await refusedPort()}/events`, '--no-reconnect']);
     expect(code).toBe(4);
     expect(stderr).toMatch(/ConnectionError/);
   });

@@ -1,24 +1,15 @@
 // `--verbose`: one line per request and one per answer or failure, for a stream's every attempt
 // (from its lifecycle: refused, dropped, closed, 204) and for every JSON call (from the client's
 // onCall), with no secret on any line. The built bin against reference servers on 127.0.0.1.
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { jsonLines, run, useBuiltCli, useServer } from './support.js';
+import { refusedPort } from '../helpers/loopback.js';
 
 const SECRET = 'sk-live-verbose-0123456789';
 useBuiltCli();
 const setup = useServer({ apiKey: SECRET, eventDelay: 5 });
 /** A server whose job submissions are refused (429). */
 const refusing = useServer();
-
-/** A port with nothing listening on 127.0.0.1. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The `--verbose` lines of stderr: requests (`→`), answers (`←`), failures (`✗`) and reconnects (`↻`). */
 function verboseLines(stderr: string): string[] {
@@ -62,7 +53,7 @@ describe('--verbose: a stream, attempt by attempt', () => {
   });
 
   it('shows the failure of each attempt at a server never reached, and of the last one by its own reason', async () => {
-    const port = await closedPort();
+    const port = await refusedPort();
     const { code, stderr } = await run(['tail', `http://127.0.0.1:${port}/events`, '-v']);
     expect(code).toBe(4);
     const lines = verboseLines(stderr);
@@ -113,7 +104,7 @@ describe('--verbose: JSON calls', () => {
       `→ POST ${refusing.server.url}/api/v1/runs · accept: application/json · content-type: application/json`,
       expect.stringMatching(/^← 429 Too Many Requests · x-request-id req_\d+ · \d+ ms$/),
     ]);
-    const port = await closedPort();
+    const port = await refusedPort();
     const unreachable = await run(['jobs', 'run', '--prompt', 'hello', '--base-url', `http://127.0.0.1:${port}`, '-v']);
     expect(unreachable.code).toBe(4);
     expect(verboseLines(unreachable.stderr)).toEqual([
