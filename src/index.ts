@@ -31,6 +31,8 @@ export type {
 export { pageLifecycle } from './features/page.js';
 export type { PageLifecycleOptions } from './features/page.js';
 export { dedupe } from './features/dedupe.js';
+export { debugCalls, debugStream } from './features/debug.js';
+export type { DebugOption, DebugSink } from './features/debug.js';
 export type {
   BytesLifecycleEvent,
   CommentLifecycleEvent,

@@ -232,9 +232,12 @@ export class Session {
         this.stats.reconnects++;
         this.#state = `reconnecting #${attempt} in ${delay} ms`;
         const why = cause ? `${cause.name}: ${short(redactText(cause.message), 120)}` : 'the server closed the stream';
-        this.#output.diag(
-          this.#output.err.yellow(`↻ reconnect #${attempt} in ${delay} ms (${why}) · Last-Event-ID: ${lastEventId === '' ? '(none)' : lastEventId}`),
-        );
+        // With --verbose the debug log's reconnect line says this (and the delay's source).
+        if (!this.#log) {
+          this.#output.diag(
+            this.#output.err.yellow(`↻ reconnect #${attempt} in ${delay} ms (${why}) · Last-Event-ID: ${lastEventId === '' ? '(none)' : lastEventId}`),
+          );
+        }
         break;
       }
       default:

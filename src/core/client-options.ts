@@ -8,6 +8,7 @@ import type { EventStream } from './stream.js';
 import type { StreamInfo } from './lifecycle.js';
 import type { CallObserver } from './call.js';
 import type { HeadersLike, ReconnectOptions } from './options.js';
+import type { DebugOption } from '../features/debug.js';
 
 /**
  * How the API key is sent:
@@ -89,6 +90,16 @@ export interface ClientOptions {
    * call. See `CallLifecycleEvent`.
    */
   onCall?: CallObserver | undefined;
+  /**
+   * The debug log of every stream and JSON call this client makes: one redacted line per
+   * decision (request, answer, reconnect and its delay's source, resync, gap, end and why), see
+   * `debugStream` and `debugCalls`. `true` writes to the console (`console.error` where there
+   * is a `process`, else `console.debug`), a function receives each line, `false` turns it off
+   * even when `RUNSTREAM_DEBUG` is set. A stream's own `debug` option takes precedence.
+   * @defaultValue on when the environment variable `RUNSTREAM_DEBUG` is `1` (read from
+   *   `globalThis.process.env`), else off
+   */
+  debug?: DebugOption | undefined;
 }
 
 /**

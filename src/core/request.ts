@@ -13,6 +13,7 @@ import { httpErrorFrom } from './http.js';
 import { describe, errnoOf, hostPort } from './connection.js';
 import { redactUrl, refuseCredentials } from './redact.js';
 import { traceCall } from './call.js';
+import { debugCalls, debugSink } from '../features/debug.js';
 import {
   DEFAULTS,
   invalidPort,
@@ -54,6 +55,7 @@ export class Transport {
   readonly #reconnect: ClientOptions['reconnect'];
   readonly #onStream: ClientOptions['onStream'];
   readonly #onCall: ClientOptions['onCall'];
+  readonly #debug: ClientOptions['debug'];
   /** JSON calls made so far (numbers the `onCall` steps). */
   #calls = 0;
   readonly #maxEventSize: number | undefined;
@@ -91,7 +93,12 @@ export class Transport {
     this.#timeout = options.timeout ?? DEFAULTS.timeout;
     this.#reconnect = options.reconnect;
     this.#onStream = options.onStream;
-    this.#onCall = options.onCall;
+    this.#debug = options.debug;
+    // The debug log of JSON calls comes before the caller's own `onCall`.
+    const sink = debugSink(options.debug);
+    const log = sink && debugCalls(sink);
+    const onCall = options.onCall;
+    this.#onCall = log && onCall ? (step) => (log(step), onCall(step)) : (log ?? onCall);
     this.#maxEventSize = options.maxEventSize;
     this.#idleTimeout = options.idleTimeout;
   }
@@ -244,6 +251,7 @@ export class Transport {
         reconnect: this.#reconnect,
         maxEventSize: this.#maxEventSize,
         idleTimeout: this.#idleTimeout,
+        debug: this.#debug,
         ...stripUndefined(options),
         headers: this.headers(spec.auth, options.headers),
         body: spec.body,

@@ -211,8 +211,10 @@ describe('the key is never printed', () => {
     ]);
     for (const { stdout, stderr } of results) expect(stdout + stderr).not.toContain(SECRET);
     const [runs, executions, , tail] = results;
-    expect(runs!.stderr).toMatch(/^→ GET http:\/\/127\.0\.0\.1:\d+\/v1\/runs\/run_abc123\/events · accept: text\/event-stream · authorization: \*\*\*$/m);
-    expect(runs!.stderr).toMatch(/^← 200 OK \(event stream\) · x-request-id req_\d+ · \d+ ms$/m);
+    // The debug log's lines: `runstream #N ` then the request, its answer, the end.
+    expect(runs!.stderr).toMatch(/^runstream #\d+ → GET http:\/\/127\.0\.0\.1:\d+\/v1\/runs\/run_abc123\/events · accept: text\/event-stream · authorization: \*\*\*$/m);
+    expect(runs!.stderr).toMatch(/^runstream #\d+ ← 200 OK \(event stream\) · x-request-id req_\d+ · \d+ ms$/m);
+    expect(runs!.stderr).toMatch(/^runstream #\d+ ■ ended completed$/m);
     expect(executions!.stderr).toContain('x-api-key: ***');
     expect(tail!.stderr).toContain('?api_key=***');
   });

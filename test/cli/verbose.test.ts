@@ -1,6 +1,8 @@
-// `--verbose`: one line per request and one per answer or failure, for a stream's every attempt
-// (from its lifecycle: refused, dropped, closed, 204) and for every JSON call (from the client's
-// onCall), with no secret on any line. The built bin against reference servers on 127.0.0.1.
+// `--verbose`: the library's debug log (`runstream #N …` lines): one line per request and one per
+// answer or failure, for a stream's every attempt (from its lifecycle: refused, dropped, closed,
+// 204), its reconnects with the source of their delay, and its end; and for every JSON call (from
+// the client's onCall), with no secret on any line. The built bin against reference servers on
+// 127.0.0.1.
 import { describe, expect, it } from 'vitest';
 import { jsonLines, run, useBuiltCli, useServer } from './support.js';
 import { refusedPort } from '../helpers/loopback.js';
@@ -11,9 +13,17 @@ const setup = useServer({ apiKey: SECRET, eventDelay: 5 });
 /** A server whose job submissions are refused (429). */
 const refusing = useServer();
 
-/** The `--verbose` lines of stderr: requests (`→`), answers (`←`), failures (`✗`) and reconnects (`↻`). */
+/** The `--verbose` lines of stderr (the debug log's `runstream #N ` lines), without that tag. */
 function verboseLines(stderr: string): string[] {
-  return stderr.split('\n').filter((line) => /^[→←✗↻]/.test(line));
+  return stderr
+    .split('\n')
+    .filter((line) => /^runstream #\d+ /.test(line))
+    .map((line) => line.replace(/^runstream #\d+ /, ''));
+}
+
+/** The tags (`#N`) of the `--verbose` lines, in order. */
+function tags(stderr: string): string[] {
+  return [...stderr.matchAll(/^runstream (#\d+) /gm)].map((match) => match[1]!);
 }
 
 describe('--verbose: a stream, attempt by attempt', () => {
@@ -40,16 +50,23 @@ describe('--verbose: a stream, attempt by attempt', () => {
     expect(verboseLines(stderr)).toEqual([
       request(),
       expect.stringMatching(/^← 503 Service Unavailable · x-request-id req_\d+ · \d+ ms$/),
-      expect.stringMatching(/^↻ reconnect #1 in 0 ms \(HTTPError: .*503.*\) · Last-Event-ID: \(none\)$/),
+      // The refusal is the request's answer line; the reconnect names its delay's source.
+      '↻ reconnect 1 in 0 ms (retry-after)',
       request(),
       expect.stringMatching(/^← 200 OK \(event stream\) · x-request-id req_\d+ · \d+ ms$/),
-      expect.stringMatching(/^↻ reconnect #1 in 10 ms \(ConnectionError: .*\) · Last-Event-ID: 1$/),
+      'retry: 10 ms',
+      expect.stringMatching(/^↻ reconnect 1 in 10 ms \(retry; ConnectionError: GET .* the connection failed while reading the stream .*\)$/),
       request('1'),
       expect.stringMatching(/^← 200 OK \(event stream\) · x-request-id req_\d+ · \d+ ms$/),
-      '↻ reconnect #1 in 10 ms (the server closed the stream) · Last-Event-ID: 2',
+      '↻ reconnect 1 in 10 ms (retry; the server closed the stream)',
       request('2'),
-      expect.stringMatching(/^← 204 No Content: the server asks not to reconnect · \d+ ms$/),
+      expect.stringMatching(/^← 204 No Content · \d+ ms$/),
+      '■ ended ended',
     ]);
+    // One stream: one tag on every line.
+    expect(new Set(tags(stderr)).size).toBe(1);
+    // Without --verbose the reconnect lines are the command's own; with it, the debug log's only.
+    expect(stderr).not.toContain('↻ reconnect #');
   });
 
   it('shows the failure of each attempt at a server never reached, and of the last one by its own reason', async () => {
@@ -75,6 +92,7 @@ describe('--verbose: a stream, attempt by attempt', () => {
     expect(verboseLines(stderr)).toEqual([
       `→ GET ${setup.server.url}/v1/runs/run_nope/events · accept: text/event-stream · authorization: ***`,
       expect.stringMatching(new RegExp(`^← 404 Not Found · x-request-id ${id} · \\d+ ms$`)),
+      expect.stringMatching(/^■ ended error HTTPError: GET .*\/v1\/runs\/run_nope\/events failed with HTTP 404 Not Found/),
     ]);
   });
 });
@@ -91,6 +109,7 @@ describe('--verbose: JSON calls', () => {
       expect.stringMatching(/^← 202 Accepted · x-request-id req_\d+ · \d+ ms$/),
       `→ GET ${base}/api/v1/runs/${job}/stream · accept: text/event-stream`,
       expect.stringMatching(/^← 200 OK \(event stream\) · x-request-id req_\d+ · \d+ ms$/),
+      '■ ended completed',
       `→ GET ${base}/api/v1/runs/${job}/result · accept: application/json`,
       expect.stringMatching(/^← 200 OK · x-request-id req_\d+ · \d+ ms$/),
     ]);
@@ -128,6 +147,9 @@ describe('--verbose: JSON calls', () => {
       expect.stringMatching(/^← 200 OK · x-request-id req_\d+ · \d+ ms$/),
       `→ GET ${base}/api/v1/runs/${job}/result · accept: application/json`,
       expect.stringMatching(/^← 200 OK · x-request-id req_\d+ · \d+ ms$/),
+      // The refusal was explained by the run's state: a resync, then the run's outcome.
+      '⟳ resync http-error: recovered',
+      '■ ended completed',
     ]);
   });
 
