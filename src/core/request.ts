@@ -13,7 +13,7 @@ import { httpErrorFrom } from './http.js';
 import { describe, errnoOf, hostPort } from './connection.js';
 import { redactUrl, refuseCredentials } from './redact.js';
 import { traceCall } from './call.js';
-import { debugCalls, debugSink } from '../features/debug.js';
+import { debugCalls, debugSink, debugStream } from '../features/debug.js';
 import {
   DEFAULTS,
   invalidPort,
@@ -244,6 +244,11 @@ export class Transport {
     options: StreamOptions = {},
     extra: Pick<StreamConfig, 'resumeHint' | 'resync'> = {},
   ): EventStream<Events> {
+    // The debug log observes first: its line for a step comes before what others do with it. A
+    // stream's own `debug` wins over the client's, which wins over `RUNSTREAM_DEBUG`.
+    const sink = debugSink(options.debug === undefined ? this.#debug : options.debug);
+    const log = sink && debugStream(sink);
+    const observe = options.observe;
     const config = streamConfig(
       this.url(spec.path, spec.query),
       spec.method,
@@ -251,8 +256,8 @@ export class Transport {
         reconnect: this.#reconnect,
         maxEventSize: this.#maxEventSize,
         idleTimeout: this.#idleTimeout,
-        debug: this.#debug,
         ...stripUndefined(options),
+        observe: log && observe ? (step) => (log(step), observe(step)) : (log ?? observe),
         headers: this.headers(spec.auth, options.headers),
         body: spec.body,
         fetch: this.#fetch,

@@ -6,7 +6,7 @@
 import { invalidData, redactUrl, type StreamError } from './errors.js';
 import { refuseCredentials } from './redact.js';
 import type { StreamObserver } from './lifecycle.js';
-import { debugSink, debugStream, type DebugOption } from '../features/debug.js';
+import type { DebugOption } from '../features/debug.js';
 import { EventStream } from './stream.js';
 import type { DefaultEvents, JsonEvents, EventMap, StreamAdapter, StreamConfig, StreamEvent, StreamFeature } from './types.js';
 import { DEFAULTS, invalidPort, resolveReconnect, stripUndefined, validateOptions, type BodyLike, type Defined, type HeadersLike, type OpenInfo, type ReconnectInfo, type ReconnectOptions, type ResumeMode } from './options.js';
@@ -108,10 +108,12 @@ export interface StreamOptions {
    */
   use?: readonly StreamFeature[] | undefined;
   /**
-   * The debug log of this stream: one redacted line per decision (request, answer, reconnect
-   * and its delay's source, resync, gap, end and why), see `debugStream`. `true` writes to the
-   * console (`console.error` where there is a `process`, else `console.debug`), a function
-   * receives each line, `false` turns it off even when `RUNSTREAM_DEBUG` is set.
+   * The debug log of a resource's stream: one redacted line per decision (request, answer,
+   * reconnect and its delay's source, resync, gap, end and why), see `debugStream`. `true`
+   * writes to the console (`console.error` where there is a `process`, else `console.debug`), a
+   * function receives each line, `false` turns it off even when `RUNSTREAM_DEBUG` is set.
+   * Not an option of `connect()`, whose bundle carries no formatter: there, pass
+   * `observe: debugStream(write)`.
    * @defaultValue the client's `debug`; else on when the environment variable
    *   `RUNSTREAM_DEBUG` is `1` (read from `globalThis.process.env`: Node, Bun, Deno with
    *   `--allow-env`), else off
@@ -120,7 +122,7 @@ export interface StreamOptions {
 }
 
 /** Options of {@link connect}. */
-export interface ConnectOptions extends StreamOptions {
+export interface ConnectOptions extends Omit<StreamOptions, 'debug'> {
   /** HTTP method. @defaultValue `'GET'` */
   method?: string | undefined;
   /**
@@ -257,10 +259,6 @@ export function streamConfig(
   if (options.resume === 'resend' && body instanceof ReadableStream) {
     throw new TypeError("runstream: resume: 'resend' needs a body that can be sent twice, not a ReadableStream");
   }
-  // The debug log observes first: its line for a step comes before what others do with it.
-  const sink = debugSink(options.debug);
-  const log = sink && debugStream(sink);
-  const observe = options.observe;
   return {
     maxEventSize: DEFAULTS.maxEventSize,
     idleTimeout,
@@ -268,7 +266,6 @@ export function streamConfig(
     lastEventId: '',
     // Callbacks, signal, and the options above when given.
     ...(stripUndefined(options) as Defined<StreamOptions>),
-    observe: log && observe ? (step) => (log(step), observe(step)) : (log ?? observe),
     url: streamUrl(url),
     method: method.toUpperCase(),
     // A plain record (names lower-cased by Headers): each connection copies it, and a Headers

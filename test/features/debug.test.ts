@@ -51,7 +51,7 @@ describe('debug: a function sink', () => {
       () => new Response(null, { status: 204 }),
     ]);
     const lines: string[] = [];
-    const stream = connect(`${BASE}/events`, { debug: (line) => lines.push(line), reconnect: instantReconnect({ initialDelay: 100 }).reconnect });
+    const stream = connect(`${BASE}/events`, { observe: debugStream((line) => lines.push(line)), reconnect: instantReconnect({ initialDelay: 100 }).reconnect });
     expect((await collect(stream)).map((event) => event.id)).toEqual(['41']);
     const { text, tags } = split(lines);
     expect(tags.size).toBe(1);
@@ -77,7 +77,7 @@ describe('debug: a function sink', () => {
       ),
     );
     const lines: string[] = [];
-    const stream = connect(`${BASE}/refused?access_token=${SECRET}`, { headers: { authorization: `Bearer ${SECRET}` }, debug: (line) => lines.push(line) });
+    const stream = connect(`${BASE}/refused?access_token=${SECRET}`, { headers: { authorization: `Bearer ${SECRET}` }, observe: debugStream((line) => lines.push(line)) });
     await expect(stream.finished).rejects.toMatchObject({ name: 'HTTPError', status: 401 });
     const { text } = split(lines);
     expect(text).toEqual([
@@ -119,15 +119,20 @@ describe('debug: a function sink', () => {
 });
 
 describe('RUNSTREAM_DEBUG=1 and debug: true', () => {
-  it('RUNSTREAM_DEBUG=1 turns the log on for every stream, written to console.error; debug: false turns it off', async () => {
+  /** A Crewship run's stream that ends at its terminal event. */
+  const RUN = '/v1/runs/run_1/events';
+  const completed = () => sseResponse([frames([{ event: 'run.completed', id: '1', data: '{"run_id":"run_1","status":"completed"}' }])]);
+
+  it('RUNSTREAM_DEBUG=1 turns the log on for every stream of a client, written to console.error; debug: false turns it off', async () => {
     vi.stubEnv('RUNSTREAM_DEBUG', '1');
     const written = vi.spyOn(console, 'error').mockImplementation(() => {});
-    route('get', '/events', [() => sseResponse([frames([{ data: 'x' }])]), () => sseResponse([frames([{ data: 'y' }])])]);
-    await collect(connect(`${BASE}/events`, { reconnect: false }));
+    route('get', RUN, [completed, completed]);
+    const client = new Runstream({ baseUrl: BASE });
+    await collect(client.runs.stream('run_1'));
     const lines = written.mock.calls.map((call) => String(call[0]));
-    expect(split(lines).text.at(-1)).toBe('■ ended ended');
+    expect(split(lines).text.at(-1)).toBe('■ ended completed');
     written.mockClear();
-    await collect(connect(`${BASE}/events`, { reconnect: false, debug: false }));
+    await collect(client.runs.stream('run_1', { debug: false }));
     expect(written).not.toHaveBeenCalled();
     vi.unstubAllEnvs();
   });
@@ -135,11 +140,20 @@ describe('RUNSTREAM_DEBUG=1 and debug: true', () => {
   it('without RUNSTREAM_DEBUG nor the option, nothing is written; debug: true writes to console.error in Node', async () => {
     vi.stubEnv('RUNSTREAM_DEBUG', '');
     const written = vi.spyOn(console, 'error').mockImplementation(() => {});
-    route('get', '/events', [() => sseResponse([frames([{ data: 'x' }])]), () => sseResponse([frames([{ data: 'y' }])])]);
+    route('get', RUN, [completed, completed]);
+    await collect(new Runstream({ baseUrl: BASE }).runs.stream('run_1'));
+    expect(written).not.toHaveBeenCalled();
+    await collect(new Runstream({ baseUrl: BASE, debug: true }).runs.stream('run_1'));
+    expect(split(written.mock.calls.map((call) => String(call[0]))).text.at(-1)).toBe('■ ended completed');
+    vi.unstubAllEnvs();
+  });
+
+  it('leaves connect() alone: its streams log only through observe: debugStream(write)', async () => {
+    vi.stubEnv('RUNSTREAM_DEBUG', '1');
+    const written = vi.spyOn(console, 'error').mockImplementation(() => {});
+    route('get', '/events', [() => sseResponse([frames([{ data: 'x' }])])]);
     await collect(connect(`${BASE}/events`, { reconnect: false }));
     expect(written).not.toHaveBeenCalled();
-    await collect(connect(`${BASE}/events`, { reconnect: false, debug: true }));
-    expect(split(written.mock.calls.map((call) => String(call[0]))).text.at(-1)).toBe('■ ended ended');
     vi.unstubAllEnvs();
   });
 });
@@ -158,7 +172,7 @@ describe('debug: against the reference server on 127.0.0.1', () => {
         afterLast: 'no-content',
       });
       const lines: string[] = [];
-      const stream = connect(`${reference.url}/debug/flaky?api_key=${SECRET}`, { debug: (line) => lines.push(line), reconnect: instantReconnect().reconnect });
+      const stream = connect(`${reference.url}/debug/flaky?api_key=${SECRET}`, { observe: debugStream((line) => lines.push(line)), reconnect: instantReconnect().reconnect });
       expect((await collect(stream)).map((event) => event.id)).toEqual(['1', '2']);
       const url = `${reference.url}/debug/flaky?api_key=***`;
       expect(split(lines).text).toEqual([
