@@ -23,7 +23,7 @@ export interface RecordStreamOptions extends ScriptFromRawOptions {
   /**
    * Waits longer than this, in milliseconds, are shortened to it, so that a replay of an hour of
    * silence does not take an hour. The hold of a connection the client's idle timeout dropped
-   * (`{ wait: Infinity }`) is kept.
+   * (`{ wait: 2147483647 }`, see {@link recordStream}) is kept.
    * @defaultValue no limit
    */
   maxWait?: number | undefined;
@@ -51,6 +51,12 @@ export interface ObservableStream {
   /** See `EventStream.observe`: must not start the stream. */
   observe(observer: StreamObserver): () => void;
 }
+
+/**
+ * The wait that holds a silent connection open until the client leaves: the longest a timer
+ * takes (2^31 − 1 ms, about 24.8 days). `Infinity` would say it, but JSON writes it as `null`.
+ */
+const HOLD = 2_147_483_647;
 
 /** How one connection ended, as far as the lifecycle told. */
 type Ending =
@@ -109,7 +115,7 @@ function connectionOf(attempt: Attempt, options: RecordStreamOptions): ScriptCon
   // A drop is a network failure: the replay errors the body where the bytes stopped.
   if (ending.kind === 'dropped') steps.push({ cut: 'between-events' });
   // The client gave up on a silent connection: the replay stays silent until it gives up again.
-  if (ending.kind === 'idle') steps.push({ wait: Infinity });
+  if (ending.kind === 'idle') steps.push({ wait: HOLD });
   const result: ScriptConnection = { ...(attempt.status !== 200 ? { status: attempt.status } : {}), ...connection, steps, expectLastEventId };
   if (attempt.contentType !== undefined && attempt.contentType !== 'text/event-stream') result.headers = { 'content-type': attempt.contentType };
   if (ending.kind !== 'open') result.note = ending.note;
@@ -129,7 +135,7 @@ function connectionOf(attempt: Attempt, options: RecordStreamOptions): ScriptCon
  * or the status, `content-type`, `retry-after` and body of an HTTP error (a retried 503, a
  * refused 404), or a `204`; and how it ended: closed by the server (the steps end), dropped (a
  * `{ cut: 'between-events' }` after the bytes received), or dropped by the client's idle timeout
- * (a `{ wait: Infinity }` hold); a `note` says which, with the error's name and message. A
+ * (a hold, `{ wait: 2147483647 }`: JSON has no `Infinity`); a `note` says which, with the error's name and message. A
  * connection the client closed (`close()`, the signal, Ctrl-C) ends where the reading stopped.
  *
  * No secret is recorded: no request header but `Last-Event-ID`, no URL, no response header but
