@@ -158,8 +158,9 @@ function connectionOf(attempt: Attempt, options: RecordStreamOptions): ScriptCon
  * // later, in a test: connect(url, { fetch: scriptedFetch(JSON.parse(fixture)) })
  * ```
  *
- * @example Every stream of a client, through its `onStream` option:
+ * @example
  * ```ts
+ * // Every stream of a client, through its `onStream` option:
  * const recordings: StreamRecording[] = [];
  * const crewship = new Crewship({ apiKey, onStream: (stream) => void recordings.push(recordStream(stream)) });
  * ```
