@@ -47,6 +47,9 @@ export const STREAM_FLAGS: Flag[] = [
   { name: 'idle-timeout', type: 'string', arg: '<ms>', help: 'count the connection as dropped after this much silence (0: never)' },
 ];
 
+/** `--record <file.json>`: write what the stream received as a replayable script (`tail`). */
+export const RECORD_FLAG: Flag = { name: 'record', type: 'string', arg: '<file.json>', help: "write what was received (every connection, reconnects and their Last-Event-ID) as a testing-kit script, when the stream ends or on Ctrl-C; replay it with scriptedFetch()" };
+
 /** Flags of the platform commands: where the platform is and the key. */
 export const CLIENT_FLAGS: Flag[] = [
   { name: 'base-url', type: 'string', arg: '<url>', help: 'the platform API root (default: $RUNSTREAM_BASE_URL, then the platform\'s variable, then its documented URL)' },

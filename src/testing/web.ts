@@ -19,5 +19,7 @@ export { instantReconnect, testClock } from './kit/clock.js';
 export type { InstantReconnect, TestClock } from './kit/clock.js';
 export { recordScript, scriptFromRaw } from './kit/record.js';
 export type { RecordOptions, ScriptFromRawOptions } from './kit/record.js';
+export { recordStream } from './kit/record-stream.js';
+export type { ObservableStream, RecordStreamOptions, StreamRecording } from './kit/record-stream.js';
 export { collectEvents } from './kit/collect.js';
 export type { Collected, CollectedError, CollectOptions } from './kit/collect.js';

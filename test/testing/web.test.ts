@@ -10,7 +10,7 @@ import * as web from '../../src/testing/web.js';
 
 it('exports the kit and no reference server', () => {
   expect(Object.keys(web).sort()).toEqual(
-    ['SCRIPT_FORMAT', 'collectEvents', 'encodeFrame', 'encodeScript', 'instantReconnect', 'platformScripts', 'recordScript', 'scriptFromRaw', 'scriptedFetch', 'testClock'].sort(),
+    ['SCRIPT_FORMAT', 'collectEvents', 'encodeFrame', 'encodeScript', 'instantReconnect', 'platformScripts', 'recordScript', 'recordStream', 'scriptFromRaw', 'scriptedFetch', 'testClock'].sort(),
   );
 });
 

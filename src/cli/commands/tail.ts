@@ -4,9 +4,10 @@
  *
  * @module
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { connect, type StreamEvent } from '../../index.js';
-import { OUTPUT_FLAGS, STREAM_FLAGS, UsageError, positionals, str, type Flag, type Parsed } from '../args.js';
+import { recordStream, type Script } from '../../testing/index.js';
+import { OUTPUT_FLAGS, RECORD_FLAG, STREAM_FLAGS, UsageError, positionals, str, type Flag, type Parsed } from '../args.js';
 import { HELP_SHOWN, setup, type Command, type Context } from '../command.js';
 import { short } from '../output.js';
 import { errorLines, type EndInfo, type View } from '../watch.js';
@@ -19,6 +20,7 @@ const FLAGS: Flag[] = [
   { name: 'end-marker', type: 'string', arg: '<data>', help: "a data value that ends the stream cleanly, e.g. '[DONE]'" },
   ...STREAM_FLAGS,
   ...OUTPUT_FLAGS,
+  RECORD_FLAG,
 ];
 
 /** Request headers from repeated `-H 'Name: value'`. @throws UsageError for a header without a colon. */
@@ -100,6 +102,7 @@ export const tail: Command = {
     "runstream tail http://127.0.0.1:4800/v1/runs/run_abc123/events -H 'Authorization: Bearer test-key' --json | jq .type",
     "runstream tail http://127.0.0.1:4800/v1/skills/my.skill/execute/stream -H 'x-api-key: test-key' -d '{\"inputs\":{\"text\":\"hi\"}}'",
     "runstream tail http://127.0.0.1:4800/api/v1/runs/run_abc123/stream --end-marker '[DONE]' --raw",
+    'runstream tail http://127.0.0.1:4800/api/events --record incident.json   # then scriptedFetch(JSON.parse(…)) in a test',
   ],
   async run(argv, context) {
     const ready = setup(tail, argv, context, typesOf);
@@ -115,9 +118,29 @@ export const tail: Command = {
       ...(endMarker !== undefined ? { endMarker } : {}),
       decode,
     });
-    return ready.session.watch(stream, tailView(context));
+    const record = str(ready.parsed, 'record');
+    if (record === undefined) return ready.session.watch(stream, tailView(context));
+    const recording = recordStream(stream);
+    const code = await ready.session.watch(stream, tailView(context));
+    writeRecording(record, recording.stop(), context);
+    return code;
   },
 };
+
+/**
+ * Writes `--record`'s script as JSON (the testing kit's fixture format) and says so on stderr.
+ * A file that cannot be written is reported, and the stream's exit code kept.
+ */
+function writeRecording(file: string, script: Script, context: Context): void {
+  const { output } = context;
+  try {
+    writeFileSync(file, `${JSON.stringify(script, null, 2)}\n`);
+    const count = script.connections.length;
+    output.diag(output.err.dim(`● recorded ${count} connection${count === 1 ? '' : 's'} to ${file} (replay: scriptedFetch(JSON.parse(readFileSync(file, 'utf8'))))`));
+  } catch (error) {
+    output.diag(output.err.red(`--record ${file}: ${error instanceof Error ? error.message : String(error)}`));
+  }
+}
 
 /** `--types a,b` as a set; `undefined` without the flag. */
 export function typesOf(parsed: Parsed): ReadonlySet<string> | undefined {

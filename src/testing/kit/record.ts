@@ -38,8 +38,8 @@ export interface RecordOptions extends ScriptFromRawOptions {
   minWait?: number | undefined;
 }
 
-/** One piece of text as it arrived, `at` milliseconds after the start. */
-interface Arrival {
+/** One piece of text as it arrived, `at` milliseconds after the start. @internal */
+export interface Arrival {
   text: string;
   at: number;
 }
@@ -55,8 +55,8 @@ function decodeData(data: string, parseJson: boolean | undefined): unknown {
   }
 }
 
-/** The steps of a stream that arrived as `arrivals`, with waits between them. */
-function stepsOf(arrivals: readonly Arrival[], options: ScriptFromRawOptions & { minWait?: number | undefined; maxEvents?: number | undefined }): { connection: ScriptConnection; events: number } {
+/** The steps of a stream that arrived as `arrivals`, with waits between them. @internal */
+export function stepsOf(arrivals: readonly Arrival[], options: ScriptFromRawOptions & { minWait?: number | undefined; maxEvents?: number | undefined }): { connection: ScriptConnection; events: number } {
   const all = arrivals.map((arrival) => arrival.text).join('');
   // The complete blocks are parsed; a partial block after the last blank line stays raw bytes.
   let end = 0;

@@ -91,6 +91,12 @@ export interface ScriptConnection {
    * `204 No Content`. @defaultValue false
    */
   resume?: boolean | undefined;
+  /**
+   * Text for people reading the fixture; players ignore it. {@link recordStream} writes how the
+   * connection ended there (`'dropped: ConnectionError: …'`, `'the server closed the stream'`).
+   * @defaultValue none
+   */
+  note?: string | undefined;
 }
 
 /**
