@@ -65,7 +65,7 @@ describe('runstream tail --verbose prints no secret', () => {
         plans.set(route, [{ status, format }]);
         const result = await run([...tailArgs(urlWith(base, route, s), s), '--max-events', '1'], { timeout: 20_000 });
         expect(result.code).toBe(status === 503 ? 0 : 4);
-        if (status === 503) expect(result.stderr).toMatch(/↻ reconnect #1/);
+        if (status === 503) expect(result.stderr).toMatch(/^runstream #\d+ ↻ reconnect 1 in \d+ ms \(/m);
         expect(result.stderr).toContain('→ GET');
         expect(result.stderr).toContain('authorization: ***');
         expectNoSecret([result.stdout, result.stderr], values(s));
