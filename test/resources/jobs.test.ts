@@ -269,37 +269,44 @@ describe('jobs JSON calls', () => {
   });
 });
 
-describe('jobs.start', () => {
-  const CREATED = { job_id: 'run_abc123', status: 'queued', poll_url: '/api/v1/runs/run_abc123', stream_url: '/api/v1/runs/run_abc123/stream' };
+/** The create call's answer (202) in these tests. */
+const CREATED = { job_id: 'run_abc123', status: 'queued', poll_url: '/api/v1/runs/run_abc123', stream_url: '/api/v1/runs/run_abc123/stream' };
 
-  /** Serves create (202 with CREATED), the job's stream (`streams` in order), its state (`state`) and its result. */
-  function serveJob(streams: (() => Response)[], state: { status: string } = { status: 'running' }): RequestLog {
-    const log = new RequestLog();
-    let opened = 0;
-    server.use(
-      http.post(RUNS, async ({ request }) => {
-        await log.take(request);
-        return HttpResponse.json(CREATED, { status: 202 });
-      }),
-      http.get(STREAM, async ({ request }) => {
-        await log.take(request);
-        return (streams[opened++] ?? (() => HttpResponse.text('unexpected stream request', { status: 410 })))();
-      }),
-      http.get(`${RUNS}/:jobId/result`, async ({ request }) => {
-        await log.take(request);
-        return HttpResponse.json({ job_id: 'run_abc123', status: 'succeeded', result: { summary: 'sales up' } });
-      }),
-      http.get(`${RUNS}/:jobId`, async ({ request }) => {
-        await log.take(request);
-        return HttpResponse.json({ job_id: 'run_abc123', ...state });
-      }),
-      http.post(`${RUNS}/:jobId/cancel`, async ({ request }) => {
-        await log.take(request);
-        return HttpResponse.json({ job_id: 'run_abc123', status: 'cancelled' });
-      }),
-    );
-    return log;
-  }
+/**
+ * Serves one job end to end: create (202 with CREATED), its stream (`streams` in order, a 410
+ * past the last; or one function for every stream request), its state (`state`), its result,
+ * and cancel.
+ */
+function serveJob(streams: (() => Response)[] | (() => Response), state: { status: string; error?: string } = { status: 'running' }): RequestLog {
+  const log = new RequestLog();
+  let opened = 0;
+  const next = typeof streams === 'function' ? streams : () => (streams[opened++] ?? (() => HttpResponse.text('unexpected stream request', { status: 410 })))();
+  server.use(
+    http.post(RUNS, async ({ request }) => {
+      await log.take(request);
+      return HttpResponse.json(CREATED, { status: 202 });
+    }),
+    http.get(STREAM, async ({ request }) => {
+      await log.take(request);
+      return next();
+    }),
+    http.get(`${RUNS}/:jobId/result`, async ({ request }) => {
+      await log.take(request);
+      return HttpResponse.json({ job_id: 'run_abc123', status: 'succeeded', result: { summary: 'sales up' } });
+    }),
+    http.get(`${RUNS}/:jobId`, async ({ request }) => {
+      await log.take(request);
+      return HttpResponse.json({ job_id: 'run_abc123', ...state });
+    }),
+    http.post(`${RUNS}/:jobId/cancel`, async ({ request }) => {
+      await log.take(request);
+      return HttpResponse.json({ job_id: 'run_abc123', status: 'cancelled' });
+    }),
+  );
+  return log;
+}
+
+describe('jobs.start', () => {
   const route = (log: RequestLog) => log.requests.map(({ method, url }) => `${method} ${url.pathname}`);
 
   it('returns the stream at once and sends nothing until it has a consumer', async () => {
@@ -443,29 +450,8 @@ describe('jobs.start', () => {
 });
 
 describe('jobs.run', () => {
-  /** Serves one job end to end: create, its stream, its status and its result. */
-  function job(stream: () => Response, state: { status: string; error?: string } = { status: 'succeeded' }): RequestLog {
-    const log = new RequestLog();
-    server.use(
-      http.post(RUNS, async ({ request }) => {
-        await log.take(request);
-        return HttpResponse.json({ job_id: 'run_abc123', status: 'queued' }, { status: 202 });
-      }),
-      http.get(STREAM, async ({ request }) => {
-        await log.take(request);
-        return stream();
-      }),
-      http.get(`${RUNS}/:jobId/result`, async ({ request }) => {
-        await log.take(request);
-        return HttpResponse.json({ job_id: 'run_abc123', status: 'succeeded', result: { summary: 'sales up' } });
-      }),
-      http.get(`${RUNS}/:jobId`, async ({ request }) => {
-        await log.take(request);
-        return HttpResponse.json({ job_id: 'run_abc123', ...state });
-      }),
-    );
-    return log;
-  }
+  /** Serves one job end to end: create, its stream (every request), its status and its result. */
+  const job = (stream: () => Response, state: { status: string; error?: string } = { status: 'succeeded' }): RequestLog => serveJob(stream, state);
 
   const route = (log: RequestLog) => log.requests.map(({ method, url }) => `${method} ${url.pathname}`);
 
