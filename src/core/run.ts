@@ -195,6 +195,8 @@ export class StreamCore extends StreamState {
     // Header values are byte strings: send the id's UTF-8 bytes, as the spec asks.
     if (lastEventId) headers['last-event-id'] = utf8Bytes(lastEventId);
     if (body === undefined) delete headers['content-type'];
+    // A feature may add headers to every request (a trace context); the step shows them.
+    for (const hooks of this.hooks) hooks.request?.(headers);
     // Every request after the first follows a reconnect (scheduled, or a feature's).
     if (this.life?.watched) this.emit({ type: 'connecting', request: this.reconnects + 1, method, url: redactUrl(url), lastEventId, headers: redactHeaders(headers) });
     return headers;

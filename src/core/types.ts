@@ -281,6 +281,12 @@ export interface StreamHooks {
    * stream with that error.
    */
   start?(): void | Promise<void>;
+  /**
+   * A request is about to be sent, the first and every reconnect: a feature may add or change
+   * its headers (names lower-case), e.g. a trace context (`traceparent`). Runs before the
+   * `connecting` lifecycle step, which shows the headers as sent (secret values masked).
+   */
+  request?(headers: Record<string, string>): void;
   /** A response was accepted; a promise holds the read loop until it settles. */
   open?(reconnected: boolean): void | Promise<void>;
   /** An event was delivered (listeners and the iterator have it). */

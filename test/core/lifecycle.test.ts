@@ -239,6 +239,24 @@ describe('the connecting step', () => {
   });
 });
 
+describe('a feature that adds request headers', () => {
+  it('sets a header on every request, reconnects included, shown on each connecting step', async () => {
+    const seen = route('get', '/events', [() => sseResponse([frame({ id: '1', data: 'a' })]), () => new Response(null, { status: 204 })]);
+    let attempt = 0;
+    const stream = connect(URL_, {
+      reconnect: instantReconnect().reconnect,
+      use: [() => ({ request: (headers) => void (headers.traceparent = `00-${'a'.repeat(32)}-${String(++attempt).padStart(16, '0')}-01`) })],
+    });
+    const shown: string[] = [];
+    stream.observe((step) => step.type === 'connecting' && shown.push(step.headers.traceparent ?? ''));
+    await collect(stream);
+    const sent = seen.map((request) => request.headers.get('traceparent'));
+    expect(sent).toEqual([`00-${'a'.repeat(32)}-0000000000000001-01`, `00-${'a'.repeat(32)}-0000000000000002-01`]);
+    expect(shown).toEqual(sent);
+    expect(seen[1]?.headers.get('last-event-id')).toBe('1');
+  });
+});
+
 describe('a feature that holds the first request', () => {
   it('sends nothing until its start promise settles, then the request it set', async () => {
     const seen = route('get', '/later', [() => sseResponse([frame({ data: 'x' })])]);
