@@ -13,8 +13,12 @@ const entry = {
   'testing/web': 'src/testing/web.ts',
   'testing/msw': 'src/testing/msw.ts',
   'react/index': 'src/react/index.ts',
+  'otel/index': 'src/otel/index.ts',
 };
 const REACT = /^react(-dom)?(\/|$)/;
+// otel/index (runstream/otel) keeps @opentelemetry/api (an optional peer dependency) external;
+// no other entry imports it.
+const OTEL = /^@opentelemetry\//;
 
 // The bin imports the library through its public entries only; in the build they stay imports
 // of the built entries next to it (dist/index.js, dist/testing/index.js), not a second copy.
@@ -44,7 +48,7 @@ export default defineConfig([
     splitting: false,
     target: 'es2022',
     platform: 'neutral',
-    external: ['eventsource-parser', /^node:/, REACT],
+    external: ['eventsource-parser', /^node:/, REACT, OTEL],
   },
   {
     entry,
@@ -54,7 +58,7 @@ export default defineConfig([
     target: 'es2022',
     platform: 'neutral',
     noExternal: ['eventsource-parser'],
-    external: [/^node:/, REACT],
+    external: [/^node:/, REACT, OTEL],
   },
   {
     // The `runstream` bin (Node only): dist/cli.js, never imported by the browser entry.

@@ -1,0 +1,205 @@
+// runstream/otel against the real OpenTelemetry JS SDK (in-memory exporter) and the reference
+// server on 127.0.0.1: the span tree and attributes of a completed stream, one cut and resumed
+// with Last-Event-ID, a refused one and an aborted one; the trace context the server sees on
+// every attempt; no secret anywhere in the spans; nothing when a stream is not instrumented.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { Crewship, HTTPError, connect } from '../../src/index.js';
+import { instrumentClient, traceStream } from '../../src/otel/index.js';
+import { instantReconnect, startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
+
+const SECRET = 'sk-live-otel-secret-7f3a';
+const TOKEN = 'tok-query-secret-91b2';
+const exporter = new InMemorySpanExporter();
+const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+const propagator = new W3CTraceContextPropagator();
+let server: ReferenceServer;
+
+beforeAll(async () => {
+  server = await startReferenceServer({ host: '127.0.0.1', apiKey: SECRET });
+});
+afterAll(() => server.close());
+afterEach(() => {
+  // No secret in any span name, attribute, event or status message, whatever the test did.
+  const text = JSON.stringify(exporter.getFinishedSpans().map((span) => [span.name, span.attributes, span.events, span.status]));
+  expect(text).not.toContain(SECRET);
+  expect(text).not.toContain(TOKEN);
+  exporter.reset();
+});
+
+/** The stream span (exactly one) and its children, oldest first. */
+function tree(): { stream: ReadableSpan; attempts: ReadableSpan[] } {
+  const spans = exporter.getFinishedSpans();
+  const streams = spans.filter((span) => span.name === 'runstream.stream');
+  expect(streams).toHaveLength(1);
+  const stream = streams[0]!;
+  const attempts = spans
+    .filter((span) => span.parentSpanContext?.spanId === stream.spanContext().spanId)
+    .sort((a, b) => (a.attributes['http.request.resend_count'] as number | undefined ?? 0) - (b.attributes['http.request.resend_count'] as number | undefined ?? 0));
+  expect(attempts.length + 1).toBe(spans.length);
+  for (const attempt of attempts) expect(attempt.spanContext().traceId).toBe(stream.spanContext().traceId);
+  return { stream, attempts };
+}
+
+/** The `traceparent` an attempt span writes (sampled). */
+const traceparent = (span: ReadableSpan) => `00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`;
+
+describe('runstream/otel: a client instrumented with instrumentClient()', () => {
+  it('traces a completed run: one stream span, one GET attempt span, the outcome and counts', async () => {
+    const client = new Crewship({ baseUrl: server.url, apiKey: SECRET, ...instrumentClient({ tracerProvider, propagator }) });
+    const stream = client.runs.stream('run_abc123');
+    const events: string[] = [];
+    for await (const event of stream) events.push(event.type);
+    expect(stream.outcome?.type).toBe('completed');
+
+    const { stream: span, attempts } = tree();
+    expect(span.kind).toBe(SpanKind.INTERNAL);
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span.attributes).toMatchObject({
+      'runstream.outcome': 'completed',
+      'runstream.events': events.length,
+      'runstream.reconnects': 0,
+      'runstream.gaps': 0,
+      'http.request.method': 'GET',
+      'url.full': `${server.url}/v1/runs/run_abc123/events`,
+      'server.address': '127.0.0.1',
+      'server.port': server.port,
+    });
+    expect(span.attributes['runstream.time_to_first_event']).toBeGreaterThan(0);
+    expect(span.attributes['runstream.time_to_first_event']).toBeLessThan(((span.duration[0] * 1e9 + span.duration[1]) / 1e9) + 1e-6);
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]!.name).toBe('GET');
+    expect(attempts[0]!.kind).toBe(SpanKind.CLIENT);
+    expect(attempts[0]!.status.code).toBe(SpanStatusCode.UNSET);
+    expect(attempts[0]!.attributes).toEqual({
+      'http.request.method': 'GET',
+      'url.full': `${server.url}/v1/runs/run_abc123/events`,
+      'server.address': '127.0.0.1',
+      'server.port': server.port,
+      'http.response.status_code': 200,
+    });
+    const request = server.requests.at(-1)!;
+    expect(request.headers.traceparent).toBe(traceparent(attempts[0]!));
+  });
+
+  it('keeps one stream span across a cut resumed with Last-Event-ID: an attempt span each, a reconnect event, traceparent on each request', async () => {
+    const path = '/v1/runs/run_failed/events';
+    server.dropNext(path, { afterEvents: 2 });
+    const before = server.requests.length;
+    const clock = instantReconnect();
+    const client = new Crewship({ baseUrl: server.url, apiKey: SECRET, reconnect: clock.reconnect, ...instrumentClient({ tracerProvider, propagator }) });
+    const stream = client.runs.stream('run_failed');
+    const ids: string[] = [];
+    for await (const event of stream) ids.push(event.id ?? '');
+    expect(stream.outcome?.type).toBe('failed');
+
+    const { stream: span, attempts } = tree();
+    // A run the platform reports as failed is an outcome, not an instrumentation error.
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span.attributes).toMatchObject({ 'runstream.outcome': 'failed', 'runstream.reconnects': 1, 'runstream.events': ids.length, 'runstream.gaps': 0 });
+    expect(attempts).toHaveLength(2);
+    expect(attempts[0]!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(attempts[0]!.attributes).toMatchObject({ 'http.response.status_code': 200, 'error.type': 'ConnectionError' });
+    expect(attempts[0]!.attributes['http.request.resend_count']).toBeUndefined();
+    expect(attempts[1]!.attributes).toMatchObject({ 'http.request.resend_count': 1, 'runstream.last_event_id': ids[1], 'http.response.status_code': 200 });
+    expect(attempts[1]!.status.code).toBe(SpanStatusCode.UNSET);
+    const reconnects = span.events.filter((event) => event.name === 'runstream.reconnect');
+    expect(reconnects).toHaveLength(1);
+    expect(reconnects[0]!.attributes).toMatchObject({
+      'runstream.reconnect.attempt': 1,
+      'runstream.reconnect.delay_source': 'backoff',
+      'runstream.reconnect.cause': 'ConnectionError',
+      'runstream.last_event_id': ids[1],
+    });
+    // The delay the stream waited, in seconds.
+    expect(clock.delays).toHaveLength(1);
+    expect(reconnects[0]!.attributes!['runstream.reconnect.delay']).toBe(clock.delays[0]! / 1000);
+
+    const requests = server.requests.slice(before).filter((request) => request.path === path);
+    expect(requests).toHaveLength(2);
+    expect(requests.map((request) => request.headers.traceparent)).toEqual(attempts.map(traceparent));
+    expect(requests[1]!.headers['last-event-id']).toBe(ids[1]);
+  });
+
+  it('sends no trace context with propagate: false, and still traces', async () => {
+    const client = new Crewship({ baseUrl: server.url, apiKey: SECRET, ...instrumentClient({ tracerProvider, propagator, propagate: false }) });
+    await client.runs.stream('run_abc123').finished;
+    expect(server.requests.at(-1)!.headers.traceparent).toBeUndefined();
+    expect(tree().attempts).toHaveLength(1);
+  });
+});
+
+describe('runstream/otel: one stream with traceStream()', () => {
+  it('marks a refused stream (404) ERROR, its attempt with the status code as error.type', async () => {
+    server.play('GET /otel/missing', { status: 404, body: 'no such stream' });
+    const stream = connect(`${server.url}/otel/missing?token=${TOKEN}`, { headers: { authorization: `Bearer ${SECRET}` }, ...traceStream({ tracerProvider, propagator }) });
+    await expect(stream.finished).rejects.toBeInstanceOf(HTTPError);
+
+    const { stream: span, attempts } = tree();
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes).toMatchObject({ 'runstream.outcome': 'error', 'error.type': '404', 'runstream.events': 0, 'url.full': `${server.url}/otel/missing?token=***` });
+    expect(span.attributes['runstream.time_to_first_event']).toBeUndefined();
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(attempts[0]!.attributes).toMatchObject({ 'http.response.status_code': 404, 'error.type': '404', 'url.full': `${server.url}/otel/missing?token=***` });
+  });
+
+  it('ends an aborted stream as closed, not ERROR, after its first event', async () => {
+    server.play('GET /otel/long', { connections: [{ steps: [{ event: 'a', id: '1', data: 'x' }, { wait: 60_000 }] }] });
+    const stream = connect(`${server.url}/otel/long?token=${TOKEN}`, { headers: { authorization: `Bearer ${SECRET}` }, ...traceStream({ tracerProvider, propagator }) });
+    for await (const event of stream) {
+      expect(event.id).toBe('1');
+      break;
+    }
+    await stream.finished;
+    expect(stream.outcome?.type).toBe('closed');
+
+    const { stream: span, attempts } = tree();
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span.attributes).toMatchObject({ 'runstream.outcome': 'closed', 'runstream.events': 1, 'runstream.reconnects': 0 });
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]!.status.code).toBe(SpanStatusCode.UNSET);
+    expect(attempts[0]!.attributes['http.response.status_code']).toBe(200);
+  });
+
+  it('records the server’s retry: as a span event, in seconds', async () => {
+    server.play('GET /otel/retry', { connections: [{ steps: [{ retry: 2500 }, { event: 'a', id: '1', data: 'x' }] }], afterLast: 'no-content' });
+    const stream = connect(`${server.url}/otel/retry`, { reconnect: false, ...traceStream({ tracerProvider, propagator }) });
+    await stream.finished;
+    const retry = tree().stream.events.filter((event) => event.name === 'runstream.retry');
+    expect(retry.map((event) => event.attributes)).toEqual([{ 'runstream.retry': 2.5 }]);
+  });
+
+  it('refuses a second stream for the same traceStream() result', () => {
+    const tracing = traceStream({ tracerProvider, propagator });
+    connect(`${server.url}/otel/long`, tracing).close();
+    expect(() => connect(`${server.url}/otel/long`, tracing)).toThrow(TypeError);
+  });
+});
+
+describe('runstream/otel: the global provider and propagator', () => {
+  beforeAll(() => {
+    trace.setGlobalTracerProvider(tracerProvider);
+    propagation.setGlobalPropagator(propagator);
+  });
+  afterAll(() => {
+    trace.disable();
+    propagation.disable();
+  });
+
+  it('uses the global tracer provider and propagator when given none', async () => {
+    const client = new Crewship({ baseUrl: server.url, apiKey: SECRET, ...instrumentClient() });
+    await client.runs.stream('run_abc123').finished;
+    const { attempts } = tree();
+    expect(server.requests.at(-1)!.headers.traceparent).toBe(traceparent(attempts[0]!));
+  });
+
+  it('emits nothing and sends no trace context for a stream that is not instrumented', async () => {
+    const client = new Crewship({ baseUrl: server.url, apiKey: SECRET });
+    await client.runs.stream('run_abc123').finished;
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    expect(server.requests.at(-1)!.headers.traceparent).toBeUndefined();
+  });
+});
