@@ -104,6 +104,14 @@ for (const file of ['dist/react/index.js', 'dist/react/index.cjs']) {
 }
 assert.equal(typeof (await import('runstream/react')).useEventStream, 'function', 'import runstream/react');
 assert.equal(typeof require('runstream/react').useEventStream, 'function', 'require runstream/react');
+// runstream/otel: @opentelemetry/api (an optional peer dependency) is imported by that entry alone.
+const OTEL = /^@opentelemetry\//;
+for (const file of ['dist/index.js', 'dist/index.cjs']) assert.deepEqual(entryImports[file].filter((name) => OTEL.test(name)), [], `${file} imports @opentelemetry`);
+for (const file of ['dist/otel/index.js', 'dist/otel/index.cjs']) assert.deepEqual(bareImports(file), ['@opentelemetry/api'], `${file} imports only @opentelemetry/api`);
+for (const name of ['instrumentClient', 'traceStream']) {
+  assert.equal(typeof (await import('runstream/otel'))[name], 'function', `import runstream/otel: ${name}`);
+  assert.equal(typeof require('runstream/otel')[name], 'function', `require runstream/otel: ${name}`);
+}
 console.log(`react entry ok: import and require of runstream/react (useEventStream); it imports [${reactImports['dist/react/index.js'].join(', ')}]; the root entry imports no React`);
 console.log(`package ok on Node ${process.version}: import and require of runstream, runstream/testing (full and browser builds) and runstream/testing/msw`);
 console.log(`browser builds ok: ${Object.entries(webOnly).map(([file, names]) => `${file} imports [${names.join(', ')}]`).join('; ')}; no Node built-in`);

@@ -54,7 +54,6 @@ export class Transport {
   readonly #timeout: number;
   readonly #reconnect: ClientOptions['reconnect'];
   readonly #onStream: ClientOptions['onStream'];
-  readonly #use: ClientOptions['use'];
   readonly #onCall: ClientOptions['onCall'];
   readonly #debug: ClientOptions['debug'];
   /** JSON calls made so far (numbers the `onCall` steps). */
@@ -94,7 +93,6 @@ export class Transport {
     this.#timeout = options.timeout ?? DEFAULTS.timeout;
     this.#reconnect = options.reconnect;
     this.#onStream = options.onStream;
-    this.#use = options.use;
     this.#debug = options.debug;
     // The debug log of JSON calls comes before the caller's own `onCall`.
     const sink = debugSink(options.debug);
@@ -269,7 +267,7 @@ export class Transport {
     );
     // A resource's stream uses what its platform needs: outcomes from its terminal events, and
     // its resync when it has one (`connect()` imports neither).
-    const use: StreamFeature[] = [...(this.#use ?? []), ...(config.use ?? []), platformOutcome(adapter, extra.resumeHint)];
+    const use: StreamFeature[] = [...(config.use ?? []), platformOutcome(adapter, extra.resumeHint)];
     if (extra.resync) use.push(resyncWith(extra.resync));
     const stream = new EventStream<Events>({ ...config, ...extra, use });
     this.#onStream?.(stream as unknown as EventStream<EventMap>, { method: config.method, url: redactUrl(config.url) });

@@ -5,9 +5,10 @@
  * client span conventions of the OpenTelemetry semantic conventions (stable since v1.23.0; the
  * attribute names used here are those of v1.37.0).
  *
- * Built on the stream's lifecycle surface (`EventStream.observe`) and a feature's `request`
- * hook; `@opentelemetry/api` (an optional peer dependency, ≥ 1.9) is imported here and nowhere
- * else in runstream. Without a registered SDK (and no `tracerProvider`) the API's no-op tracer
+ * Built on the stream's lifecycle surface (`EventStream.observe`), a feature's `request` hook
+ * ({@link traceStream}) and the client's `fetch` ({@link instrumentClient}), with no change to
+ * the root entry; `@opentelemetry/api` (an optional peer dependency, ≥ 1.9) is imported here
+ * and nowhere else in runstream. Without a registered SDK (and no `tracerProvider`) the API's no-op tracer
  * records nothing. Metrics are not built yet.
  *
  * @see https://opentelemetry.io/docs/specs/semconv/http/http-spans/#http-client-span
@@ -16,6 +17,7 @@
 import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import type { Attributes, Context, Span, TextMapPropagator, Tracer, TracerProvider } from '@opentelemetry/api';
 import { isHTTPError } from '../core/guards.js';
+import { redactUrl } from '../core/redact.js';
 import type { StreamLifecycleEvent, StreamObserver, StreamInfo } from '../core/lifecycle.js';
 import type { StreamOutcome, StreamFeature, EventMap } from '../core/types.js';
 import type { EventStream } from '../core/stream.js';
@@ -60,17 +62,6 @@ export interface StreamTracing {
 }
 
 /**
- * What {@link instrumentClient} returns: client options to spread into a client's options
- * (`new Crewship({ apiKey, ...instrumentClient() })`), or each merged with your own.
- */
-export interface ClientTracing {
-  /** The feature every stream of the client uses to set the trace context; empty with `propagate: false`. */
-  readonly use: readonly StreamFeature[];
-  /** Traces each stream the client makes (the client calls it as it makes the stream). */
-  readonly onStream: (stream: EventStream<EventMap>, info: StreamInfo) => void;
-}
-
-/**
  * Traces one stream: spread the result into that stream's options (one result per stream).
  *
  * ```ts
@@ -97,6 +88,30 @@ export function traceStream(options: TracingOptions = {}): StreamTracing {
   return { use: options.propagate === false ? [] : [feature], observe: (step) => trace.step(step) };
 }
 
+/** Options of {@link instrumentClient}: {@link TracingOptions}, and the fetch to wrap. */
+export interface ClientTracingOptions extends TracingOptions {
+  /**
+   * The fetch the client would use otherwise (its own `fetch` option): the returned `fetch`
+   * calls it.
+   * @defaultValue `globalThis.fetch`, read at each call
+   */
+  fetch?: typeof fetch | undefined;
+}
+
+/**
+ * What {@link instrumentClient} returns: client options to spread into a client's options
+ * (`new Crewship({ apiKey, ...instrumentClient() })`).
+ */
+export interface ClientTracing {
+  /** Traces each stream the client makes (the client calls it as it makes the stream). */
+  readonly onStream: (stream: EventStream<EventMap>, info: StreamInfo) => void;
+  /**
+   * The client's fetch: it sets the trace context of a stream's attempt on that request (JSON
+   * calls go through unchanged), then calls `options.fetch`. Without `propagate: false` only.
+   */
+  readonly fetch?: typeof fetch;
+}
+
 /**
  * Traces every stream a client makes: spread the result into the client's options. Each stream's
  * span has as parent the active context when the stream is made (the resource call).
@@ -108,25 +123,37 @@ export function traceStream(options: TracingOptions = {}): StreamTracing {
  * const client = new Crewship({ apiKey, ...instrumentClient({ tracerProvider }) });
  * ```
  *
- * @param options - see {@link TracingOptions}.
- * @returns the client options `use` and `onStream`; see {@link ClientTracing}.
+ * The trace context reaches each stream request through the returned `fetch` (a stream sends
+ * its request right after its `connecting` step; the `fetch` adds the headers of the attempt
+ * that step started when the URL is that step's). A stream given its own `fetch` option gets no
+ * trace context: use {@link traceStream} for it.
+ *
+ * @param options - see {@link ClientTracingOptions}.
+ * @returns the client options `onStream` and (unless `propagate: false`) `fetch`; see {@link ClientTracing}.
  */
-export function instrumentClient(options: TracingOptions = {}): ClientTracing {
-  // The client makes a stream (its features run in the constructor), then calls `onStream`
-  // with it at once, synchronously: the trace the feature made is that stream's.
-  let made: StreamTrace | undefined;
-  const feature: StreamFeature = () => {
-    const trace = (made = new StreamTrace(options, context.active()));
-    return { request: (headers) => trace.request(headers) };
+export function instrumentClient(options: ClientTracingOptions = {}): ClientTracing {
+  const propagate = options.propagate !== false;
+  // The attempt a stream's `connecting` step just started, for the fetch call that follows it.
+  let next: { url: string; trace: StreamTrace } | undefined;
+  const onStream = (stream: EventStream<EventMap>) => {
+    const trace = new StreamTrace(options, context.active());
+    stream.observe((step) => {
+      trace.step(step);
+      if (propagate && step.type === 'connecting') next = { url: step.url, trace };
+    });
   };
-  return {
-    use: options.propagate === false ? [] : [feature],
-    onStream(stream) {
-      const trace = made ?? new StreamTrace(options, context.active());
-      made = undefined;
-      stream.observe((step) => trace.step(step));
-    },
+  if (!propagate) return { onStream };
+  const traced: typeof fetch = (input, init) => {
+    const attempt = next;
+    next = undefined;
+    const base = options.fetch ?? globalThis.fetch;
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (!attempt || redactUrl(url) !== attempt.url) return base(input, init);
+    const headers = new Headers(init?.headers);
+    attempt.trace.inject(headers);
+    return base(input, { ...init, headers });
   };
+  return { onStream, fetch: traced };
 }
 
 /** The spans of one stream. */
@@ -155,6 +182,11 @@ class StreamTrace {
     this.#propagator?.inject(trace.setSpan(this.#parent, attempt), headers, {
       set: (carrier, key, value) => (carrier[key.toLowerCase()] = value),
     });
+  }
+
+  /** Sets the current attempt's trace context on `headers` (no attempt: nothing). */
+  inject(headers: Headers): void {
+    if (this.#attempt) this.#propagator?.inject(trace.setSpan(this.#parent, this.#attempt), headers, { set: (carrier, key, value) => carrier.set(key, value) });
   }
 
   #startAttempt(): Span {

@@ -164,6 +164,21 @@ describe('runstream/otel: one stream with traceStream()', () => {
     expect(attempts[0]!.attributes['http.response.status_code']).toBe(200);
   });
 
+  it('sets traceparent from each attempt span through the feature, reconnects included', async () => {
+    const played = server.play('GET /otel/flaky', {
+      connections: [{ steps: [{ event: 'a', id: '1', data: 'x' }, { cut: 'between-events' }] }, { steps: [{ event: 'b', id: '2', data: 'y' }] }],
+      afterLast: 'no-content',
+    });
+    const stream = connect(`${server.url}/otel/flaky`, { reconnect: instantReconnect().reconnect, ...traceStream({ tracerProvider, propagator }) });
+    await stream.finished;
+
+    const { stream: span, attempts } = tree();
+    expect(attempts).toHaveLength(3);
+    expect(played.requests.map((request) => request.headers.traceparent)).toEqual(attempts.map(traceparent));
+    expect(span.attributes).toMatchObject({ 'runstream.outcome': 'ended', 'runstream.reconnects': 2, 'runstream.events': 2 });
+    expect(span.events.filter((event) => event.name === 'runstream.reconnect').map((event) => event.attributes!['runstream.reconnect.cause'])).toEqual(['ConnectionError', 'server-closed']);
+  });
+
   it('records the server’s retry: as a span event, in seconds', async () => {
     server.play('GET /otel/retry', { connections: [{ steps: [{ retry: 2500 }, { event: 'a', id: '1', data: 'x' }] }], afterLast: 'no-content' });
     const stream = connect(`${server.url}/otel/retry`, { reconnect: false, ...traceStream({ tracerProvider, propagator }) });
