@@ -2,8 +2,9 @@
  * `runstream/otel`: OpenTelemetry traces of event streams, and the W3C trace context on every
  * request they send. One span per logical stream (`runstream.stream`, from its first request to
  * its outcome, across every reconnect) and one child span per HTTP attempt, following the HTTP
- * client span conventions of the OpenTelemetry semantic conventions (stable since v1.23.0; the
- * attribute names used here are those of v1.37.0).
+ * client span conventions of the OpenTelemetry semantic conventions (HTTP spans, stable since
+ * v1.23.0; checked against v1.45.0). Durations in span attributes and events are in seconds, as
+ * the conventions measure durations; the names are in docs/observability.md.
  *
  * Built on the stream's lifecycle surface (`EventStream.observe`), a feature's `request` hook
  * ({@link traceStream}) and the client's `fetch` ({@link instrumentClient}), with no change to
