@@ -179,6 +179,35 @@ describe('runstream/otel: one stream with traceStream()', () => {
     expect(span.events.filter((event) => event.name === 'runstream.reconnect').map((event) => event.attributes!['runstream.reconnect.cause'])).toEqual(['ConnectionError', 'server-closed']);
   });
 
+  it('ends the attempt of a retried 503 as ERROR with its status, and resumes in a second attempt', async () => {
+    server.play('GET /otel/busy', { connections: [{ status: 503 }, { steps: [{ event: 'a', id: '1', data: 'x' }] }], afterLast: 'no-content' });
+    const stream = connect(`${server.url}/otel/busy`, { reconnect: instantReconnect().reconnect, ...traceStream({ tracerProvider, propagator }) });
+    await stream.finished;
+
+    const { stream: span, attempts } = tree();
+    expect(attempts[0]!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(attempts[0]!.attributes).toMatchObject({ 'http.response.status_code': 503, 'error.type': '503' });
+    expect(attempts[1]!.attributes).toMatchObject({ 'http.response.status_code': 200, 'http.request.resend_count': 1 });
+    expect(span.events.find((event) => event.name === 'runstream.reconnect')!.attributes).toMatchObject({ 'runstream.reconnect.cause': '503', 'runstream.reconnect.attempt': 1 });
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it('marks a server never reached ERROR: one attempt with error.type ConnectionError and no status code', async () => {
+    const closed = await startReferenceServer({ host: '127.0.0.1' });
+    const url = `${closed.url}/events?token=${TOKEN}`;
+    await closed.close();
+    const stream = connect(url, { reconnect: false, ...traceStream({ tracerProvider, propagator }) });
+    await expect(stream.finished).rejects.toMatchObject({ name: 'ConnectionError' });
+
+    const { stream: span, attempts } = tree();
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes).toMatchObject({ 'runstream.outcome': 'error', 'error.type': 'ConnectionError', 'runstream.events': 0 });
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(attempts[0]!.attributes['error.type']).toBe('ConnectionError');
+    expect(attempts[0]!.attributes['http.response.status_code']).toBeUndefined();
+  });
+
   it('records the server’s retry: as a span event, in seconds', async () => {
     server.play('GET /otel/retry', { connections: [{ steps: [{ retry: 2500 }, { event: 'a', id: '1', data: 'x' }] }], afterLast: 'no-content' });
     const stream = connect(`${server.url}/otel/retry`, { reconnect: false, ...traceStream({ tracerProvider, propagator }) });
