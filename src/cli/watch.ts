@@ -8,6 +8,8 @@
  * @module
  */
 import {
+  debugCalls,
+  debugStream,
   isConnectionError,
   isHTTPError,
   isSDKError,
@@ -24,7 +26,6 @@ import {
 } from '../index.js';
 import { UsageError } from './args.js';
 import { bytes, progressBar, short, type Output } from './output.js';
-import { HttpLog } from './verbose.js';
 
 /**
  * Exit codes, for scripts. One table, shown in `--help` and docs/cli.md.
@@ -165,15 +166,15 @@ export class Session {
   /** The view of the stream being watched; `undefined` outside {@link Session.watch}. */
   #view: View | undefined;
   readonly #encoder = new TextEncoder();
-  /** The `--verbose` lines; `undefined` without the flag. */
-  readonly #log: HttpLog | undefined;
+  /** Where the `--verbose` lines (the library's debug log) go; `undefined` without the flag. */
+  readonly #log: ((line: string) => void) | undefined;
 
   constructor(output: Output, options: SessionOptions) {
     this.#output = output;
     this.#options = options;
     this.signal = this.#controller.signal;
-    this.#log = options.verbose ? new HttpLog((line) => output.diag(output.err.dim(line))) : undefined;
-    this.onCall = this.#log?.call;
+    this.#log = options.verbose ? (line) => output.diag(output.err.dim(line)) : undefined;
+    this.onCall = this.#log && debugCalls(this.#log);
   }
 
   /** True once Ctrl-C was pressed. */
@@ -196,7 +197,8 @@ export class Session {
    * `--last-event-id`, and close on Ctrl-C. Call it once per stream.
    */
   streamOptions(flags: { lastEventId?: string | undefined; reconnect?: boolean; idleTimeout?: number | undefined } = {}): StreamOptions {
-    const requests = this.#log?.stream();
+    // One observer per stream: it numbers the stream and times its requests.
+    const requests = this.#log && debugStream(this.#log);
     return {
       signal: this.signal,
       ...(flags.lastEventId ? { lastEventId: flags.lastEventId } : {}),
