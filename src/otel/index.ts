@@ -19,6 +19,7 @@ import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentele
 import type { Attributes, Context, Span, TextMapPropagator, Tracer, TracerProvider } from '@opentelemetry/api';
 import { isHTTPError } from '../core/guards.js';
 import { redactUrl } from '../core/redact.js';
+import { hostPort } from '../core/connection.js';
 import type { StreamLifecycleEvent, StreamObserver, StreamInfo } from '../core/lifecycle.js';
 import type { StreamOutcome, StreamFeature, EventMap } from '../core/types.js';
 import type { EventStream } from '../core/stream.js';
@@ -205,7 +206,7 @@ class StreamTrace {
     switch (step.type) {
       case 'connecting': {
         const attempt = this.#startAttempt();
-        const address = serverOf(step.url);
+        const address = serverAttributes(step.url);
         attempt.updateName(step.method);
         attempt.setAttributes({ 'http.request.method': step.method, 'url.full': step.url, ...address });
         if (step.request > 1) attempt.setAttribute('http.request.resend_count', step.request - 1);
@@ -295,14 +296,13 @@ function errorType(error: Error): string {
   return isHTTPError(error) ? String(error.status) : error.name || '_OTHER';
 }
 
-/** `server.address` and `server.port` of a URL (the port its scheme implies when it has none). */
-function serverOf(url: string): Attributes {
-  try {
-    const { hostname, port, protocol } = new URL(url);
-    const implied = protocol === 'https:' ? 443 : protocol === 'http:' ? 80 : undefined;
-    const number = port ? Number(port) : implied;
-    return { 'server.address': hostname.replace(/^\[|\]$/g, ''), ...(number === undefined ? {} : { 'server.port': number }) };
-  } catch {
-    return {};
-  }
+/**
+ * `server.address` (an IPv6 address without brackets) and `server.port` of a stream URL, from
+ * the `host:port` runstream's messages name (the scheme's default port filled in).
+ */
+function serverAttributes(url: string): Attributes {
+  const server = hostPort(url);
+  if (!server) return {};
+  const colon = server.lastIndexOf(':');
+  return { 'server.address': server.slice(0, colon).replace(/^\[|\]$/g, ''), 'server.port': Number(server.slice(colon + 1)) };
 }
