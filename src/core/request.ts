@@ -5,6 +5,7 @@
  * @module
  */
 import { ConnectionError, HTTPError, MAX_ERROR_BODY, TimeoutError, isTimeoutReason } from './errors.js';
+import { cut } from './error-data.js';
 import { EventStream } from './stream.js';
 import type { EventMap, StreamAdapter, StreamConfig, StreamFeature } from './types.js';
 import { platformOutcome } from '../features/outcome.js';
@@ -221,8 +222,7 @@ export class Transport {
       try {
         value = JSON.parse(text) as T;
       } catch (cause) {
-        const body = text.length > MAX_ERROR_BODY ? `${text.slice(0, MAX_ERROR_BODY)}…` : text;
-        throw notJson(response, method, url, body, `a body that is not JSON (${type ? `"${type}"` : 'no content type'})`, cause);
+        throw notJson(response, method, url, cut(text, MAX_ERROR_BODY), `a body that is not JSON (${type ? `"${type}"` : 'no content type'})`, cause);
       }
       return done(value);
     } catch (error) {
