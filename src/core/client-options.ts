@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { EventMap } from './types.js';
+import type { EventMap, StreamFeature } from './types.js';
 import type { EventStream } from './stream.js';
 import type { StreamInfo } from './lifecycle.js';
 import type { CallObserver } from './call.js';
@@ -80,6 +80,13 @@ export interface ClientOptions {
    * resource call that made the stream.
    */
   onStream?: ((stream: EventStream<EventMap>, info: StreamInfo) => void) | undefined;
+  /**
+   * Features every stream of this client uses (each is called once per stream, as the stream is
+   * made), before the features of a call's own `use` option: the place for instrumentation such
+   * as `instrument()` of `runstream/otel`. See `StreamFeature`.
+   * @defaultValue none
+   */
+  use?: readonly StreamFeature[] | undefined;
   /**
    * Called with each step of every JSON call this client makes (create, retrieve, result,
    * cancel, execute, list, and a resync's read of a run's state): `request` as it is sent

@@ -214,6 +214,19 @@ export interface StreamInfo {
    * stream's own requests.
    */
   readonly url: string;
+  /**
+   * For a resource's stream, its platform: the `name` of the platform definition
+   * (`'crewship'`, `'flowmaestro'`, `'praisonai'`, `'skills'`, `'stax'`). Absent for `connect()`.
+   */
+  readonly platform?: string | undefined;
+  /**
+   * For a resource's stream, the ids it follows, by the name of the route's path parameter:
+   * `{ runId: 'run_abc123' }` (Crewship `runs.stream`, stax `runner.follow`), `{ executionId }`
+   * (FlowMaestro), `{ jobId }` (PraisonAI), `{ skillId }` (skills). For `jobs.start()`, `jobId`
+   * is filled in when the create call answers, before the first stream request. `{}` for a
+   * stream with no id in its route (the stax bus); absent for `connect()`.
+   */
+  readonly ids?: Readonly<Record<string, string>> | undefined;
 }
 
 /**

@@ -41,6 +41,16 @@ export interface RequestSpec {
   auth: AuthScheme;
 }
 
+/** What only a resource knows of its stream. @internal */
+export interface StreamSpec {
+  /** The platform's default idle timeout, in ms. */
+  idleTimeout?: number;
+  /** The platform definition's `name`; see `StreamInfo.platform`. */
+  platform?: string;
+  /** The route's ids (the caller's object: `jobs.start()` fills `jobId` in later); see `StreamInfo.ids`. */
+  ids?: Readonly<Record<string, string>>;
+}
+
 /**
  * Resolved client configuration, shared by every resource of one client.
  *
@@ -55,6 +65,7 @@ export class Transport {
   readonly #timeout: number;
   readonly #reconnect: ClientOptions['reconnect'];
   readonly #onStream: ClientOptions['onStream'];
+  readonly #use: ClientOptions['use'];
   readonly #onCall: ClientOptions['onCall'];
   readonly #debug: ClientOptions['debug'];
   /** JSON calls made so far (numbers the `onCall` steps). */
@@ -94,6 +105,7 @@ export class Transport {
     this.#timeout = options.timeout ?? DEFAULTS.timeout;
     this.#reconnect = options.reconnect;
     this.#onStream = options.onStream;
+    this.#use = options.use;
     this.#debug = options.debug;
     // The debug log of JSON calls comes before the caller's own `onCall`.
     const sink = debugSink(options.debug);
@@ -239,7 +251,7 @@ export class Transport {
    * what only the resource knows (its resume hint, its resync).
    */
   stream<Events extends EventMap>(
-    spec: RequestSpec & { idleTimeout?: number },
+    spec: RequestSpec & StreamSpec,
     adapter: StreamAdapter,
     options: StreamOptions = {},
     extra: Pick<StreamConfig, 'resumeHint' | 'resync'> = {},
@@ -265,12 +277,13 @@ export class Transport {
       adapter,
       spec.idleTimeout,
     );
-    // A resource's stream uses what its platform needs: outcomes from its terminal events, and
-    // its resync when it has one (`connect()` imports neither).
-    const use: StreamFeature[] = [...(config.use ?? []), platformOutcome(adapter, extra.resumeHint)];
+    // A resource's stream uses the client's features, the call's, and what its platform needs:
+    // outcomes from its terminal events, and its resync when it has one (`connect()` imports neither).
+    const use: StreamFeature[] = [...(this.#use ?? []), ...(config.use ?? []), platformOutcome(adapter, extra.resumeHint)];
     if (extra.resync) use.push(resyncWith(extra.resync));
-    const stream = new EventStream<Events>({ ...config, ...extra, use });
-    this.#onStream?.(stream as unknown as EventStream<EventMap>, { method: config.method, url: redactUrl(config.url) });
+    const info = { method: config.method, url: redactUrl(config.url), platform: spec.platform, ids: spec.ids ?? {} };
+    const stream = new EventStream<Events>({ ...config, ...extra, use, info });
+    this.#onStream?.(stream as unknown as EventStream<EventMap>, info);
     return stream;
   }
 }

@@ -12,10 +12,10 @@ import { StreamError, TimeoutError, invalidData, isTimeoutReason } from './error
 import type { BodyLike } from './options.js';
 import type { Connection } from './connection.js';
 import type { Sink } from './framing.js';
-import { refuseCredentials } from './redact.js';
+import { redactUrl, refuseCredentials } from './redact.js';
 import { streamError } from './policy.js';
 import { Queue } from './queue.js';
-import { Lifecycle, type StreamLifecycleEvent } from './lifecycle.js';
+import { Lifecycle, type StreamInfo, type StreamLifecycleEvent, type StreamObserver } from './lifecycle.js';
 import type { ReadyState, StreamConfig, StreamControl, StreamEvent, StreamHooks, StreamOutcome } from './types.js';
 
 const NO_HOOKS: readonly StreamHooks[] = [];
@@ -89,6 +89,11 @@ export class StreamState implements StreamControl, Sink {
     return this.#controller.signal;
   }
 
+  get info(): StreamInfo {
+    const config = this.config;
+    return (config.info ??= { method: config.method, url: redactUrl(config.url) });
+  }
+
   setRequest({ url, method, body }: { url: string; method: string; body?: BodyLike | undefined }): void {
     refuseCredentials(url, 'the stream URL');
     this.request = { url, method, body };
@@ -130,6 +135,23 @@ export class StreamState implements StreamControl, Sink {
 
   wake(): void {
     this.waking?.abort();
+  }
+
+  observe(observer: StreamObserver): () => void {
+    return this.lifecycle().observe(observer);
+  }
+
+  /** The lifecycle surface (see `lifecycle.ts`), made when first used. */
+  lifecycle(): Lifecycle {
+    return (this.life ??= new Lifecycle(() => ({
+      readyState: this.state,
+      lastEventId: this.lastEventId,
+      retry: this.retry,
+      events: this.delivered,
+      reconnects: this.reconnects,
+      bytes: this.bytes,
+      outcome: this.outcome,
+    })));
   }
 
   interrupt(hold?: boolean): void {

@@ -7,7 +7,7 @@
  * @module
  */
 import { StreamCore } from './run.js';
-import { Lifecycle, type StreamObserver, type StreamSnapshot } from './lifecycle.js';
+import type { Lifecycle, StreamObserver, StreamSnapshot } from './lifecycle.js';
 import type { DefaultEvents, EventMap, EventOf, ListenerOptions, ReadyState, StreamConfig, StreamEvent, StreamOutcome } from './types.js';
 
 /**
@@ -144,16 +144,7 @@ export class EventStream<Events extends EventMap = DefaultEvents> implements Asy
 
   /** The lifecycle surface, made when first used. */
   #lifecycle(): Lifecycle {
-    const core = this.#core;
-    return (core.life ??= new Lifecycle(() => ({
-      readyState: core.state,
-      lastEventId: core.lastEventId,
-      retry: core.retry,
-      events: core.delivered,
-      reconnects: core.reconnects,
-      bytes: core.bytes,
-      outcome: core.outcome,
-    })));
+    return this.#core.lifecycle();
   }
 
   /**

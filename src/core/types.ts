@@ -7,7 +7,7 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import type { HTTPError, StreamError } from './errors.js';
 import type { BodyLike, OpenInfo, ReconnectInfo, ResolvedReconnect, ResumeMode } from './options.js';
-import type { StreamLifecycleEvent, StreamObserver } from './lifecycle.js';
+import type { StreamInfo, StreamLifecycleEvent, StreamObserver } from './lifecycle.js';
 
 /**
  * One delivered event: the same object reaches iterators and listeners.
@@ -228,6 +228,8 @@ export interface StreamConfig {
   resync?: ((context: ResyncContext) => Promise<ResyncResult | undefined>) | undefined;
   /** Optional pieces attached to the stream (page lifecycle, dedupe, outcomes, resync). */
   use?: readonly StreamFeature[] | undefined;
+  /** What the stream follows (a resource's stream sets it; `connect()` leaves it to be made when read). */
+  info?: StreamInfo | undefined;
 }
 
 /**
@@ -249,8 +251,19 @@ export interface StreamControl {
   readonly lastEventId: string;
   /** How many events were delivered so far. */
   readonly delivered: number;
+  /**
+   * What the stream follows: the method and redacted URL of its first request, and for a
+   * resource's stream its platform and the ids in its route; see `StreamInfo`.
+   */
+  readonly info: StreamInfo;
   /** Delivers an event the stream made itself (a `resync`) to iterator, listeners and observers. */
   deliver(event: StreamEvent): void;
+  /**
+   * Observes the stream's lifecycle steps, as `EventStream.observe` does: a feature that traces
+   * or logs its stream.
+   * @returns a function that stops the observation.
+   */
+  observe(observer: StreamObserver): () => void;
   /** Reports a lifecycle step (see `StreamLifecycleEvent`). */
   emit(event: StreamLifecycleEvent): void;
   /** Ends the stream with `error`, or (without one) with `outcome`. */

@@ -7,8 +7,8 @@
  */
 import type { PlatformSpec } from '../core/adapter.js';
 import type { EventOf } from '../core/types.js';
-import type { AuthScheme, DEFAULTS } from '../core/options.js';
-import { segment } from '../core/request.js';
+import { DEFAULTS, type AuthScheme } from '../core/options.js';
+import { segment, type RequestSpec, type StreamSpec } from '../core/request.js';
 import type { StreamOptions } from '../core/sse.js';
 
 /** One HTTP route of a platform: its method and its path template (`{name}` is a path parameter). @internal */
@@ -118,6 +118,22 @@ export function pathOf(route: Route, params: Readonly<Record<string, string>> = 
  */
 export function requestOf(route: Route, params?: Readonly<Record<string, string>>): { method: Route['method']; path: string } {
   return { method: route.method, path: pathOf(route, params) };
+}
+
+/**
+ * The request of a stream of `platform` on `route`: its method and filled-in path, the
+ * platform's auth and idle timeout, and what `StreamInfo` says of it (the platform's name and
+ * `ids`, the very object given, so a stream that learns its id later can fill it in).
+ *
+ * @throws TypeError as {@link pathOf}.
+ * @internal
+ */
+export function streamOf(
+  platform: Pick<PlatformDefinition, 'name' | 'auth' | 'idleTimeout'>,
+  route: Route,
+  ids: Readonly<Record<string, string>> = {},
+): RequestSpec & StreamSpec {
+  return { ...requestOf(route, ids), auth: platform.auth, idleTimeout: DEFAULTS.idleTimeout[platform.idleTimeout], platform: platform.name, ids };
 }
 
 /**

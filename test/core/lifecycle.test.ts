@@ -4,7 +4,7 @@
  */
 import { HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConnectionError, HTTPError, Runstream, connect, type StreamLifecycleEvent, type StreamSnapshot } from '../../src/index.js';
+import { ConnectionError, HTTPError, Runstream, connect, type StreamFeature, type StreamInfo, type StreamLifecycleEvent, type StreamSnapshot } from '../../src/index.js';
 import { instantReconnect } from '../../src/testing/index.js';
 import { BASE, useMsw } from '../helpers/msw.js';
 import { collect, frame, frames, sseResponse } from '../helpers/sse.js';
@@ -370,11 +370,74 @@ describe('the client option onStream', () => {
     }
   });
 
+  it('names the platform and the ids of each resource stream', () => {
+    const infos: StreamInfo[] = [];
+    const client = new Runstream({ baseUrl: BASE, onStream: (_stream, info) => infos.push(info) });
+    client.runs.stream('run_1').close();
+    client.executions.stream('exec_1').close();
+    client.jobs.stream('job_1').close();
+    client.skills.start('sk_1', { inputs: {} }).close();
+    client.runner.events().close();
+    client.runner.stream('r_1').close();
+    expect(infos.map(({ platform, ids }) => [platform, ids])).toEqual([
+      ['crewship', { runId: 'run_1' }],
+      ['flowmaestro', { executionId: 'exec_1' }],
+      ['praisonai', { jobId: 'job_1' }],
+      ['skills', { skillId: 'sk_1' }],
+      ['stax', {}],
+      ['stax', { runId: 'r_1' }],
+    ]);
+  });
+
   it('gives the URL with secret query values masked', () => {
     const urls: string[] = [];
     const client = new Runstream({ baseUrl: `${BASE}/?token=s3cr3t-value`, onStream: (_stream, info) => urls.push(info.url) });
     client.runs.stream('run_1').close();
     expect(urls).toHaveLength(1);
     expect(urls[0]).not.toContain('s3cr3t-value');
+  });
+});
+
+describe('the client option use, and what a feature sees', () => {
+  it('gives every stream of the client its features, before a call\'s own, each called once per stream with its control', async () => {
+    route('get', '/v1/runs/run_1/events', [() => sseResponse([frame({ event: 'run.completed', id: '1', data: { run_id: 'run_1', result: {} } })])]);
+    route('get', '/v1/runs/run_2/events', [() => sseResponse([frame({ event: 'run.completed', id: '1', data: { run_id: 'run_2', result: {} } })])]);
+    const order: string[] = [];
+    const seen: string[] = [];
+    const clientFeature: StreamFeature = (control) => {
+      order.push(`client ${control.info.ids?.runId}`);
+      control.observe((step) => step.type === 'end' && seen.push(`${control.info.ids?.runId} ${step.outcome.type}`));
+      return { request: (headers) => void (headers['x-client-feature'] = 'on') };
+    };
+    const callFeature: StreamFeature = (control) => void order.push(`call ${control.info.ids?.runId}`);
+    const client = new Runstream({ baseUrl: BASE, use: [clientFeature] });
+    const headers: (string | null)[] = [];
+    client.runs.stream('run_1').observe((step) => step.type === 'connecting' && headers.push(step.headers['x-client-feature'] ?? null));
+    await client.runs.stream('run_1', { use: [callFeature] }).finished;
+    await client.runs.stream('run_2').finished;
+    expect(order).toEqual(['client run_1', 'client run_1', 'call run_1', 'client run_2']);
+    expect(seen).toEqual(['run_1 completed', 'run_2 completed']);
+    // The first stream was never started: its feature saw no end, and sent nothing.
+    expect(headers).toEqual([]);
+  });
+
+  it('gives a connect() stream\'s feature the method and redacted URL, no platform and no ids', () => {
+    let info: StreamInfo | undefined;
+    connect(`${BASE}/events?token=s3cr3t-value`, { method: 'POST', body: '{}', use: [(control) => void (info = control.info)] }).close();
+    expect(info).toEqual({ method: 'POST', url: `${BASE}/events?token=***` });
+  });
+
+  it('lets a feature stop observing', async () => {
+    route('get', '/events', [() => sseResponse([frame({ event: 'a', id: '1', data: 'x' }), frame({ event: 'b', id: '2', data: 'y' })]), noContent]);
+    const seen: string[] = [];
+    const feature: StreamFeature = (control) => {
+      const stop = control.observe((step) => {
+        if (step.type !== 'event') return;
+        seen.push(step.event.type);
+        stop();
+      });
+    };
+    await collect(connect(URL_, { reconnect: false, use: [feature] }));
+    expect(seen).toEqual(['a']);
   });
 });

@@ -6,8 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { Crewship, HTTPError, connect } from '../../src/index.js';
-import { instrumentClient, traceStream } from '../../src/otel/index.js';
+import { Crewship, HTTPError, PraisonAI, connect, type StreamFeature } from '../../src/index.js';
+import { instrument } from '../../src/otel/index.js';
 import { instantReconnect, startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
 
 const SECRET = 'sk-live-otel-secret-7f3a';
@@ -46,9 +46,9 @@ function tree(): { stream: ReadableSpan; attempts: ReadableSpan[] } {
 /** The `traceparent` an attempt span writes (sampled). */
 const traceparent = (span: ReadableSpan) => `00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`;
 
-describe('runstream/otel: a client instrumented with instrumentClient()', () => {
+describe('runstream/otel: a client with use: [instrument()]', () => {
   it('traces a completed run: one stream span, one GET attempt span, the outcome and counts', async () => {
-    const client = new Crewship({ baseUrl: server.url, apiKey: SECRET, ...instrumentClient({ tracerProvider, propagator }) });
+    const client = new Crewship({ baseUrl: server.url, apiKey: SECRET, use: [instrument({ tracerProvider, propagator })] });
     const stream = client.runs.stream('run_abc123');
     const events: string[] = [];
     for await (const event of stream) events.push(event.type);
@@ -58,6 +58,8 @@ describe('runstream/otel: a client instrumented with instrumentClient()', () => 
     expect(span.kind).toBe(SpanKind.INTERNAL);
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
     expect(span.attributes).toMatchObject({
+      'runstream.platform': 'crewship',
+      'runstream.run.id': 'run_abc123',
       'runstream.outcome': 'completed',
       'runstream.events': events.length,
       'runstream.reconnects': 0,
@@ -89,7 +91,7 @@ describe('runstream/otel: a client instrumented with instrumentClient()', () => 
     server.dropNext(path, { afterEvents: 2 });
     const before = server.requests.length;
     const clock = instantReconnect();
-    const client = new Crewship({ baseUrl: server.url, apiKey: SECRET, reconnect: clock.reconnect, ...instrumentClient({ tracerProvider, propagator }) });
+    const client = new Crewship({ baseUrl: server.url, apiKey: SECRET, reconnect: clock.reconnect, use: [instrument({ tracerProvider, propagator })] });
     const stream = client.runs.stream('run_failed');
     const ids: string[] = [];
     for await (const event of stream) ids.push(event.id ?? '');
@@ -123,18 +125,42 @@ describe('runstream/otel: a client instrumented with instrumentClient()', () => 
     expect(requests[1]!.headers['last-event-id']).toBe(ids[1]);
   });
 
+  it('names the job a PraisonAI jobs.start() created on its stream span, and the create call comes before the first attempt', async () => {
+    const client = new PraisonAI({ baseUrl: server.url, use: [instrument({ tracerProvider, propagator })] });
+    const stream = client.jobs.start({ prompt: 'Summarise the news' });
+    let jobId: string | undefined;
+    for await (const event of stream) if (event.type === 'created') jobId = event.data.job_id;
+    expect(jobId).toMatch(/\w/);
+    const { stream: span, attempts } = tree();
+    expect(span.attributes).toMatchObject({ 'runstream.platform': 'praisonai', 'runstream.job.id': jobId, 'runstream.outcome': 'completed' });
+    expect(attempts.map((attempt) => attempt.attributes['url.full'])).toEqual([`${server.url}/api/v1/runs/${jobId}/stream`]);
+  });
+
+  it('runs the client\'s features before a call\'s own: one span tree, the call\'s observer sees the traced request', async () => {
+    const client = new Crewship({ baseUrl: server.url, apiKey: SECRET, use: [instrument({ tracerProvider, propagator })] });
+    const sent: (string | undefined)[] = [];
+    const own: StreamFeature = (control) => {
+      control.observe((step) => {
+        if (step.type === 'connecting') sent.push(step.headers.traceparent);
+      });
+    };
+    await client.runs.stream('run_abc123', { use: [own] }).finished;
+    const { attempts } = tree();
+    expect(sent).toEqual([traceparent(attempts[0]!)]);
+  });
+
   it('sends no trace context with propagate: false, and still traces', async () => {
-    const client = new Crewship({ baseUrl: server.url, apiKey: SECRET, ...instrumentClient({ tracerProvider, propagator, propagate: false }) });
+    const client = new Crewship({ baseUrl: server.url, apiKey: SECRET, use: [instrument({ tracerProvider, propagator, propagate: false })] });
     await client.runs.stream('run_abc123').finished;
     expect(server.requests.at(-1)!.headers.traceparent).toBeUndefined();
     expect(tree().attempts).toHaveLength(1);
   });
 });
 
-describe('runstream/otel: one stream with traceStream()', () => {
+describe('runstream/otel: one stream with use: [instrument()]', () => {
   it('marks a refused stream (404) ERROR, its attempt with the status code as error.type', async () => {
     server.play('GET /otel/missing', { status: 404, body: 'no such stream' });
-    const stream = connect(`${server.url}/otel/missing?token=${TOKEN}`, { headers: { authorization: `Bearer ${SECRET}` }, ...traceStream({ tracerProvider, propagator }) });
+    const stream = connect(`${server.url}/otel/missing?token=${TOKEN}`, { headers: { authorization: `Bearer ${SECRET}` }, use: [instrument({ tracerProvider, propagator })] });
     await expect(stream.finished).rejects.toBeInstanceOf(HTTPError);
 
     const { stream: span, attempts } = tree();
@@ -148,7 +174,7 @@ describe('runstream/otel: one stream with traceStream()', () => {
 
   it('ends an aborted stream as closed, not ERROR, after its first event', async () => {
     server.play('GET /otel/long', { connections: [{ steps: [{ event: 'a', id: '1', data: 'x' }, { wait: 60_000 }] }] });
-    const stream = connect(`${server.url}/otel/long?token=${TOKEN}`, { headers: { authorization: `Bearer ${SECRET}` }, ...traceStream({ tracerProvider, propagator }) });
+    const stream = connect(`${server.url}/otel/long?token=${TOKEN}`, { headers: { authorization: `Bearer ${SECRET}` }, use: [instrument({ tracerProvider, propagator })] });
     for await (const event of stream) {
       expect(event.id).toBe('1');
       break;
@@ -169,7 +195,7 @@ describe('runstream/otel: one stream with traceStream()', () => {
       connections: [{ steps: [{ event: 'a', id: '1', data: 'x' }, { cut: 'between-events' }] }, { steps: [{ event: 'b', id: '2', data: 'y' }] }],
       afterLast: 'no-content',
     });
-    const stream = connect(`${server.url}/otel/flaky`, { reconnect: instantReconnect().reconnect, ...traceStream({ tracerProvider, propagator }) });
+    const stream = connect(`${server.url}/otel/flaky`, { reconnect: instantReconnect().reconnect, use: [instrument({ tracerProvider, propagator })] });
     await stream.finished;
 
     const { stream: span, attempts } = tree();
@@ -181,7 +207,7 @@ describe('runstream/otel: one stream with traceStream()', () => {
 
   it('ends the attempt of a retried 503 as ERROR with its status, and resumes in a second attempt', async () => {
     server.play('GET /otel/busy', { connections: [{ status: 503 }, { steps: [{ event: 'a', id: '1', data: 'x' }] }], afterLast: 'no-content' });
-    const stream = connect(`${server.url}/otel/busy`, { reconnect: instantReconnect().reconnect, ...traceStream({ tracerProvider, propagator }) });
+    const stream = connect(`${server.url}/otel/busy`, { reconnect: instantReconnect().reconnect, use: [instrument({ tracerProvider, propagator })] });
     await stream.finished;
 
     const { stream: span, attempts } = tree();
@@ -196,7 +222,7 @@ describe('runstream/otel: one stream with traceStream()', () => {
     const closed = await startReferenceServer({ host: '127.0.0.1' });
     const url = `${closed.url}/events?token=${TOKEN}`;
     await closed.close();
-    const stream = connect(url, { reconnect: false, ...traceStream({ tracerProvider, propagator }) });
+    const stream = connect(url, { reconnect: false, use: [instrument({ tracerProvider, propagator })] });
     await expect(stream.finished).rejects.toMatchObject({ name: 'ConnectionError' });
 
     const { stream: span, attempts } = tree();
@@ -210,16 +236,22 @@ describe('runstream/otel: one stream with traceStream()', () => {
 
   it('records the server’s retry: as a span event, in seconds', async () => {
     server.play('GET /otel/retry', { connections: [{ steps: [{ retry: 2500 }, { event: 'a', id: '1', data: 'x' }] }], afterLast: 'no-content' });
-    const stream = connect(`${server.url}/otel/retry`, { reconnect: false, ...traceStream({ tracerProvider, propagator }) });
+    const stream = connect(`${server.url}/otel/retry`, { reconnect: false, use: [instrument({ tracerProvider, propagator })] });
     await stream.finished;
     const retry = tree().stream.events.filter((event) => event.name === 'runstream.retry');
     expect(retry.map((event) => event.attributes)).toEqual([{ 'runstream.retry': 2.5 }]);
   });
 
-  it('refuses a second stream for the same traceStream() result', () => {
-    const tracing = traceStream({ tracerProvider, propagator });
-    connect(`${server.url}/otel/long`, tracing).close();
-    expect(() => connect(`${server.url}/otel/long`, tracing)).toThrow(TypeError);
+  it('gives each stream of one instrument() result its own span tree', async () => {
+    server.play('GET /otel/twice', { connections: [{ steps: [{ event: 'a', id: '1', data: 'x' }] }, { steps: [{ event: 'a', id: '1', data: 'x' }] }], afterLast: 'no-content' });
+    const feature = instrument({ tracerProvider, propagator });
+    await connect(`${server.url}/otel/twice`, { reconnect: false, use: [feature] }).finished;
+    await connect(`${server.url}/otel/twice`, { reconnect: false, use: [feature] }).finished;
+    const streams = exporter.getFinishedSpans().filter((span) => span.name === 'runstream.stream');
+    expect(streams).toHaveLength(2);
+    expect(streams[0]!.spanContext().traceId).not.toBe(streams[1]!.spanContext().traceId);
+    expect(streams.map((span) => span.attributes['runstream.events'])).toEqual([1, 1]);
+    exporter.reset();
   });
 });
 
@@ -234,7 +266,7 @@ describe('runstream/otel: the global provider and propagator', () => {
   });
 
   it('uses the global tracer provider and propagator when given none', async () => {
-    const client = new Crewship({ baseUrl: server.url, apiKey: SECRET, ...instrumentClient() });
+    const client = new Crewship({ baseUrl: server.url, apiKey: SECRET, use: [instrument()] });
     await client.runs.stream('run_abc123').finished;
     const { attempts } = tree();
     expect(server.requests.at(-1)!.headers.traceparent).toBe(traceparent(attempts[0]!));

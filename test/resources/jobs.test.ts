@@ -436,7 +436,8 @@ describe('jobs.start', () => {
       },
     });
     await collect(c.jobs.start({ prompt: 'x' }));
-    expect(made).toEqual([{ method: 'POST', url: RUNS }]);
+    // The job's id joins `ids` once the create call answered.
+    expect(made).toEqual([{ method: 'POST', url: RUNS, platform: 'praisonai', ids: { jobId: 'run_abc123' } }]);
     expect(connecting).toEqual([`GET ${RUNS}/run_abc123/stream`]);
   });
 

@@ -6,10 +6,9 @@
 import { platformAdapter } from '../../core/adapter.js';
 import type { EventStream } from '../../core/stream.js';
 import { markGap } from '../../features/resync.js';
-import { DEFAULTS } from '../../core/options.js';
 import type { Transport } from '../../core/request.js';
 import type { StreamOptions } from '../../core/sse.js';
-import { requestOf } from '../define.js';
+import { streamOf } from '../define.js';
 import { crewship, filterTerminal, type CrewshipEventMap, type CrewshipEventType, type CrewshipTerminalType } from './definition.js';
 
 /**
@@ -86,12 +85,7 @@ export class CrewshipRuns {
     const filter = types?.length ? [...new Set<CrewshipEventType>([...types, ...filterTerminal])] : undefined;
     const known = filter && [...filter, 'resync' as const];
     return this.#transport.stream<CrewshipEventsOf<NoInfer<Types>>>(
-      {
-        ...requestOf(crewship.routes.stream, { runId }),
-        query: { types: filter?.join(',') },
-        auth: crewship.auth,
-        idleTimeout: DEFAULTS.idleTimeout[crewship.idleTimeout],
-      },
+      { ...streamOf(crewship, crewship.routes.stream, { runId }), query: { types: filter?.join(',') } },
       // A filtered stream yields what was asked for: the fallback events still end it (or fail
       // it, for `error`), but the iterator's union holds only the requested and terminal types.
       known ? platformAdapter({ ...crewship, known }) : adapter,

@@ -8,10 +8,9 @@
 import { platformAdapter } from '../../core/adapter.js';
 import type { EventStream } from '../../core/stream.js';
 import { markGap } from '../../features/resync.js';
-import { DEFAULTS } from '../../core/options.js';
 import type { Transport } from '../../core/request.js';
 import type { StreamOptions } from '../../core/sse.js';
-import { requestOf } from '../define.js';
+import { streamOf } from '../define.js';
 import { flowmaestro, type FlowMaestroEventMap } from './definition.js';
 
 const adapter = /* @__PURE__ */ platformAdapter(flowmaestro);
@@ -48,7 +47,7 @@ export class FlowMaestroExecutions {
    */
   stream(executionId: string, options: StreamOptions = {}): EventStream<FlowMaestroEventMap> {
     return this.#transport.stream<FlowMaestroEventMap>(
-      { ...requestOf(flowmaestro.routes.stream, { executionId }), auth: flowmaestro.auth, idleTimeout: DEFAULTS.idleTimeout[flowmaestro.idleTimeout] },
+      streamOf(flowmaestro, flowmaestro.routes.stream, { executionId }),
       adapter,
       options,
       { resync: markGap },

@@ -8,10 +8,10 @@ import { platformAdapter } from '../../core/adapter.js';
 import { errorMessage, StreamError } from '../../core/errors.js';
 import type { EventStream } from '../../core/stream.js';
 import type { ResyncContext, ResyncResult, StreamFeature } from '../../core/types.js';
-import { DEFAULTS, validateOptions, type RequestOptions } from '../../core/options.js';
+import { validateOptions, type RequestOptions } from '../../core/options.js';
 import type { Transport } from '../../core/request.js';
 import type { StreamOptions } from '../../core/sse.js';
-import { requestOf, type RunOptions } from '../define.js';
+import { requestOf, type RunOptions, streamOf } from '../define.js';
 import {
   FINISHED,
   jobOutcome,
@@ -158,7 +158,7 @@ export class PraisonAIJobs {
    */
   stream(jobId: string, options: StreamOptions = {}): EventStream<PraisonAIEventMap> {
     return this.#transport.stream<PraisonAIEventMap>(
-      { ...requestOf(praisonai.routes.stream, { jobId }), auth: praisonai.auth, idleTimeout: DEFAULTS.idleTimeout[praisonai.idleTimeout] },
+      streamOf(praisonai, praisonai.routes.stream, { jobId }),
       adapter,
       options,
       { resync: (context) => this.#resync(jobId, context, { headers: options.headers }) },
@@ -211,23 +211,24 @@ export class PraisonAIJobs {
     // Checked now, as `stream()` checks its options: a bad option is a RangeError at the call.
     validateOptions(options);
     const { idempotencyKey, timeout, ...streamOptions } = options;
-    let jobId: string | undefined;
+    // `StreamInfo.ids`: the job's id once the create call answers.
+    const ids: { jobId?: string } = {};
     const create: StreamFeature = (control) => ({
       // Holds the stream's first request until the job exists, then points it at the job's stream.
       start: async () => {
         const job = await this.create(params, { signal: control.signal, headers: options.headers, timeout, idempotencyKey });
         const path = requestOf(praisonai.routes.stream, { jobId: job.job_id }).path;
-        jobId = job.job_id;
+        ids.jobId = job.job_id;
         control.setRequest({ url: this.#transport.url(path), method: 'GET' });
         control.deliver({ type: 'created', data: job, id: control.lastEventId, raw: JSON.stringify(job) });
       },
     });
     return this.#transport.stream<PraisonAIEventMap>(
       // The first request is the create: what `onStream` reports, and what a create error names.
-      { ...requestOf(praisonai.routes.create), auth: praisonai.auth, idleTimeout: DEFAULTS.idleTimeout[praisonai.idleTimeout] },
+      streamOf(praisonai, praisonai.routes.create, ids as Record<string, string>),
       adapter,
       { ...streamOptions, use: [create, ...(streamOptions.use ?? [])] },
-      { resync: (context) => (jobId === undefined ? Promise.resolve(undefined) : this.#resync(jobId, context, { headers: options.headers, timeout })) },
+      { resync: (context) => (ids.jobId === undefined ? Promise.resolve(undefined) : this.#resync(ids.jobId, context, { headers: options.headers, timeout })) },
     );
   }
 

@@ -7,10 +7,10 @@ import { field, platformAdapter } from '../../core/adapter.js';
 import { StreamError } from '../../core/errors.js';
 import type { EventStream } from '../../core/stream.js';
 import type { StreamAdapter } from '../../core/types.js';
-import { DEFAULTS, validateOptions, type RequestOptions } from '../../core/options.js';
+import { validateOptions, type RequestOptions } from '../../core/options.js';
 import type { Transport } from '../../core/request.js';
 import type { StreamOptions } from '../../core/sse.js';
-import { requestOf, type RunOptions } from '../define.js';
+import { requestOf, type RunOptions, streamOf } from '../define.js';
 import { failureOf, resumeHint, skills, type SkillEventMap, type SkillExecuteParams, type SkillResult } from './definition.js';
 
 const base = /* @__PURE__ */ platformAdapter(skills);
@@ -73,7 +73,7 @@ export class Skills {
    */
   start(skillId: string, params: SkillExecuteParams, options: StreamOptions = {}): EventStream<SkillEventMap> {
     return this.#transport.stream<SkillEventMap>(
-      { ...requestOf(skills.routes.stream, { skillId }), body: params, auth: skills.auth, idleTimeout: DEFAULTS.idleTimeout[skills.idleTimeout] },
+      { ...streamOf(skills, skills.routes.stream, { skillId }), body: params },
       executionAdapter(),
       options,
       { resumeHint },

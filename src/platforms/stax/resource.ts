@@ -9,10 +9,10 @@ import { HTTPError, StreamError } from '../../core/errors.js';
 import type { EventStream } from '../../core/stream.js';
 import type { ResyncContext, ResyncResult, StreamAdapter } from '../../core/types.js';
 import { markGap } from '../../features/resync.js';
-import { DEFAULTS, validateOptions, type RequestOptions } from '../../core/options.js';
+import { validateOptions, type RequestOptions } from '../../core/options.js';
 import type { Transport } from '../../core/request.js';
 import type { StreamOptions } from '../../core/sse.js';
-import { pathOf, requestOf, type RunOptions } from '../define.js';
+import { pathOf, requestOf, type RunOptions, streamOf } from '../define.js';
 import { runIdOf, runOutcome, stax, type StaxBusEventMap, type StaxEventMap, type StaxRun, type StaxRunCreateParams, type StaxRunResync } from './definition.js';
 
 /** The whole bus: no terminal event (it never ends), no outcome. */
@@ -22,9 +22,9 @@ function busSpec(): PlatformSpec {
 // Built by a pure call: a spread at module level would keep the definition in bundles without it.
 const busAdapter = /* @__PURE__ */ platformAdapter(/* @__PURE__ */ busSpec());
 
-/** The bus route. */
-function bus() {
-  return { ...requestOf(stax.routes.events), auth: stax.auth, idleTimeout: DEFAULTS.idleTimeout[stax.idleTimeout] };
+/** The bus route; `ids` names the run a followed stream watches (see `StreamInfo.ids`). */
+function bus(ids?: { runId?: string }) {
+  return streamOf(stax, stax.routes.events, ids as Record<string, string> | undefined);
 }
 
 /** The stax runner: its event bus and its runs. Reach it as `client.runner`. Auth: none. */
@@ -93,7 +93,7 @@ export class StaxRunner {
   stream(runId: string, options: StreamOptions = {}): EventStream<StaxEventMap> {
     // Checked now: an empty id is a TypeError at the call, not a failed stream.
     pathOf(stax.routes.retrieve, { runId });
-    return this.#follow(() => runId, (context) => this.#resync(runId, context, options), options);
+    return this.#follow({ runId }, (context) => this.#resync(runId, context, options), options);
   }
 
   /**
@@ -125,13 +125,15 @@ export class StaxRunner {
 
   /** {@link StaxRunner.start}; `timeout` for its `POST`. */
   #start(params: StaxRunCreateParams, options: StreamOptions, timeout?: number): EventStream<StaxEventMap> {
-    let runId: string | undefined;
+    // The run's id once the create call answers: what the stream follows, and `StreamInfo.ids`.
+    const ids: { runId?: string } = {};
     return this.#follow(
-      () => runId,
+      ids,
       async (context) => {
+        const runId = ids.runId;
         if (context.reason !== 'subscribed' || runId !== undefined) return runId === undefined ? undefined : this.#resync(runId, context, options);
         try {
-          runId = (await this.create(params, { signal: context.signal, headers: options.headers, timeout })).id;
+          ids.runId = (await this.create(params, { signal: context.signal, headers: options.headers, timeout })).id;
         } catch (error) {
           return { error: error as Error };
         }
@@ -226,9 +228,9 @@ export class StaxRunner {
     return Array.isArray(body) ? body : (body?.runs ?? []);
   }
 
-  /** A bus stream of the run `runId()` names (once it does), ending at its `run.completed`. */
+  /** A bus stream of the run `ids.runId` names (once it does), ending at its `run.completed`. */
   #follow(
-    runId: () => string | undefined,
+    ids: { runId?: string },
     resync: (context: ResyncContext) => Promise<ResyncResult | undefined>,
     options: StreamOptions,
   ): EventStream<StaxEventMap> {
@@ -237,12 +239,12 @@ export class StaxRunner {
       toEvent(message, lastEventId) {
         const event = busAdapter.toEvent(message, lastEventId);
         // Another run's event is no keepalive: `false`, so it teaches the idle timeout nothing.
-        return event && runIdOf(event.data) !== runId() ? false : event;
+        return event && runIdOf(event.data) !== ids.runId ? false : event;
       },
       isTerminal: (event) => (stax.terminal as readonly string[]).includes(event.type),
       outcomeOf: stax.outcomeOf,
     };
-    return this.#transport.stream<StaxEventMap>(bus(), adapter, options, { resync });
+    return this.#transport.stream<StaxEventMap>(bus(ids), adapter, options, { resync });
   }
 
   /** Asks the runner for the run's state after a gap: a `resync` event, and its outcome if it finished. */
