@@ -237,7 +237,7 @@ try {
   const version = (name) => lock.packages?.[`node_modules/${name}`]?.version ?? pkg.devDependencies[name];
   // The compiler, and what the testing guide's examples (docs/testing.md, examples/testing) and
   // the React and OpenTelemetry snippets use: a user who copies them has these too.
-  const tools = ['typescript', '@types/node', 'vitest', 'msw', 'happy-dom', 'tsx', 'react', 'react-dom', '@types/react', '@opentelemetry/api', '@opentelemetry/core', '@opentelemetry/sdk-trace-base'].map((name) => `${name}@${version(name)}`);
+  const tools = ['typescript', '@types/node', 'vitest', 'msw', 'happy-dom', 'tsx', 'react', 'react-dom', '@types/react', '@opentelemetry/api', '@opentelemetry/core', '@opentelemetry/sdk-trace-base', '@opentelemetry/sdk-metrics', '@opentelemetry/sdk-node', '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/exporter-metrics-otlp-http'].map((name) => `${name}@${version(name)}`);
   const toolInstall = await run('npm', ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', ...tools], { cwd: app, timeout: 300_000 });
   if (!toolInstall.ok) throw new Error(`npm install ${tools.join(' ')}: ${toolInstall.why}\n${tail(toolInstall.stdout + toolInstall.stderr)}`);
   const ts = appRequire('typescript');
