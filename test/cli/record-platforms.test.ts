@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Crewship, FlowMaestro, PraisonAI, SkillsEngine, type StreamEvent } from '../../src/index.js';
+import { Crewship, FlowMaestro, PraisonAI, SkillsEngine, Stax, type StreamEvent } from '../../src/index.js';
 import { scriptedFetch, type Script } from '../../src/testing/index.js';
 import { helpText } from '../../src/cli/command.js';
 import { executions } from '../../src/cli/commands/executions.js';
@@ -137,6 +137,27 @@ describe('--record on the platform commands', () => {
     const stream = client.executions.stream('exec_xyz789', { signal: AbortSignal.timeout(5_000) });
     expect(await collect(stream)).toEqual(jsonLines(stdout));
     expect(stream.outcome?.type).toBe('completed');
+    expect(fetch.problems).toEqual([]);
+  });
+
+  it('runner run --record: the bus stream replays through Stax runner.start(), whose POST /api/runs the test answers', async () => {
+    const file = join(dir, 'runner.json');
+    const { code, stdout } = await run(['runner', 'run', '--workflow', 'build', '--base-url', setup.server.url, '--json', '--record', file]);
+    expect(code).toBe(0);
+    const shown = jsonLines(stdout);
+    expect(shown.at(-1)!.type).toBe('run.completed');
+
+    const recorded = readScript(file);
+    expect(recorded.connections).toHaveLength(1);
+    // The POST that started the run is a JSON call, not in the recording: its answer is the run
+    // as run.started carried it.
+    const started = (shown[0]!.data as { run: { id: string } }).run;
+    const fetch = scriptedFetch({ 'GET /api/events': recorded, 'POST /api/runs': { status: 201, body: started } });
+    const stax = new Stax({ baseUrl: REPLAY, fetch });
+    const stream = stax.runner.start({ workflow: 'build' }, { signal: AbortSignal.timeout(5_000) });
+    expect(await collect(stream)).toEqual(shown);
+    expect(stream.outcome?.type).toBe('completed');
+    expect(fetch.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /api/events', 'POST /api/runs']);
     expect(fetch.problems).toEqual([]);
   });
 });
