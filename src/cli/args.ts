@@ -32,12 +32,24 @@ export class UsageError extends Error {
   }
 }
 
-/** Flags of every streaming command: output modes and limits. */
+/**
+ * `--record <file.json>`: write what the stream received as a replayable script. One of the
+ * {@link OUTPUT_FLAGS}: every command that has them watches a stream (see `Session.watch`).
+ */
+export const RECORD_FLAG: Flag = {
+  name: 'record',
+  type: 'string',
+  arg: '<file.json>',
+  help: 'write what the stream received (every connection, reconnects and their Last-Event-ID) as a testing-kit script, when it ends or on Ctrl-C; replay it with scriptedFetch()',
+};
+
+/** Flags of every streaming command: output modes, limits, and `--record`. */
 export const OUTPUT_FLAGS: Flag[] = [
   { name: 'json', type: 'boolean', help: 'one JSON object per event per line ({"type","id","data"}), nothing else on stdout' },
   { name: 'raw', type: 'boolean', help: 'the response bytes as received (SSE frames), nothing else on stdout' },
   { name: 'verbose', short: 'v', type: 'boolean', help: 'log each request on stderr, reconnects included (method, redacted URL and headers; status, x-request-id, time, or the failure)' },
   { name: 'max-events', type: 'string', arg: '<n>', help: 'close the stream after n events (exit 0)' },
+  RECORD_FLAG,
 ];
 
 /** Flags of every stream: resume and reconnection. */
@@ -46,9 +58,6 @@ export const STREAM_FLAGS: Flag[] = [
   { name: 'no-reconnect', type: 'boolean', help: 'do not reconnect when the connection ends or drops' },
   { name: 'idle-timeout', type: 'string', arg: '<ms>', help: 'count the connection as dropped after this much silence (0: never)' },
 ];
-
-/** `--record <file.json>`: write what the stream received as a replayable script (`tail`). */
-export const RECORD_FLAG: Flag = { name: 'record', type: 'string', arg: '<file.json>', help: "write what was received (every connection, reconnects and their Last-Event-ID) as a testing-kit script, when the stream ends or on Ctrl-C; replay it with scriptedFetch()" };
 
 /** Flags of the platform commands: where the platform is and the key. */
 export const CLIENT_FLAGS: Flag[] = [

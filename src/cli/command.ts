@@ -87,6 +87,7 @@ export function setup(command: Command, argv: string[], context: Context, typesO
     types: typesOf?.(parsed),
     argv: context.argv,
     sigint: context.sigint !== false,
+    record: str(parsed, 'record'),
   });
   return {
     parsed,

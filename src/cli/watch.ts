@@ -3,7 +3,8 @@
  * Drives one event stream for the `runstream` bin (Node only): the stream options (an observer
  * of the stream's lifecycle for byte and keepalive counts, `--raw`, reconnect lines and, with
  * `--verbose`, each request and its answer; resume), the client's `onCall` for the `--verbose`
- * lines of JSON calls, the status line, Ctrl-C with the command that resumes, and the exit code.
+ * lines of JSON calls, the status line, Ctrl-C with the command that resumes, `--record`, and the
+ * exit code.
  *
  * @module
  */
@@ -21,11 +22,13 @@ import {
   type ReadyState,
   type StreamEvent,
   type StreamLifecycleEvent,
+  type StreamObserver,
   type StreamOptions,
   type StreamOutcome,
 } from '../index.js';
 import { UsageError } from './args.js';
 import { bytes, progressBar, short, type Output } from './output.js';
+import { startRecording } from './record.js';
 
 /**
  * Exit codes, for scripts. One table, shown in `--help` and docs/cli.md.
@@ -91,6 +94,8 @@ export interface WatchedStream extends AsyncIterable<StreamEvent<string, unknown
   readonly outcome: StreamOutcome | undefined;
   readonly readyState: ReadyState;
   readonly lastEventId: string;
+  /** Observes the stream's lifecycle without starting it (`EventStream.observe`), for `--record`. */
+  observe(observer: StreamObserver): () => void;
 }
 
 /** Counters of one command, shown in the status line and the summary. */
@@ -143,6 +148,11 @@ export interface SessionOptions {
   argv?: string[] | undefined;
   /** Install a SIGINT handler. @defaultValue true */
   sigint?: boolean | undefined;
+  /**
+   * `--record <file.json>`: the file {@link Session.watch} writes the watched stream's recording
+   * to (a testing-kit script, see `recordStream()`), when the stream ends or on Ctrl-C.
+   */
+  record?: string | undefined;
 }
 
 /**
@@ -250,13 +260,16 @@ export class Session {
 
   /**
    * Reads `stream` to its end: renders each event with `view` (or as JSON, or not at all for
-   * `--raw`), shows resync events, keeps the status line, handles Ctrl-C and `--max-events`.
+   * `--raw`), shows resync events, keeps the status line, handles Ctrl-C and `--max-events`;
+   * with `--record`, records every connection of `stream` and writes the script at its end.
    *
    * @returns the exit code.
    */
   async watch(stream: WatchedStream, view: View): Promise<number> {
     this.#stream = stream;
     this.#view = view;
+    // Before the first read: the recording starts with the stream's first request.
+    const recorder = this.#options.record === undefined ? undefined : startRecording(stream, this.#options.record, this.#output);
     const stopSigint = this.#options.sigint === false ? () => {} : this.#onSigint();
     let error: unknown;
     let first: number | undefined;
@@ -276,6 +289,7 @@ export class Session {
     }
     const info: EndInfo = { outcome: stream.outcome, error, interrupted: this.#interrupted, watched: first === undefined ? undefined : performance.now() - first };
     this.#end(view, info);
+    recorder?.write();
     return this.#interrupted ? EXIT.interrupted : exitCodeOf(stream.outcome, error);
   }
 

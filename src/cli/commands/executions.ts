@@ -138,7 +138,11 @@ export const executions: Command = {
   notes:
     `Environment: RUNSTREAM_BASE_URL, else FLOWMAESTRO_BASE_URL (default ${flowmaestro.baseUrl}; add /api if\n` +
     '             your server needs it); RUNSTREAM_API_KEY, else FLOWMAESTRO_API_KEY (sent as X-API-Key).',
-  examples: ['runstream executions exec_xyz789', 'runstream executions exec_xyz789 --base-url http://127.0.0.1:4800/api --api-key test-key'],
+  examples: [
+    'runstream executions exec_xyz789',
+    'runstream executions exec_xyz789 --base-url http://127.0.0.1:4800/api --api-key test-key',
+    "runstream executions exec_xyz789 --record incident.json   # replay: new FlowMaestro({ fetch: scriptedFetch({ 'GET /v1/executions/:id/events': recorded }) })",
+  ],
   async run(argv, context: Context) {
     const ready = setup(executions, argv, context);
     if (!ready) return HELP_SHOWN;

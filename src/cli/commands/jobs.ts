@@ -123,6 +123,7 @@ export const jobs: Command = {
   examples: [
     'runstream jobs run --prompt "Analyze quarterly sales data"',
     'runstream jobs stream run_abc123 --base-url http://127.0.0.1:4800 --json',
+    "runstream jobs run --prompt \"Summarize\" --record job.json   # the job's stream, not the submit; replay: jobs.stream(id) with scriptedFetch({ 'GET /api/v1/runs/:id/stream': recorded })",
   ],
   async run(argv, context: Context) {
     const [sub, ...rest] = argv;

@@ -174,7 +174,12 @@ export const runner: Command = {
     'recover the run\'s state from the runner, tail shows the gap.',
   flags: FLAGS,
   notes: `Environment: RUNSTREAM_BASE_URL, else STAX_BASE_URL (default ${stax.baseUrl}). No key is sent (no auth).`,
-  examples: ['runstream runner run --workflow build', 'runstream runner follow a1b2c3d4', 'runstream runner tail --json | jq -c "select(.type == \\"step.log\\")"'],
+  examples: [
+    'runstream runner run --workflow build',
+    'runstream runner follow a1b2c3d4',
+    'runstream runner tail --json | jq -c "select(.type == \\"step.log\\")"',
+    'runstream runner tail --record bus.json   # the bus stream (GET /api/events); the REST calls of follow and run are not recorded',
+  ],
   async run(argv, context: Context) {
     const [sub, ...rest] = argv;
     if (sub === undefined) throw new UsageError('runner needs a subcommand: follow, run or tail', 'see runstream runner --help');

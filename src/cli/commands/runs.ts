@@ -146,6 +146,7 @@ export const runs: Command = {
   examples: [
     'runstream runs run_abc123',
     'runstream runs run_abc123 --base-url http://127.0.0.1:4800 --api-key test-key --json | jq -r .type',
+    "runstream runs run_abc123 --record incident.json   # replay: new Crewship({ fetch: scriptedFetch({ 'GET /v1/runs/:id/events': recorded }) })",
   ],
   async run(argv, context: Context) {
     const ready = setup(runs, argv, context);

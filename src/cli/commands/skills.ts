@@ -101,6 +101,7 @@ export const skills: Command = {
   examples: [
     `runstream skills my.skill --inputs '{"text": "Hello world"}'`,
     'runstream skills failing.skill --base-url http://127.0.0.1:4800 --api-key test-key; echo "exit $?"',
+    `runstream skills my.skill --inputs '{"text": "hi"}' --record skill.json   # the POST's answer; replay: skills.start() with scriptedFetch({ 'POST /v1/skills/:id/execute/stream': recorded })`,
   ],
   async run(argv, context: Context) {
     const ready = setup(skills, argv, context);

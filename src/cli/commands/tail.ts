@@ -4,10 +4,9 @@
  *
  * @module
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { connect, type StreamEvent } from '../../index.js';
-import { recordStream, type Script } from '../../testing/index.js';
-import { OUTPUT_FLAGS, RECORD_FLAG, STREAM_FLAGS, UsageError, positionals, str, type Flag, type Parsed } from '../args.js';
+import { OUTPUT_FLAGS, STREAM_FLAGS, UsageError, positionals, str, type Flag, type Parsed } from '../args.js';
 import { HELP_SHOWN, setup, type Command, type Context } from '../command.js';
 import { short } from '../output.js';
 import { errorLines, type EndInfo, type View } from '../watch.js';
@@ -20,7 +19,6 @@ const FLAGS: Flag[] = [
   { name: 'end-marker', type: 'string', arg: '<data>', help: "a data value that ends the stream cleanly, e.g. '[DONE]'" },
   ...STREAM_FLAGS,
   ...OUTPUT_FLAGS,
-  RECORD_FLAG,
 ];
 
 /** Request headers from repeated `-H 'Name: value'`. @throws UsageError for a header without a colon. */
@@ -118,29 +116,9 @@ export const tail: Command = {
       ...(endMarker !== undefined ? { endMarker } : {}),
       decode,
     });
-    const record = str(ready.parsed, 'record');
-    if (record === undefined) return ready.session.watch(stream, tailView(context));
-    const recording = recordStream(stream);
-    const code = await ready.session.watch(stream, tailView(context));
-    writeRecording(record, recording.stop(), context);
-    return code;
+    return ready.session.watch(stream, tailView(context));
   },
 };
-
-/**
- * Writes `--record`'s script as JSON (the testing kit's fixture format) and says so on stderr.
- * A file that cannot be written is reported, and the stream's exit code kept.
- */
-function writeRecording(file: string, script: Script, context: Context): void {
-  const { output } = context;
-  try {
-    writeFileSync(file, `${JSON.stringify(script, null, 2)}\n`);
-    const count = script.connections.length;
-    output.diag(output.err.dim(`● recorded ${count} connection${count === 1 ? '' : 's'} to ${file} (replay: scriptedFetch(JSON.parse(readFileSync(file, 'utf8'))))`));
-  } catch (error) {
-    output.diag(output.err.red(`--record ${file}: ${error instanceof Error ? error.message : String(error)}`));
-  }
-}
 
 /** `--types a,b` as a set; `undefined` without the flag. */
 export function typesOf(parsed: Parsed): ReadonlySet<string> | undefined {
