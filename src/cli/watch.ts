@@ -46,6 +46,8 @@ export const EXIT = {
   network: 4,
   /** The stream is broken: not `text/event-stream`, undecodable data, an event too large, an early end. */
   broken: 5,
+  /** The run waits for you (an agent protocol's interrupt: input or approval it asks for). */
+  waiting: 6,
   /** Interrupted with Ctrl-C (SIGINT). */
   interrupted: 130,
 } as const;
@@ -58,6 +60,7 @@ export const EXIT_TABLE = `Exit codes:
   3    the run was cancelled
   4    HTTP error, connection error or timeout (the server refused, was unreachable, or dropped for good)
   5    broken stream (not text/event-stream, undecodable data, an event too large, an early end)
+  6    the run waits for input (an agent protocol's interrupt)
   130  interrupted with Ctrl-C (the command that resumes is printed on stderr)`;
 
 /** The exit code for an error that ended a command. */
@@ -82,6 +85,8 @@ export function exitCodeOf(outcome: StreamOutcome | undefined, error: unknown): 
       return EXIT.failed;
     case 'cancelled':
       return EXIT.cancelled;
+    case 'interrupted':
+      return EXIT.waiting;
     case 'error':
       return exitCodeOfError(outcome.error);
     default:

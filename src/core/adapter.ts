@@ -22,6 +22,20 @@ export interface PlatformSpec {
   envelope?: { typeKey: string; dataKeys: readonly string[] } | undefined;
   /** A `data:` value that ends the stream without being an event, e.g. `[DONE]`. */
   endMarker?: string | undefined;
+  /**
+   * Skip events whose `data:` is empty (they still set the last event ID): an event that only
+   * carries an `id:` and `retry:`, such as MCP's priming event. @defaultValue false
+   */
+  skipEmpty?: boolean | undefined;
+  /**
+   * For a platform whose event name is in its JSON data in another form than one string key (A2A:
+   * which of `task`, `message`, `statusUpdate`, `artifactUpdate` is present; MCP: `method`, or
+   * `result`/`error`): the event's name and payload from the parsed data and the SSE `event`
+   * name (`'message'` when none); `undefined` skips it as a keepalive. Runs after `envelope`.
+   */
+  decode?: ((data: unknown, event: string) => { type: string; data: unknown } | undefined) | undefined;
+  /** For a platform whose terminal events are told by their data (an A2A status update in a final state): replaces `terminal`. */
+  isTerminal?: StreamAdapter['isTerminal'];
   /** For events that report a failure inside the stream: the failure. */
   errorOf?: StreamAdapter['errorOf'] | undefined;
   /** For terminal events: the outcome they report (`'completed'` when this is absent or says nothing). */
@@ -45,7 +59,7 @@ export function platformAdapter(spec: PlatformSpec): StreamAdapter {
       const raw = message.data;
       if (spec.endMarker !== undefined && raw === spec.endMarker) return null;
       let type = message.event ?? 'message';
-      if (keepalive.has(type)) return undefined;
+      if (keepalive.has(type) || (raw === '' && spec.skipEmpty)) return undefined;
       let data: unknown;
       try {
         data = JSON.parse(raw);
@@ -58,10 +72,16 @@ export function platformAdapter(spec: PlatformSpec): StreamAdapter {
         const key = envelope.dataKeys.find((name) => name in (data as Record<string, unknown>));
         if (key !== undefined) data = (data as Record<string, unknown>)[key];
       }
+      if (spec.decode) {
+        const decoded = spec.decode(data, type);
+        if (!decoded) return undefined;
+        ({ type, data } = decoded);
+      }
       return { type, data, id: lastEventId, raw };
     },
   };
-  if (terminal.size) adapter.isTerminal = (event) => terminal.has(event.type);
+  if (spec.isTerminal) adapter.isTerminal = spec.isTerminal;
+  else if (terminal.size) adapter.isTerminal = (event) => terminal.has(event.type);
   if (spec.errorOf) adapter.errorOf = spec.errorOf;
   if (spec.outcomeOf) adapter.outcomeOf = spec.outcomeOf;
   return adapter;

@@ -14,6 +14,8 @@ import { redactUrl } from './redact.js';
 export interface PolicyState {
   /** The request that ended (a POST resumed by GET is a GET by now). */
   method: string;
+  /** Whether that request is safe to send again though it has a body (a re-subscribe; see `StreamControl.setRequest`). */
+  resend?: boolean | undefined;
   url: string;
   lastEventId: string;
   resume: ResumeMode;
@@ -93,12 +95,13 @@ export function decide(state: PolicyState): Decision {
 }
 
 /**
- * Whether a request may be sent again. GET always may. A request with a body may start work
+ * Whether a request may be sent again. GET always may, and so does a request a feature marked
+ * `resend` (a re-subscribe). A request with a body may start work
  * (a run, an execution), so it is sent again only when the caller opted in (`resume`), or
  * when the server said it did not accept it (408, 429, 503) before any event. @internal
  */
-export function mayResend(state: Pick<PolicyState, 'method' | 'resume' | 'delivered'>, status: number): boolean {
-  return state.method === 'GET' || state.resume !== 'none' || (!state.delivered && (status === 408 || status === 429 || status === 503));
+export function mayResend(state: Pick<PolicyState, 'method' | 'resend' | 'resume' | 'delivered'>, status: number): boolean {
+  return state.method === 'GET' || !!state.resend || state.resume !== 'none' || (!state.delivered && (status === 408 || status === 429 || status === 503));
 }
 
 /**

@@ -60,9 +60,9 @@ export class StreamCore extends StreamState {
   }
   /** What the reconnect policy reads (see `PolicyState`). */
   #policyState(cause?: Error, attempt = 0) {
-    const { url, method } = this.request;
+    const { url, method, resend } = this.request;
     const { resume, reconnect } = this.config;
-    return { url, method, lastEventId: this.lastEventId, resume, reconnect, cause, attempt, delivered: this.delivered, reached: this.#reached, retry: this.retry };
+    return { url, method, resend, lastEventId: this.lastEventId, resume, reconnect, cause, attempt, delivered: this.delivered, reached: this.#reached, retry: this.retry };
   }
 
   // The reconnect loop, as steps that call each other when a promise settles: `#next` sends a
@@ -155,6 +155,9 @@ export class StreamCore extends StreamState {
         return this.#next();
       }
       if (this.delivered > this.#deliveredBefore) this.#attempt = 0;
+      // A feature may point the next request elsewhere (a re-subscribe) before the policy reads it.
+      for (const hooks of this.hooks) hooks.dropped?.();
+      if (this.closed()) return;
       const cause = error as Error | undefined;
       const step = decide(this.#policyState(cause, this.#attempt));
       if (!step.reconnect) return void this.#ended(step, cause).catch((thrown: unknown) => this.#fail(thrown));

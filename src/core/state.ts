@@ -21,7 +21,7 @@ import type { ReadyState, StreamConfig, StreamControl, StreamEvent, StreamHooks,
 const NO_HOOKS: readonly StreamHooks[] = [];
 
 /** The request a connection sends. */
-export type Request = { url: string; method: string; body: BodyLike | undefined };
+export type Request = { url: string; method: string; body: BodyLike | undefined; resend?: boolean | undefined };
 
 /**
  * One stream's state. Internal: fields are plain (not `#private`) so that the public face in
@@ -94,9 +94,9 @@ export class StreamState implements StreamControl, Sink {
     return (config.info ??= { method: config.method, url: redactUrl(config.url) });
   }
 
-  setRequest({ url, method, body }: { url: string; method: string; body?: BodyLike | undefined }): void {
+  setRequest({ url, method, body, resend }: { url: string; method: string; body?: BodyLike | undefined; resend?: boolean | undefined }): void {
     refuseCredentials(url, 'the stream URL');
-    this.request = { url, method, body };
+    this.request = { url, method, body, resend };
   }
 
   deliver(event: StreamEvent): void {

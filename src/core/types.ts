@@ -119,6 +119,9 @@ export interface EventFailure {
  *   `status: 'cancelled'`, a skills `done`, a stax `run.completed` with `run.status`), or in the
  *   state its REST API reported after a gap (`event` is then the `resync` event). A `connect()`
  *   stream that reached its `endMarker` is `'completed'`.
+ * - `'interrupted'`: the platform paused the run to wait for you (an agent protocol's
+ *   interrupt: input or approval it asks for); the run goes on in a new request once you answer.
+ *   `serverStatus` and `event` say what it waits for.
  * - `'closed'`: you closed it (`close()`, your `signal`, leaving a `for await` loop) before it
  *   ended by itself.
  * - `'ended'`: the server ended a stream that has no terminal event (`connect()` with
@@ -132,7 +135,7 @@ export interface EventFailure {
  * it, as the iterator throws it.
  */
 export interface StreamOutcome {
-  readonly type: 'completed' | 'failed' | 'cancelled' | 'closed' | 'ended' | 'error';
+  readonly type: 'completed' | 'failed' | 'cancelled' | 'interrupted' | 'closed' | 'ended' | 'error';
   /** The event that ended the stream (its terminal event, or the `resync` event), when one did. */
   readonly event?: StreamEvent | undefined;
   /**
@@ -172,7 +175,7 @@ export interface GapMarker {
 }
 
 /** What a platform says of a finished run: a {@link StreamOutcome} without `event` and `error`. @internal */
-export type OutcomeInfo = Omit<StreamOutcome, 'event' | 'error' | 'type'> & { type: 'completed' | 'failed' | 'cancelled' | 'ended' };
+export type OutcomeInfo = Omit<StreamOutcome, 'event' | 'error' | 'type'> & { type: 'completed' | 'failed' | 'cancelled' | 'interrupted' | 'ended' };
 
 /**
  * Why a resource is asked to resynchronise: its first connection opened (`'subscribed'`: what
@@ -271,10 +274,12 @@ export interface StreamControl {
   /**
    * Sets the request the next connection sends (and every later one, until a POST stream that
    * resumes by GET switches to its resume URL). The URL is checked as `connect()` checks its own.
+   * `resend: true` marks a request with a body that is safe to send again on a reconnect (it
+   * starts no work: a re-subscribe); a GET always is.
    *
    * @throws TypeError when `url` carries user info (`user:password@`).
    */
-  setRequest(request: { url: string; method: string; body?: BodyLike | undefined }): void;
+  setRequest(request: { url: string; method: string; body?: BodyLike | undefined; resend?: boolean | undefined }): void;
   /** Cuts a reconnect wait short: the next request goes out now. */
   wake(): void;
   /**
@@ -306,6 +311,12 @@ export interface StreamHooks {
   event?(event: StreamEvent): void;
   /** A request failed with an `HTTPError` no retry can fix; resolves true once the feature ended the stream. */
   refused?(error: HTTPError): Promise<boolean>;
+  /**
+   * A connection ended (it dropped, or the server closed it) and the stream has not: before the
+   * reconnect is decided, a feature may point the next request elsewhere with
+   * {@link StreamControl.setRequest} (a re-subscribe, a cursor such as `starting_after`).
+   */
+  dropped?(): void;
   /** The server closed a stream that does not reconnect: the error to end it with, if any. */
   closed?(): Error | undefined;
 }

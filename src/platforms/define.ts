@@ -23,7 +23,7 @@ export interface Route {
  * event's data says (a job `status`, a run's `status`/`conclusion`, a result's `error`).
  * @internal
  */
-export type OutcomeRule = 'completed' | 'failed' | 'cancelled' | 'ended' | 'by-data';
+export type OutcomeRule = 'completed' | 'failed' | 'cancelled' | 'interrupted' | 'ended' | 'by-data';
 
 /**
  * A platform, described once.

@@ -218,7 +218,7 @@ export function useEventStream<Events extends EventMap, State = undefined>(
       const type = outcome?.type;
       clearTimeout(saveTimer);
       saveTimer = undefined;
-      if (storage && key !== undefined && (type === 'completed' || type === 'failed' || type === 'cancelled' || type === 'ended')) forget(storage, key);
+      if (storage && key !== undefined && (type === 'completed' || type === 'failed' || type === 'cancelled' || type === 'interrupted' || type === 'ended')) forget(storage, key);
     })();
 
     // A reload (or a closed tab) unmounts nothing: store the last batch before the page goes.

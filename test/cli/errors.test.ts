@@ -4,7 +4,7 @@
  * `TypeError` and `RangeError` of a call that can never work.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { EXIT, errorLines, exitCodeOfError } from '../../src/cli/watch.js';
+import { EXIT, errorLines, exitCodeOf, exitCodeOfError } from '../../src/cli/watch.js';
 
 /** runstream's entry, as a second module instance: its classes are not the bin's. */
 async function otherCopy(): Promise<typeof import('../../src/index.js')> {
@@ -33,6 +33,14 @@ describe('exit codes of errors', () => {
     expect(exitCodeOfError(new RangeError('runstream: `idleTimeout` must be a number of ms, got -1'))).toBe(EXIT.usage);
     expect(exitCodeOfError(new TypeError('Cannot read properties of undefined (reading "x")'))).toBe(EXIT.failed);
     expect(exitCodeOfError(new TypeError('fetch failed: runstream: somewhere inside'))).toBe(EXIT.failed);
+  });
+});
+
+describe('exit codes of outcomes', () => {
+  it('gives each outcome its code: completed and ended 0, failed 1, cancelled 3, interrupted 6', () => {
+    const codes = (['completed', 'ended', 'closed', 'failed', 'cancelled', 'interrupted'] as const).map((type) => exitCodeOf({ type }, undefined));
+    expect(codes).toEqual([0, 0, 0, 1, 3, 6]);
+    expect(EXIT.waiting).toBe(6);
   });
 });
 

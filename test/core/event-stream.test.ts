@@ -571,6 +571,57 @@ describe('EventStream: platform adapters', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('names events from their data with decode, skips what it rejects, and ends at a terminal event told by its data', async () => {
+    // An A2A-like stream: the one key present names the event; the state says whether it is final.
+    route('post', '/events', [
+      () =>
+        sseResponse([
+          frames([
+            { data: { result: { task: { id: 't1', state: 'working' } } } },
+            { data: { result: { statusUpdate: { state: 'working' } } } },
+            { data: { result: {} } },
+            { data: { result: { statusUpdate: { state: 'input-required' } } } },
+            { data: { result: { statusUpdate: { state: 'completed' } } } },
+          ]),
+        ]),
+    ]);
+    const decode = (data: unknown) => {
+      const result = (data as { result: Record<string, unknown> }).result;
+      const type = Object.keys(result)[0];
+      return type === undefined ? undefined : { type, data: result[type] };
+    };
+    const stream = platformStream(
+      'POST',
+      { body: {} },
+      {
+        known: ['task', 'statusUpdate'],
+        decode,
+        isTerminal: (event) => event.type === 'statusUpdate' && (event.data as { state: string }).state === 'input-required',
+        outcomeOf: () => ({ type: 'interrupted', serverStatus: 'input-required' }),
+      },
+    );
+    const events = await collect(stream);
+    expect(events.map((event) => [event.type, event.data])).toEqual([
+      ['task', { id: 't1', state: 'working' }],
+      ['statusUpdate', { state: 'working' }],
+      ['statusUpdate', { state: 'input-required' }],
+    ]);
+    expect(stream.outcome).toMatchObject({ type: 'interrupted', serverStatus: 'input-required' });
+  });
+
+  it('skips an event with empty data under skipEmpty, and keeps its id for Last-Event-ID', async () => {
+    // MCP's priming event: an id and a retry, and `data: ` with nothing.
+    route('get', '/events', [() => sseResponse(['id: prime-1\nretry: 1000\ndata: \n\n', frame({ event: 'run.completed', data: {} })])]);
+    const stream = platformStream('GET', {}, { skipEmpty: true });
+    const events = await collect(stream);
+    expect(events.map((event) => event.type)).toEqual(['run.completed']);
+    expect(stream.lastEventId).toBe('prime-1');
+    // Without it, empty data is data that is not JSON.
+    route('get', '/events', [() => sseResponse(['id: prime-1\ndata: \n\n'])]);
+    const { error } = await collectEvents(platformStream('GET', { reconnect: false }));
+    expect(error).toMatchObject({ code: 'invalid-data', data: '' });
+  });
+
   it("fails with StreamError 'invalid-data' on data that is not JSON", async () => {
     route('get', '/events', [() => sseResponse([frames([{ event: 'run.output', id: '5', data: 'oops' }])])]);
     const { error } = await collectEvents(platformStream('GET', { reconnect: false }));

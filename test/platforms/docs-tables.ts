@@ -8,6 +8,7 @@ const RULE: Record<OutcomeRule, string> = {
   completed: 'completed',
   failed: 'failed',
   cancelled: 'cancelled',
+  interrupted: 'interrupted (waits for input)',
   ended: 'ended (no outcome)',
   'by-data': 'as its data says',
 };
