@@ -27,6 +27,8 @@ export class StreamTrace {
   #stream: Span | undefined;
   #streamContext: Context | undefined;
   #attempt: Span | undefined;
+  /** Whether the current attempt got a response the stream read (its `open` step). */
+  #answered = false;
   #started = 0;
   #firstEvent: number | undefined;
   #events = 0;
@@ -64,6 +66,7 @@ export class StreamTrace {
   #startAttempt(): Span {
     if (this.#attempt) return this.#attempt;
     this.start();
+    this.#answered = false;
     return (this.#attempt = this.#tracer.startSpan('HTTP', { kind: SpanKind.CLIENT }, this.#streamContext));
   }
 
@@ -81,6 +84,7 @@ export class StreamTrace {
         return;
       }
       case 'open':
+        this.#answered = true;
         this.#attempt?.setAttribute('http.response.status_code', step.status);
         return;
       case 'refused':
@@ -133,6 +137,9 @@ export class StreamTrace {
 
   #end(outcome: StreamOutcome): void {
     const error = outcome.type === 'error' ? outcome.error : undefined;
+    // A request the stream never read that ended it without an error was answered `204 No
+    // Content` (the server's "stop reconnecting"), which has no `open` step.
+    if (!this.#answered && outcome.type === 'ended') this.#attempt?.setAttribute('http.response.status_code', 204);
     this.#endAttempt(error);
     const stream = this.#stream;
     if (!stream) return;

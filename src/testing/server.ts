@@ -210,7 +210,7 @@ const MAX_CONNECTIONS = 512;
 const HOP_HEADERS = new Set(['host', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'upgrade', 'expect']);
 const CORS: Readonly<Record<string, string>> = {
   'access-control-allow-origin': '*',
-  'access-control-allow-headers': 'authorization, x-api-key, last-event-id, content-type, idempotency-key, accept',
+  'access-control-allow-headers': 'authorization, x-api-key, last-event-id, content-type, idempotency-key, accept, traceparent, tracestate',
   'access-control-allow-methods': 'GET, POST, OPTIONS',
   'access-control-expose-headers': 'x-request-id, retry-after',
 };

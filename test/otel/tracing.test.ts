@@ -202,6 +202,9 @@ describe('runstream/otel: one stream with use: [instrument()]', () => {
     expect(attempts).toHaveLength(3);
     expect(played.requests.map((request) => request.headers.traceparent)).toEqual(attempts.map(traceparent));
     expect(span.attributes).toMatchObject({ 'runstream.outcome': 'ended', 'runstream.reconnects': 2, 'runstream.events': 2 });
+    // The last request was answered 204 No Content, which ended the stream.
+    expect(attempts.map((attempt) => attempt.attributes['http.response.status_code'])).toEqual([200, 200, 204]);
+    expect(attempts.map((attempt) => attempt.status.code)).toEqual([SpanStatusCode.ERROR, SpanStatusCode.UNSET, SpanStatusCode.UNSET]);
     expect(span.events.filter((event) => event.name === 'runstream.reconnect').map((event) => event.attributes!['runstream.reconnect.cause'])).toEqual(['ConnectionError', 'server-closed']);
   });
 
