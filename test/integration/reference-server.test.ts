@@ -227,7 +227,7 @@ const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 const CORS = {
   'access-control-allow-origin': '*',
-  'access-control-allow-headers': 'authorization, x-api-key, last-event-id, content-type, idempotency-key, accept',
+  'access-control-allow-headers': 'authorization, x-api-key, last-event-id, content-type, idempotency-key, accept, traceparent, tracestate',
   'access-control-allow-methods': 'GET, POST, OPTIONS',
   'access-control-expose-headers': 'x-request-id, retry-after',
 };
