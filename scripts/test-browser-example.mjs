@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'vite';
-import { chromiumInstalled, CHROMIUM, launchChromium } from '../test/runtimes/chromium.mjs';
+import { browserScript, launchChromium } from '../test/runtimes/chromium.mjs';
 import { serveDir } from '../test/runtimes/serve.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,13 +20,7 @@ const screenshot = join(root, 'test-results', 'browser-example.png');
 const STEP_TIMEOUT = 20_000;
 
 const started = Date.now();
-const deadline = setTimeout(() => {
-  console.error('browser example test: gave up after 60 s');
-  process.exit(1);
-}, 60_000);
-deadline.unref();
-
-if (!chromiumInstalled()) throw new Error(`${CHROMIUM} not found: apt-get install chromium`);
+browserScript('browser example test', 60);
 if (!existsSync(join(root, 'dist', 'testing', 'index.js'))) throw new Error('dist/testing/index.js is missing: run `npm run build` first');
 
 execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', example], { stdio: 'inherit' });

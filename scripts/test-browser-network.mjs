@@ -28,7 +28,7 @@ import { tmpdir } from 'node:os';
 import assert from 'node:assert/strict';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromiumInstalled, CHROMIUM, launchChromium } from '../test/runtimes/chromium.mjs';
+import { browserScript, launchChromium } from '../test/runtimes/chromium.mjs';
 import { serveDir } from '../test/runtimes/serve.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,13 +42,7 @@ const TYPES = ['run.started', 'log', 'agent.started', 'tool.called', 'tool.resul
 const IDS = TYPES.map((_, index) => `evt_${String(index + 1).padStart(3, '0')}`);
 
 const started = Date.now();
-const deadline = setTimeout(() => {
-  console.error('browser network test: gave up after 60 s');
-  process.exit(1);
-}, 60_000);
-deadline.unref();
-
-if (!chromiumInstalled()) throw new Error(`${CHROMIUM} not found: apt-get install chromium`);
+browserScript('browser network test', 60);
 for (const file of ['index.js', join('testing', 'index.js')]) {
   if (!existsSync(join(root, 'dist', file))) throw new Error(`dist/${file} is missing: run \`npm run build\` first`);
 }

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromiumInstalled, CHROMIUM, launchChromium } from '../test/runtimes/chromium.mjs';
+import { browserScript, launchChromium } from '../test/runtimes/chromium.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const STEP_TIMEOUT = 20_000;
@@ -26,13 +26,7 @@ const SPAN_KIND = { INTERNAL: 0, CLIENT: 2 };
 const STATUS_ERROR = 2;
 
 const started = Date.now();
-const deadline = setTimeout(() => {
-  console.error('browser otel test: gave up after 60 s');
-  process.exit(1);
-}, 60_000);
-deadline.unref();
-
-if (!chromiumInstalled()) throw new Error(`${CHROMIUM} not found: apt-get install chromium`);
+browserScript('browser otel test', 60);
 for (const file of ['index.js', join('otel', 'index.js')]) {
   if (!existsSync(join(root, 'dist', file))) throw new Error(`dist/${file} is missing: run \`npm run build\` first`);
 }

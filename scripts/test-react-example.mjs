@@ -19,7 +19,7 @@ import { dirname, extname, join, normalize, relative, resolve, sep } from 'node:
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { build } from 'vite';
-import { chromiumInstalled, CHROMIUM, launchChromium } from '../test/runtimes/chromium.mjs';
+import { browserScript, launchChromium } from '../test/runtimes/chromium.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const example = join(root, 'examples', 'react');
@@ -32,13 +32,7 @@ const IDS = TYPES.map((_, index) => `evt_${String(index + 1).padStart(3, '0')}`)
 const STEP_TIMEOUT = 20_000;
 
 const started = Date.now();
-const deadline = setTimeout(() => {
-  console.error('react example test: gave up after 150 s');
-  process.exit(1);
-}, 150_000);
-deadline.unref();
-
-if (!chromiumInstalled()) throw new Error(`${CHROMIUM} not found: apt-get install chromium`);
+browserScript('react example test', 150);
 if (!existsSync(join(root, 'dist', 'testing', 'index.js'))) throw new Error('dist/testing/index.js is missing: run `npm run build` first');
 
 execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', example], { stdio: 'inherit' });

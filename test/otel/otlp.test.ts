@@ -10,9 +10,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { Crewship, connect } from '../../src/index.js';
+import { connect } from '../../src/index.js';
 import { instrument } from '../../src/otel/index.js';
-import { instantReconnect, startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
+import { CUT_RUN_PATH, streamCutRun } from './support.js';
+import { startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
 
 const SECRET = 'sk-live-otlp-secret-4c1d';
 const TOKEN = 'tok-otlp-query-secret-e52a';
@@ -132,15 +133,8 @@ afterEach(() => {
 
 describe('runstream/otel through the OTLP/HTTP exporter (JSON) to a receiver on 127.0.0.1', () => {
   it('exports a Crewship run cut and resumed as one trace: the stream span, two CLIENT attempts, the reconnect event, traceparent on each request, no secret', async () => {
-    const path = '/v1/runs/run_failed/events';
-    server.dropNext(path, { afterEvents: 2 });
-    const before = server.requests.length;
-    const clock = instantReconnect();
-    const client = new Crewship({ baseUrl: server.url, apiKey: SECRET, reconnect: clock.reconnect, use: [instrument({ tracerProvider, propagator })] });
-    const stream = client.runs.stream('run_failed');
-    const ids: string[] = [];
-    for await (const event of stream) ids.push(event.id ?? '');
-    expect(stream.outcome?.type).toBe('failed');
+    const path = CUT_RUN_PATH;
+    const { ids, before } = await streamCutRun(server, SECRET, { tracerProvider, propagator });
     await tracerProvider.forceFlush();
 
     // What the exporter sent: JSON POSTs to /v1/traces.

@@ -8,6 +8,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { Crewship, HTTPError, PraisonAI, connect, type StreamFeature } from '../../src/index.js';
 import { instrument } from '../../src/otel/index.js';
+import { CUT_RUN_PATH, streamCutRun } from './support.js';
 import { instantReconnect, startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
 
 const SECRET = 'sk-live-otel-secret-7f3a';
@@ -87,15 +88,8 @@ describe('runstream/otel: a client with use: [instrument()]', () => {
   });
 
   it('keeps one stream span across a cut resumed with Last-Event-ID: an attempt span each, a reconnect event, traceparent on each request', async () => {
-    const path = '/v1/runs/run_failed/events';
-    server.dropNext(path, { afterEvents: 2 });
-    const before = server.requests.length;
-    const clock = instantReconnect();
-    const client = new Crewship({ baseUrl: server.url, apiKey: SECRET, reconnect: clock.reconnect, use: [instrument({ tracerProvider, propagator })] });
-    const stream = client.runs.stream('run_failed');
-    const ids: string[] = [];
-    for await (const event of stream) ids.push(event.id ?? '');
-    expect(stream.outcome?.type).toBe('failed');
+    const path = CUT_RUN_PATH;
+    const { ids, delays, before } = await streamCutRun(server, SECRET, { tracerProvider, propagator });
 
     const { stream: span, attempts } = tree();
     // A run the platform reports as failed is an outcome, not an instrumentation error.
@@ -116,8 +110,8 @@ describe('runstream/otel: a client with use: [instrument()]', () => {
       'runstream.last_event_id': ids[1],
     });
     // The delay the stream waited, in seconds.
-    expect(clock.delays).toHaveLength(1);
-    expect(reconnects[0]!.attributes!['runstream.reconnect.delay']).toBe(clock.delays[0]! / 1000);
+    expect(delays).toHaveLength(1);
+    expect(reconnects[0]!.attributes!['runstream.reconnect.delay']).toBe(delays[0]! / 1000);
 
     const requests = server.requests.slice(before).filter((request) => request.path === path);
     expect(requests).toHaveLength(2);

@@ -59,3 +59,16 @@ async function versionFromPage(context) {
   await page.close();
   return /Chrome\/([\d.]+)/.exec(agent)?.[1] ?? agent;
 }
+
+/**
+ * The start of a browser script: it gives up (exit 1, naming `label`) after `seconds`, and fails
+ * at once when Chromium is not installed.
+ */
+export function browserScript(label, seconds) {
+  const deadline = setTimeout(() => {
+    console.error(`${label}: gave up after ${seconds} s`);
+    process.exit(1);
+  }, seconds * 1000);
+  deadline.unref();
+  if (!chromiumInstalled()) throw new Error(`${CHROMIUM} not found: apt-get install chromium`);
+}
