@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'vite';
-import { browserScript, launchChromium } from '../test/runtimes/chromium.mjs';
+import { browserScript, launchChromium, watchedPage } from '../test/runtimes/chromium.mjs';
 import { serveDir } from '../test/runtimes/serve.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,10 +33,7 @@ const reference = await startReferenceServer({ eventDelay: 120 });
 const site = await serveDir(join(example, 'dist'));
 const browser = await launchChromium();
 try {
-  const page = await browser.context.newPage();
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => message.type() === 'error' && problems.push(`console error: ${message.text()}`));
+  const { page, problems } = await watchedPage(browser.context);
 
   const url = `${site.url}/?server=${encodeURIComponent(reference.url)}`;
   await page.goto(url);

@@ -28,7 +28,7 @@ import { tmpdir } from 'node:os';
 import assert from 'node:assert/strict';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { browserScript, launchChromium } from '../test/runtimes/chromium.mjs';
+import { browserScript, launchChromium, watchedPage } from '../test/runtimes/chromium.mjs';
 import { serveDir } from '../test/runtimes/serve.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -207,10 +207,7 @@ function server(from) {
 
 /** A fresh page with the test API; `problems` collects page errors and console errors. */
 async function openPage() {
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => message.type() === 'error' && problems.push(`console error: ${message.text()}`));
+  const { page, problems } = await watchedPage(context);
   await page.goto(pages.url);
   await page.waitForFunction(() => window.runstreamTest !== undefined, undefined, { timeout: STEP_TIMEOUT, polling: 20 });
   const mark = { requests: reference.requests.length, streams: reference.streams.length };

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { browserScript, launchChromium } from '../test/runtimes/chromium.mjs';
+import { browserScript, launchChromium, watchedPage } from '../test/runtimes/chromium.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const STEP_TIMEOUT = 20_000;
@@ -126,10 +126,7 @@ const origin = `http://127.0.0.1:${port}`;
 
 const browser = await launchChromium();
 try {
-  const page = await browser.context.newPage();
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => message.type() === 'error' && problems.push(`console error: ${message.text()}`));
+  const { page, problems } = await watchedPage(browser.context);
   await page.goto(origin);
   await page.waitForFunction(() => window.runstreamOtel !== undefined, undefined, { timeout: STEP_TIMEOUT, polling: 20 });
   const result = await Promise.race([

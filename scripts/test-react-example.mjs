@@ -19,7 +19,7 @@ import { dirname, extname, join, normalize, relative, resolve, sep } from 'node:
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { build } from 'vite';
-import { browserScript, launchChromium } from '../test/runtimes/chromium.mjs';
+import { browserScript, launchChromium, watchedPage } from '../test/runtimes/chromium.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const example = join(root, 'examples', 'react');
@@ -102,10 +102,7 @@ const summary = [];
 try {
   for (const version of versions) {
     const site = await serveSite(join(example, 'dist', version));
-    const page = await browser.context.newPage();
-    const problems = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => message.type() === 'error' && problems.push(`console error: ${message.text()}`));
+    const { page, problems } = await watchedPage(browser.context);
     try {
       // 1 and 4: a run to completion; one page load under StrictMode is one upstream request.
       let mark = reference.requests.length;

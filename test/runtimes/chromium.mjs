@@ -72,3 +72,15 @@ export function browserScript(label, seconds) {
   deadline.unref();
   if (!chromiumInstalled()) throw new Error(`${CHROMIUM} not found: apt-get install chromium`);
 }
+
+/**
+ * A new page of `context`, and the list its page errors and console errors go to (a browser
+ * script asserts the list is empty).
+ */
+export async function watchedPage(context) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => message.type() === 'error' && problems.push(`console error: ${message.text()}`));
+  return { page, problems };
+}
