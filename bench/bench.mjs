@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import console from 'node:console';
 import { buildCorpora, corpusPrefix, CORPUS_LABELS, SLOW_WORK_ITERATIONS, work } from './corpus.mjs';
-import { CALLBACK_PEERS, FIRST_CLIENTS, MEM_CLIENTS, NET_CLIENTS, SLOW_CLIENTS } from './clients.mjs';
+import { CALLBACK_PEERS, FIRST_CLIENTS, MEM_CLIENTS, NET_CLIENTS, OTEL_CLIENTS, SLOW_CLIENTS } from './clients.mjs';
 import { FANIN_TARGETS, faninPhase, faninReport } from './fanin.mjs';
 import { BENCH, RESULTS, ROOT } from './paths.mjs';
 import { startServer } from './server.mjs';
@@ -118,6 +118,8 @@ const CLIENT_LABELS = {
   baseline: 'BASELINE fetch+TextDecoder+parser+JSON.parse',
   'runstream-iter': 'runstream for await',
   'runstream-listen': 'runstream addEventListener',
+  'runstream-otel-noop': 'runstream for await + instrument(), no SDK (no-op)',
+  'runstream-otel-sdk': 'runstream for await + instrument(), SDK, in-memory export',
   'iterator-floor': 'iterator floor: baseline + cheapest async iterator',
   'naive-generator': 'naive async generator (reference)',
   'eventsource-client': 'eventsource-client (for await)',
@@ -191,7 +193,7 @@ function orderFor(round, clients) {
 
 /** `--clients=a,b` narrows a section's client list (references are not added back). */
 function pick(clients) {
-  if (!args.clients) return clients;
+  if (!args.clients) return clients.filter((c) => !OTEL_CLIENTS.includes(c));
   const wanted = args.clients.split(',');
   return clients.filter((c) => wanted.includes(c));
 }

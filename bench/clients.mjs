@@ -9,7 +9,7 @@
 // the client it measures.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { ROOT, DIST } from './paths.mjs';
+import { ROOT, DIST, DIST_OTEL } from './paths.mjs';
 
 /** The eventsource-parser copy runstream's ESM build imports (the root install's). */
 export async function loadParser() {
@@ -19,6 +19,41 @@ export async function loadParser() {
 
 export async function loadRunstream() {
   return import(pathToFileURL(DIST).href);
+}
+
+/** runstream/otel's ESM build (`dist/otel/index.js`), as `npm run build` writes it. */
+export async function loadOtel() {
+  return import(pathToFileURL(DIST_OTEL).href);
+}
+
+/** An @opentelemetry package from the root install (the peers runstream/otel resolves). */
+async function loadRootPackage(name) {
+  return import(pathToFileURL(createRequire(`${ROOT}/package.json`).resolve(name)).href);
+}
+
+/**
+ * The `use` option of the instrumented rows:
+ *   - 'noop': `[instrument()]` with no SDK registered, so the API's global no-op tracer and
+ *     meter (what a library user pays who installs nothing);
+ *   - 'sdk': `[instrument({ tracerProvider, meterProvider })]` with a real SDK: a
+ *     BasicTracerProvider whose SimpleSpanProcessor exports each ended span to an
+ *     InMemorySpanExporter (reset after each stream, so it does not grow), and a MeterProvider
+ *     with one reader that is never collected (every measurement is aggregated, none exported).
+ * Nothing is registered globally in either case.
+ */
+export async function otelUse(kind) {
+  const { instrument } = await loadOtel();
+  if (kind === 'noop') return { use: [instrument()], reset() {} };
+  const { BasicTracerProvider, SimpleSpanProcessor, InMemorySpanExporter } = await loadRootPackage('@opentelemetry/sdk-trace-base');
+  const { MeterProvider, MetricReader } = await loadRootPackage('@opentelemetry/sdk-metrics');
+  class IdleReader extends MetricReader {
+    async onForceFlush() {}
+    async onShutdown() {}
+  }
+  const exporter = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const meterProvider = new MeterProvider({ readers: [new IdleReader()] });
+  return { use: [instrument({ tracerProvider, meterProvider })], reset: () => exporter.reset(), exporter };
 }
 
 const ACCEPT = { accept: 'text/event-stream' };
@@ -170,6 +205,8 @@ export const NET_CLIENTS = [
   'baseline',
   'runstream-iter',
   'runstream-listen',
+  'runstream-otel-noop',
+  'runstream-otel-sdk',
   'iterator-floor',
   'naive-generator',
   'eventsource-client',
@@ -177,6 +214,12 @@ export const NET_CLIENTS = [
   'eventsource',
   'fetch-event-source',
 ];
+
+/**
+ * The instrumented rows (runstream for await with runstream/otel's instrument()). They run only
+ * when named in `--clients`, so a default run measures what it always has.
+ */
+export const OTEL_CLIENTS = ['runstream-otel-noop', 'runstream-otel-sdk'];
 
 /** The callback-style peers: runstream's addEventListener is compared with the fastest of them. */
 export const CALLBACK_PEERS = ['eventsource-client-cb', 'eventsource', 'fetch-event-source'];
@@ -237,6 +280,20 @@ export async function loadNetClient(name) {
         const options = { json: true, reconnect: false };
         if (ctx.fetch) options.fetch = ctx.fetch;
         return drain(connect(url, options), ctx.check);
+      };
+    }
+
+    // runstream for await, as runstream-iter, with instrument() in `use` (see otelUse).
+    case 'runstream-otel-noop':
+    case 'runstream-otel-sdk': {
+      const { connect } = await loadRunstream();
+      const otel = await otelUse(name === 'runstream-otel-noop' ? 'noop' : 'sdk');
+      return async (url, ctx) => {
+        const options = { json: true, reconnect: false, use: otel.use };
+        if (ctx.fetch) options.fetch = ctx.fetch;
+        const result = await drain(connect(url, options), ctx.check);
+        otel.reset();
+        return result;
       };
     }
 
@@ -452,7 +509,7 @@ export function installDomShim() {
  * decoded event. The transport floor decodes nothing; the iterator floor is a throughput
  * reference only; eventsource-client's callback opens its stream exactly as its iterator does.
  */
-export const FIRST_CLIENTS = NET_CLIENTS.filter((name) => !['fetch-read', 'iterator-floor', 'eventsource-client-cb'].includes(name));
+export const FIRST_CLIENTS = NET_CLIENTS.filter((name) => !['fetch-read', 'iterator-floor', 'eventsource-client-cb', ...OTEL_CLIENTS].includes(name));
 
 /** Loads a time-to-first-event client: `(url, ctx) => Promise<ms>`; ctx: { type }. */
 export async function loadFirstClient(name) {
@@ -591,6 +648,8 @@ export const MEM_CLIENTS = [
   'baseline',
   'runstream-iter',
   'runstream-listen',
+  'runstream-otel-noop',
+  'runstream-otel-sdk',
   'iterator-floor',
   'eventsource-client',
   'eventsource-client-cb',
