@@ -236,6 +236,8 @@ export interface StreamInfo {
  */
 export class Lifecycle {
   #observers: StreamObserver[] | undefined;
+  /** How many observers take `event` steps (a feature's may not: see `StreamControl.observe`). */
+  #eventObservers = 0;
   #subscribers: (() => void)[] | undefined;
   #snapshot: StreamSnapshot | undefined;
   readonly #state: () => StreamSnapshot;
@@ -256,14 +258,23 @@ export class Lifecycle {
     this.#state = state;
   }
 
-  /** See `EventStream.observe`. */
-  observe(observer: StreamObserver): () => void {
+  /**
+   * See `EventStream.observe`. With `events` false the observer gets every step but `event`
+   * (see `StreamControl.observe`).
+   */
+  observe(observer: StreamObserver, events = true): () => void {
+    const entry: StreamObserver = events ? observer : (step) => void (step.type === 'event' || observer(step));
     const observers = this.#observers ?? [];
     // Copy on write: a step being reported goes on with the observers it started with.
-    if (!observers.includes(observer)) this.#observers = [...observers, observer];
+    if (!observers.includes(entry)) {
+      this.#observers = [...observers, entry];
+      if (events) this.#eventObservers++;
+    }
     return () => {
-      const rest = this.#observers?.filter((entry) => entry !== observer);
-      this.#observers = rest?.length ? rest : undefined;
+      const before = this.#observers ?? [];
+      const rest = before.filter((other) => other !== entry);
+      if (events && rest.length < before.length) this.#eventObservers--;
+      this.#observers = rest.length ? rest : undefined;
     };
   }
 
@@ -274,9 +285,23 @@ export class Lifecycle {
     if (this.#subscribers) callEach(this.#subscribers, undefined);
   }
 
-  /** Whether anyone observes or subscribes: the per-event path builds no record otherwise. */
+  /** Whether anyone observes or subscribes: the steps of a stream's own life build no record otherwise. */
   get watched(): boolean {
     return !!(this.#observers || this.#subscribers);
+  }
+
+  /**
+   * Whether a delivered event is reported (an observer takes `event` steps, or a subscriber
+   * follows the count); otherwise the per-event path builds no record and only marks the
+   * snapshot stale.
+   */
+  get eventsWatched(): boolean {
+    return !!this.#subscribers || this.#eventObservers > 0;
+  }
+
+  /** Something in the snapshot changed that nobody is told of (an event no one watches). */
+  changed(): void {
+    this.#snapshot = undefined;
   }
 }
 

@@ -101,7 +101,9 @@ export class StreamState implements StreamControl, Sink {
 
   deliver(event: StreamEvent): void {
     this.delivered++;
-    if (this.life?.watched) this.emit({ type: 'event', event });
+    const life = this.life;
+    if (life?.eventsWatched) this.emit({ type: 'event', event });
+    else life?.changed();
     this.queue.push(event);
     // A plain stream has no features: no iterator per event.
     if (this.hooks.length) for (const hooks of this.hooks) if (!this.closed()) hooks.event?.(event);
@@ -137,8 +139,8 @@ export class StreamState implements StreamControl, Sink {
     this.waking?.abort();
   }
 
-  observe(observer: StreamObserver): () => void {
-    return this.lifecycle().observe(observer);
+  observe(observer: StreamObserver, options?: { events?: boolean }): () => void {
+    return this.lifecycle().observe(observer, options?.events);
   }
 
   /** The lifecycle surface (see `lifecycle.ts`), made when first used. */

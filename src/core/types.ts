@@ -263,10 +263,13 @@ export interface StreamControl {
   deliver(event: StreamEvent): void;
   /**
    * Observes the stream's lifecycle steps, as `EventStream.observe` does: a feature that traces
-   * or logs its stream.
+   * or logs its stream. With `{ events: false }` the observer gets every step but `event`: a
+   * feature that counts events does so in its `event` hook instead, and a stream nobody else
+   * watches then builds no record per event.
+   * @param options - `events`: take the `event` steps. @defaultValue `{ events: true }`
    * @returns a function that stops the observation.
    */
-  observe(observer: StreamObserver): () => void;
+  observe(observer: StreamObserver, options?: { events?: boolean | undefined }): () => void;
   /** Reports a lifecycle step (see `StreamLifecycleEvent`). */
   emit(event: StreamLifecycleEvent): void;
   /** Ends the stream with `error`, or (without one) with `outcome`. */

@@ -80,7 +80,8 @@ export interface InstrumentOptions {
  * failed or cancelled is an outcome the stream delivered, not a failure of the stream).
  *
  * @param options - providers, what to record, propagation; see {@link InstrumentOptions}.
- * @returns the feature; using it costs two observers and one request hook per stream.
+ * @returns the feature: per stream, one observer (of every step but `event`) and the `start`,
+ *   `request` and `event` hooks.
  */
 export function instrument(options: InstrumentOptions = {}): StreamFeature {
   const traces = options.traces !== false;
@@ -91,10 +92,15 @@ export function instrument(options: InstrumentOptions = {}): StreamFeature {
       ? new StreamTrace((options.tracerProvider ?? trace.getTracerProvider()).getTracer(INSTRUMENTATION_SCOPE), propagator, context.active(), info)
       : undefined;
     const meters = options.metrics !== false ? new StreamMetrics(instrumentsOf(options.meterProvider ?? metrics.getMeterProvider(), INSTRUMENTATION_SCOPE), info.platform) : undefined;
-    control.observe((step) => {
-      spans?.step(step);
-      meters?.step(step);
-    });
+    // Events are counted in the `event` hook: observing without `event` steps keeps a stream
+    // nobody else watches from building a record per event.
+    control.observe(
+      (step) => {
+        spans?.step(step);
+        meters?.step(step);
+      },
+      { events: false },
+    );
     return {
       start() {
         spans?.start();
@@ -102,6 +108,10 @@ export function instrument(options: InstrumentOptions = {}): StreamFeature {
       },
       request(headers) {
         spans?.request(headers);
+      },
+      event() {
+        spans?.event();
+        meters?.event();
       },
     };
   };

@@ -84,19 +84,22 @@ export class StreamMetrics {
     this.#instruments.open.add(1, this.#attributes);
   }
 
-  /** The stream's observer. */
+  /** The feature's `event` hook: one more event delivered. */
+  event(): void {
+    const instruments = this.#instruments;
+    instruments.events.add(1, this.#attributes);
+    if (!this.#firstEvent && this.#started !== undefined) {
+      this.#firstEvent = true;
+      instruments.firstEvent.record((performance.now() - this.#started) / 1000, this.#attributes);
+    }
+  }
+
+  /** The stream's observer (every step but `event`: see {@link StreamMetrics.event}). */
   step(step: StreamLifecycleEvent): void {
     const instruments = this.#instruments;
     switch (step.type) {
       case 'connecting':
         return this.start();
-      case 'event':
-        instruments.events.add(1, this.#attributes);
-        if (!this.#firstEvent && this.#started !== undefined) {
-          this.#firstEvent = true;
-          instruments.firstEvent.record((performance.now() - this.#started) / 1000, this.#attributes);
-        }
-        return;
       case 'reconnect':
         instruments.reconnects.add(1, {
           ...this.#attributes,

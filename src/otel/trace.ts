@@ -70,7 +70,13 @@ export class StreamTrace {
     return (this.#attempt = this.#tracer.startSpan('HTTP', { kind: SpanKind.CLIENT }, this.#streamContext));
   }
 
-  /** The stream's observer. */
+  /** The feature's `event` hook: one more event delivered. */
+  event(): void {
+    this.#events++;
+    this.#firstEvent ??= performance.now();
+  }
+
+  /** The stream's observer (every step but `event`: see {@link StreamTrace.event}). */
   step(step: StreamLifecycleEvent): void {
     switch (step.type) {
       case 'connecting': {
@@ -89,10 +95,6 @@ export class StreamTrace {
         return;
       case 'refused':
         this.#endAttempt(step.error);
-        return;
-      case 'event':
-        this.#events++;
-        this.#firstEvent ??= performance.now();
         return;
       case 'retry':
         this.#stream?.addEvent('runstream.retry', { 'runstream.retry': step.retry / 1000 });

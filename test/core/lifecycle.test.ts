@@ -427,6 +427,26 @@ describe('the client option use, and what a feature sees', () => {
     expect(info).toEqual({ method: 'POST', url: `${BASE}/events?token=***` });
   });
 
+  it('gives a feature observing with events: false every step but event, and keeps the snapshot current', async () => {
+    route('get', '/events', [() => sseResponse([frame({ event: 'a', data: 'x' }) + frame({ event: 'b', data: 'y' })]), noContent]);
+    const seen: string[] = [];
+    const counts: number[] = [];
+    const streams: ReturnType<typeof connect>[] = [];
+    const feature: StreamFeature = (control) => {
+      control.observe((step) => seen.push(step.type), { events: false });
+      // Both events arrive in one chunk, without ids, so no other change comes between them:
+      // nobody takes the event steps, yet the snapshot read after each counts it.
+      return { event: () => void counts.push(streams[0]!.getSnapshot().events) };
+    };
+    const stream = connect(URL_, { reconnect: false, use: [feature] });
+    streams.push(stream);
+    await collect(stream);
+    expect(seen).not.toContain('event');
+    expect(seen[0]).toBe('connecting');
+    expect(seen.at(-1)).toBe('end');
+    expect(counts).toEqual([1, 2]);
+  });
+
   it('lets a feature stop observing', async () => {
     route('get', '/events', [() => sseResponse([frame({ event: 'a', id: '1', data: 'x' }), frame({ event: 'b', id: '2', data: 'y' })]), noContent]);
     const seen: string[] = [];
