@@ -62,6 +62,10 @@ export function accumulateMCP(state: MCPState, event: EventOf<MCPEventMap>): MCP
     case 'elicitation/create':
     case 'roots/list':
     case 'ping':
+    case 'tasks/get':
+    case 'tasks/result':
+    case 'tasks/list':
+    case 'tasks/cancel':
       return { ...state, requests: [...state.requests, { ...event.data, method: event.type }] };
     case 'result':
       return { ...state, result: event.data.result };

@@ -114,6 +114,20 @@ export interface MCPEventMap {
   'notifications/message': MCPLogMessage;
   /** The server cancels a request (2025-11-25). */
   'notifications/cancelled': { requestId?: MCPRequestId; reason?: string; [key: string]: unknown };
+  /** A subscribed resource changed (server/resources). */
+  'notifications/resources/updated': { uri: string; [key: string]: unknown };
+  /** The server's resource list changed. */
+  'notifications/resources/list_changed': Record<string, unknown>;
+  /** The server's tool list changed. */
+  'notifications/tools/list_changed': Record<string, unknown>;
+  /** The server's prompt list changed. */
+  'notifications/prompts/list_changed': Record<string, unknown>;
+  /** A task's status changed (2025-11-25 experimental tasks). */
+  'notifications/tasks/status': { taskId?: string; status?: string; [key: string]: unknown };
+  /** A URL-mode elicitation finished (2025-11-25). */
+  'notifications/elicitation/complete': { elicitationId?: string; [key: string]: unknown };
+  /** 2026-07-28: the first event of a `subscriptions/listen` stream. */
+  'notifications/subscriptions/acknowledged': Record<string, unknown>;
   /** 2025-11-25: the server asks the client's model for a completion. */
   'sampling/createMessage': MCPServerRequest;
   /** 2025-11-25: the server asks the user for input. */
@@ -122,6 +136,14 @@ export interface MCPEventMap {
   'roots/list': MCPServerRequest;
   /** 2025-11-25: the server pings the client. */
   ping: MCPServerRequest;
+  /** 2025-11-25 (experimental tasks): the server asks for a client task's state. */
+  'tasks/get': MCPServerRequest;
+  /** 2025-11-25 (experimental tasks): the server asks for a client task's result. */
+  'tasks/result': MCPServerRequest;
+  /** 2025-11-25 (experimental tasks): the server lists the client's tasks. */
+  'tasks/list': MCPServerRequest;
+  /** 2025-11-25 (experimental tasks): the server cancels a client task. */
+  'tasks/cancel': MCPServerRequest;
   /** The response: the request's result. Terminal. */
   result: { id: MCPRequestId; result: MCPResult };
   /** The response: a JSON-RPC error. Terminal; fails the stream with `'server-error-event'`. */
@@ -130,9 +152,6 @@ export interface MCPEventMap {
 
 /** An MCP event name. */
 export type MCPEventType = keyof MCPEventMap;
-
-/** The server→client request methods runstream names (2025-11-25). */
-const serverRequests = new Set<string>(['sampling/createMessage', 'elicitation/create', 'roots/list', 'ping']);
 
 /**
  * Names a JSON-RPC message of an MCP stream: a notification by its `method` (the data is its
@@ -183,7 +202,10 @@ export const mcp = /* @__PURE__ */ definePlatform<MCPEventMap>()({
   idleTimeout: 'runs',
   known: [
     'notifications/progress', 'notifications/message', 'notifications/cancelled',
-    'sampling/createMessage', 'elicitation/create', 'roots/list', 'ping',
+    'notifications/resources/updated', 'notifications/resources/list_changed', 'notifications/tools/list_changed',
+    'notifications/prompts/list_changed', 'notifications/tasks/status', 'notifications/elicitation/complete',
+    'notifications/subscriptions/acknowledged',
+    'sampling/createMessage', 'elicitation/create', 'roots/list', 'ping', 'tasks/get', 'tasks/result', 'tasks/list', 'tasks/cancel',
     'result', 'error',
   ],
   terminal: ['result', 'error'],
