@@ -176,10 +176,14 @@ export function textOf(result: MCPResult): string | undefined {
 }
 
 /**
- * The outcome a `result` reports: `isError: true` → `'failed'` (its text as the message),
+ * The outcome the response reports: a JSON-RPC `error` → `'failed'`; a `result` with `isError: true` → `'failed'` (its text as the message),
  * `resultType: 'input_required'` → `'interrupted'`, otherwise `'completed'`. @internal
  */
 export function outcomeOfResult(event: Pick<StreamEvent, 'type' | 'data'>) {
+  if (event.type === 'error') {
+    const error = (event.data as Partial<MCPEventMap['error']>).error;
+    return { type: 'failed' as const, message: error?.message, serverCode: error && String(error.code) };
+  }
   if (event.type !== 'result') return undefined;
   const result = (event.data as MCPEventMap['result']).result ?? {};
   if (result.isError === true) return { type: 'failed' as const, message: textOf(result) ?? 'the tool reported an error (isError: true)' };
