@@ -250,23 +250,40 @@ export type MCPClientOptions = PlatformClientOptions & MCPClientSettings;
  * console.log(stream.outcome?.type); // 'completed', or 'failed' for a tool error
  * ```
  */
-export class MCP extends MCPEndpoint {
-  /** The default `baseUrl`: `http://localhost:3000/mcp`, the TypeScript SDK examples' endpoint. */
-  static readonly baseUrl: string = mcp.baseUrl;
+export const MCP: MCPClientClass = /* @__PURE__ */ mcpClientClass();
+/** An {@link MCP} client: an {@link MCPEndpoint} and the endpoint URL it talks to. */
+export type MCP = MCPEndpoint & {
   /** The MCP endpoint every request is sent to, without a trailing slash. */
   readonly baseUrl: string;
+};
 
+/** The class of the {@link MCP} client: `new MCP({ baseUrl, protocolVersion })`. */
+export interface MCPClientClass {
   /**
+   * An MCP client.
+   *
    * @param options - see {@link MCPClientOptions}; `baseUrl` defaults to `MCP.baseUrl`.
    * @throws TypeError when `baseUrl` is not an absolute http(s) URL or its port is not 1–65535,
    *   an `apiKey` is given in a browser page without `dangerouslyAllowBrowser`, or
    *   `protocolVersion` is neither `'2025-11-25'` nor `'2026-07-28'`.
    * @throws RangeError when a numeric option is out of its documented range.
    */
-  constructor(options: MCPClientOptions = {}) {
-    const { protocolVersion, sessionId, clientInfo, clientCapabilities, ...rest } = options;
-    const transport = new Transport({ ...rest, baseUrl: rest.baseUrl ?? mcp.baseUrl });
-    super(transport, { protocolVersion, sessionId, clientInfo, clientCapabilities, fetch: rest.fetch });
-    this.baseUrl = transport.baseUrl;
-  }
+  new (options?: MCPClientOptions): MCP;
+  /** The default `baseUrl`: `http://localhost:3000/mcp`, the TypeScript SDK examples' endpoint. */
+  readonly baseUrl: string;
+}
+
+/** The MCP client class, made in a function so that bundles that do not use it drop it. */
+function mcpClientClass(): MCPClientClass {
+  return class extends MCPEndpoint {
+    static readonly baseUrl: string = mcp.baseUrl;
+    readonly baseUrl: string;
+
+    constructor(options: MCPClientOptions = {}) {
+      const { protocolVersion, sessionId, clientInfo, clientCapabilities, ...rest } = options;
+      const transport = new Transport({ ...rest, baseUrl: rest.baseUrl ?? mcp.baseUrl });
+      super(transport, { protocolVersion, sessionId, clientInfo, clientCapabilities, fetch: rest.fetch });
+      this.baseUrl = transport.baseUrl;
+    }
+  };
 }

@@ -114,7 +114,7 @@ export type {
 export type { StaxRunner } from './platforms/stax/resource.js';
 // MCP Streamable HTTP (#22): the client, its events and the accumulator.
 export { MCP } from './client.js';
-export type { MCPClientOptions } from './client.js';
+export type { MCPClientClass, MCPClientOptions } from './client.js';
 export type {
   MCPContent,
   MCPErrorObject,
