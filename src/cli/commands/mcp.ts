@@ -89,7 +89,7 @@ export const mcp: Command = {
     'Sends one JSON-RPC request to an MCP endpoint (--base-url is the endpoint itself) and streams its\n' +
     'answer: progress and log notifications, then the result. A tool error (isError) exits 1; a JSON-RPC\n' +
     'error fails the command. A drop: 2025-11-25 resumes by GET with Last-Event-ID when the server sent\n' +
-    'ids; 2026-07-28 cannot resume (the server cancels the request) and the command fails (exit 4).',
+    'ids; 2026-07-28 cannot resume (the server cancels the request) and the command fails (exit 5).',
   flags: FLAGS,
   notes: `Environment: RUNSTREAM_BASE_URL, else MCP_BASE_URL (default ${definition.baseUrl});\n` + '             RUNSTREAM_API_KEY, else MCP_API_KEY (sent as Authorization: Bearer).',
   examples: [
