@@ -17,6 +17,8 @@ import { FlowMaestroExecutions } from './platforms/flowmaestro/resource.js';
 import { PraisonAIJobs } from './platforms/praisonai/resource.js';
 import { Skills } from './platforms/skills/resource.js';
 import { StaxRunner } from './platforms/stax/resource.js';
+import { mcp } from './platforms/mcp/definition.js';
+import { MCPEndpoint, type MCPClientSettings } from './platforms/mcp/resource.js';
 
 /**
  * A client for a server that speaks several platforms' APIs (like the bundled reference
@@ -218,3 +220,70 @@ export type SkillsEngine = PlatformClient<'skills', Skills>;
 export const Stax = /* @__PURE__ */ platformClient(stax, 'runner', StaxRunner);
 /** A {@link Stax} client. */
 export type Stax = PlatformClient<'runner', StaxRunner>;
+
+// MCP Streamable HTTP (#22)
+
+/**
+ * Options of the {@link MCP} client: the {@link PlatformClientOptions} (`baseUrl` is the MCP
+ * endpoint itself, e.g. `http://127.0.0.1:3000/mcp`; `apiKey` goes out as
+ * `Authorization: Bearer`, the OAuth access token of MCP basic/authorization) and the MCP
+ * settings: `protocolVersion`, `sessionId`, `clientInfo`, `clientCapabilities`.
+ */
+export type MCPClientOptions = PlatformClientOptions & MCPClientSettings;
+
+/**
+ * An MCP Streamable HTTP client (MCP 2025-11-25 and 2026-07-28, basic/transports): each
+ * request is one `POST` to the endpoint whose answer is streamed, `request(method, params)` and
+ * `tools.call(name, args)`; for 2025-11-25 `initialize()` opens a session. `MCP.baseUrl` is
+ * `http://localhost:3000/mcp`, the endpoint of the TypeScript SDK's examples: pass your server's.
+ *
+ * @example
+ * ```ts
+ * import { MCP } from 'runstream';
+ *
+ * const mcp = new MCP({ baseUrl: 'http://127.0.0.1:3000/mcp', protocolVersion: '2025-11-25' });
+ * await mcp.initialize(); // a stateful server gives a session id; a stateless one needs none
+ * const stream = mcp.tools.call('search', { q: 'sse' });
+ * for await (const event of stream) {
+ *   if (event.type === 'notifications/progress') console.log(`${event.data.progress}/${event.data.total ?? '?'}`);
+ * }
+ * console.log(stream.outcome?.type); // 'completed', or 'failed' for a tool error
+ * ```
+ */
+export const MCP: MCPClientClass = /* @__PURE__ */ mcpClientClass();
+/** An {@link MCP} client: an {@link MCPEndpoint} and the endpoint URL it talks to. */
+export type MCP = MCPEndpoint & {
+  /** The MCP endpoint every request is sent to, without a trailing slash. */
+  readonly baseUrl: string;
+};
+
+/** The class of the {@link MCP} client: `new MCP({ baseUrl, protocolVersion })`. */
+export interface MCPClientClass {
+  /**
+   * An MCP client.
+   *
+   * @param options - see {@link MCPClientOptions}; `baseUrl` defaults to `MCP.baseUrl`.
+   * @throws TypeError when `baseUrl` is not an absolute http(s) URL or its port is not 1–65535,
+   *   an `apiKey` is given in a browser page without `dangerouslyAllowBrowser`, or
+   *   `protocolVersion` is neither `'2025-11-25'` nor `'2026-07-28'`.
+   * @throws RangeError when a numeric option is out of its documented range.
+   */
+  new (options?: MCPClientOptions): MCP;
+  /** The default `baseUrl`: `http://localhost:3000/mcp`, the TypeScript SDK examples' endpoint. */
+  readonly baseUrl: string;
+}
+
+/** The MCP client class, made in a function so that bundles that do not use it drop it. */
+function mcpClientClass(): MCPClientClass {
+  return class extends MCPEndpoint {
+    static readonly baseUrl: string = mcp.baseUrl;
+    readonly baseUrl: string;
+
+    constructor(options: MCPClientOptions = {}) {
+      const { protocolVersion, sessionId, clientInfo, clientCapabilities, ...rest } = options;
+      const transport = new Transport({ ...rest, baseUrl: rest.baseUrl ?? mcp.baseUrl });
+      super(transport, { protocolVersion, sessionId, clientInfo, clientCapabilities, fetch: rest.fetch });
+      this.baseUrl = transport.baseUrl;
+    }
+  };
+}

@@ -112,3 +112,21 @@ export type {
   StaxStep,
 } from './platforms/stax/definition.js';
 export type { StaxRunner } from './platforms/stax/resource.js';
+// MCP Streamable HTTP (#22): the client, its events and the accumulator.
+export { MCP } from './client.js';
+export type { MCPClientClass, MCPClientOptions } from './client.js';
+export type {
+  MCPContent,
+  MCPErrorObject,
+  MCPEventMap,
+  MCPEventType,
+  MCPLogMessage,
+  MCPProgress,
+  MCPProtocolVersion,
+  MCPRequestId,
+  MCPResult,
+  MCPServerRequest,
+} from './platforms/mcp/definition.js';
+export type { MCPClientInfo, MCPClientSettings, MCPEndpoint, MCPRequestOptions, MCPStream } from './platforms/mcp/resource.js';
+export { accumulateMCP, initialMCPState } from './platforms/mcp/accumulate.js';
+export type { MCPProgressState, MCPState } from './platforms/mcp/accumulate.js';

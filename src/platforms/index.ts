@@ -9,9 +9,10 @@ import { flowmaestro } from './flowmaestro/definition.js';
 import { praisonai } from './praisonai/definition.js';
 import { skills } from './skills/definition.js';
 import { stax } from './stax/definition.js';
+import { mcp } from './mcp/definition.js';
 
 /** The five platform definitions, by their folder name. @internal */
-export const PLATFORMS = { crewship, flowmaestro, praisonai, skills, stax } as const;
+export const PLATFORMS = { crewship, flowmaestro, praisonai, skills, stax, mcp } as const;
 
 /** A platform's folder name. @internal */
 export type PlatformName = keyof typeof PLATFORMS;
