@@ -68,9 +68,12 @@ export interface PlatformDefinition<Map extends object = Record<string, unknown>
   /**
    * How its streams continue after a dropped connection: `'last-event-id'` (reconnect with the
    * last id), `'reconnect'` (reconnect without one: the server sends none), `'never'` (a POST
-   * that started work; never re-sent unless `resume: 'resend'`).
+   * that started work; never re-sent unless `resume: 'resend'`), `'resubscribe'` (never re-sends
+   * the request that started the work; resumes by the protocol's own request where it has one: MCP
+   * 2025-11-25's `GET` with `Last-Event-ID`, A2A's `SubscribeToTask`, an OpenAI background
+   * response's `starting_after`).
    */
-  resume: 'last-event-id' | 'reconnect' | 'never';
+  resume: 'last-event-id' | 'reconnect' | 'never' | 'resubscribe';
   /**
    * What runstream does when the wire cannot tell what happened in a gap: `'gap-marker'` (a
    * `resync` event, `recovered: false`), `'rest-state'` (asks the REST API and delivers the

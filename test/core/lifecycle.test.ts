@@ -431,7 +431,7 @@ describe('the client option use, and what a feature sees', () => {
     route('get', '/events', [() => sseResponse([frame({ event: 'a', data: 'x' }) + frame({ event: 'b', data: 'y' })]), noContent]);
     const seen: string[] = [];
     const counts: number[] = [];
-    const streams: ReturnType<typeof connect>[] = [];
+    const streams: { getSnapshot(): StreamSnapshot }[] = [];
     const feature: StreamFeature = (control) => {
       control.observe((step) => seen.push(step.type), { events: false });
       // Both events arrive in one chunk, without ids, so no other change comes between them:

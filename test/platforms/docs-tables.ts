@@ -17,6 +17,7 @@ const RESUME: Record<PlatformDefinition['resume'], string> = {
   'last-event-id': 'reconnects with `Last-Event-ID`',
   reconnect: 'reconnects without `Last-Event-ID` (no ids to send)',
   never: 'never re-sent (a POST that starts work), unless `resume: \'resend\'`',
+  resubscribe: 'the request that started the work is never re-sent; resumed by the protocol\'s own request where it has one',
 };
 
 const RESYNC: Record<PlatformDefinition['resync'], string> = {

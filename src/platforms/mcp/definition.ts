@@ -220,7 +220,7 @@ export const mcp = /* @__PURE__ */ definePlatform<MCPEventMap>()({
   lineEndings: ['\n'],
   ids: true,
   routes: { request: { method: 'POST', path: '' } },
-  resume: 'never',
+  resume: 'resubscribe',
   resync: 'none',
   skipEmpty: true,
   decode: decodeMCP,
