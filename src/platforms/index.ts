@@ -9,9 +9,10 @@ import { flowmaestro } from './flowmaestro/definition.js';
 import { praisonai } from './praisonai/definition.js';
 import { skills } from './skills/definition.js';
 import { stax } from './stax/definition.js';
+import { a2a } from './a2a/definition.js';
 
-/** The five platform definitions, by their folder name. @internal */
-export const PLATFORMS = { crewship, flowmaestro, praisonai, skills, stax } as const;
+/** The platform definitions, by their folder name. @internal */
+export const PLATFORMS = { crewship, flowmaestro, praisonai, skills, stax, a2a } as const;
 
 /** A platform's folder name. @internal */
 export type PlatformName = keyof typeof PLATFORMS;

@@ -16,13 +16,14 @@ function section(title: string): string {
 }
 
 describe('platform definitions', () => {
-  it('are five, each in the folder it names', () => {
+  it('are six, each in the folder it names', () => {
     expect(Object.entries(PLATFORMS).map(([key, definition]) => [key, definition.name])).toEqual([
       ['crewship', 'crewship'],
       ['flowmaestro', 'flowmaestro'],
       ['praisonai', 'praisonai'],
       ['skills', 'skills'],
       ['stax', 'stax'],
+      ['a2a', 'a2a'],
     ]);
   });
 
@@ -52,6 +53,7 @@ describe('platform definitions', () => {
   });
 
   it.each(definitions)('$name: every route path starts with / and names its parameters in braces', (definition) => {
-    for (const route of Object.values(definition.routes)) expect(route.path).toMatch(/^(\/[\w.:-]+|\/\{\w+\})+$/);
+    // A parameter may be followed by a custom method (A2A's `/tasks/{id}:subscribe`, AIP-136).
+    for (const route of Object.values(definition.routes)) expect(route.path).toMatch(/^(\/[\w.:-]+|\/\{\w+\}(:\w+)?)+$/);
   });
 });
