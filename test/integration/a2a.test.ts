@@ -56,7 +56,7 @@ describe.each(BINDINGS)('A2A over %s against @a2a-js/sdk', (binding, path) => {
     const state = events.reduce(accumulateA2ATask, initialA2ATask);
     expect(state.task?.status.state).toBe('TASK_STATE_COMPLETED');
     expect(state.task?.artifacts?.map(artifactText)).toEqual(['Hello world']);
-    expect(state.complete.has('a1')).toBe(true);
+    expect(state.complete).toEqual(['a1']);
     expect(state.statusMessages.map(artifactText)).toEqual(['started']);
     // The request: the binding's method or route, with A2A-Version 1.0.
     const [request] = server.requests;

@@ -231,7 +231,7 @@ describe('accumulateA2ATask', () => {
       ['a', 'Hello!'],
       ['b', 'other'],
     ]);
-    expect([...last.complete].sort()).toEqual(['a', 'b']);
+    expect(last.complete).toEqual(['b', 'a']);
     // Earlier states are left as they were (React's reducers run twice in StrictMode).
     expect(artifactText(states[3]!.task?.artifacts?.[0])).toBe('Hello');
     expect(accumulateA2ATask(last, update('new', false)).task?.artifacts?.[0]?.parts).toEqual([{ text: 'new' }]);

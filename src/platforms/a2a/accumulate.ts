@@ -17,8 +17,8 @@ export interface A2ATaskAccumulator {
   readonly task: A2ATask | undefined;
   /** The status messages of the agent, in order (each `statusUpdate`'s `status.message`; a `resync` keeps the snapshot's). */
   readonly statusMessages: readonly A2AMessage[];
-  /** The artifacts whose `lastChunk` arrived, by `artifactId`. */
-  readonly complete: ReadonlySet<string>;
+  /** The `artifactId`s whose `lastChunk` arrived, in order (an array, so the state survives `persist`'s JSON). */
+  readonly complete: readonly string[];
   /** The agent's answer when it answered with a `message` and no task. */
   readonly message: A2AMessage | undefined;
   /** How many events were folded; a `resync` counts too. */
@@ -31,7 +31,7 @@ export interface A2ATaskAccumulator {
 export const initialA2ATask: A2ATaskAccumulator = Object.freeze({
   task: undefined,
   statusMessages: Object.freeze([]) as readonly A2AMessage[],
-  complete: new Set<string>(),
+  complete: Object.freeze([]) as readonly string[],
   message: undefined,
   events: 0,
   resyncs: 0,
@@ -83,7 +83,7 @@ export function accumulateA2ATask(state: A2ATaskAccumulator, event: EventOf<A2AE
         ...state,
         task,
         statusMessages: message ? [message] : [],
-        complete: new Set(),
+        complete: [],
         events,
         resyncs: state.resyncs + (event.type === 'resync' ? 1 : 0),
       };
@@ -97,7 +97,7 @@ export function accumulateA2ATask(state: A2ATaskAccumulator, event: EventOf<A2AE
       const { taskId, contextId, artifact, append, lastChunk } = event.data;
       const base: A2ATask = state.task ?? { id: taskId, contextId, status: { state: 'TASK_STATE_WORKING' } satisfies A2ATaskStatus };
       const task = { ...base, artifacts: withArtifact(base.artifacts ?? [], artifact, !!append) };
-      const complete = lastChunk ? new Set(state.complete).add(artifact.artifactId) : state.complete;
+      const complete = lastChunk && !state.complete.includes(artifact.artifactId) ? [...state.complete, artifact.artifactId] : state.complete;
       return { ...state, task, complete, events };
     }
     case 'message':

@@ -227,7 +227,7 @@ export class A2ATasks {
     const base = this.#transport.url('');
     return (control) => {
       const config = control.config;
-      let taskId = ids.taskId;
+      let taskId: string | undefined = ids.taskId;
       // Set when a re-subscribe is sent: its first `task` event is the gap marker.
       let snapshot = false;
       // Set while the stream's request is a subscribe (from the start, or after a drop).
