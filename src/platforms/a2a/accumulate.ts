@@ -28,10 +28,10 @@ export interface A2ATaskAccumulator {
 }
 
 /** The accumulator before any event: pass it as `initial`. */
-export const initialA2ATask: A2ATaskAccumulator = Object.freeze({
+export const initialA2ATask: A2ATaskAccumulator = /* @__PURE__ */ Object.freeze({
   task: undefined,
-  statusMessages: Object.freeze([]) as readonly A2AMessage[],
-  complete: Object.freeze([]) as readonly string[],
+  statusMessages: /* @__PURE__ */ Object.freeze([]) as readonly A2AMessage[],
+  complete: /* @__PURE__ */ Object.freeze([]) as readonly string[],
   message: undefined,
   events: 0,
   resyncs: 0,
