@@ -14,6 +14,7 @@ import { flowmaestroRoutes } from './platforms/flowmaestro.js';
 import { praisonaiRoutes } from './platforms/praisonai.js';
 import { skillsRoutes } from './platforms/skills.js';
 import { staxRunner, type StaxRunOptions } from './platforms/stax.js';
+import { a2aRoutes } from './platforms/a2a.js';
 import { formatOf } from './kit/engine.js';
 import { SseChannel, type Fault, type StreamRecord } from './sse.js';
 import { compileRoute, ScriptCutError, ScriptPlayer, type RouteMatcher, type ScriptedRequest } from './kit/play.js';
@@ -303,7 +304,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const timers = new Timers();
   const core: Core = { settings, timers };
   const stax = staxRunner(core);
-  const routes = [...crewshipRoutes(), ...flowmaestroRoutes(), ...praisonaiRoutes(core), ...skillsRoutes(), ...stax.routes].map(compile);
+  const routes = [...crewshipRoutes(), ...flowmaestroRoutes(), ...praisonaiRoutes(core), ...skillsRoutes(), ...stax.routes, ...a2aRoutes()].map(compile);
 
   const requests: RecordedRequest[] = [];
   const streams: StreamRecord[] = [];
