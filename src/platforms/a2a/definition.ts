@@ -296,8 +296,10 @@ export const a2a = /* @__PURE__ */ definePlatform<A2AEventMap>()({
     subscribe: { method: 'GET', path: '/tasks/{taskId}:subscribe' },
     get: { method: 'GET', path: '/tasks/{taskId}' },
   },
+  // The message is never re-sent; a drop re-subscribes to the task instead (the resource's
+  // feature), whose first event is the task as it stands: delivered as `resync` (`recovered: true`).
   resume: 'never',
-  resync: 'gap-marker',
+  resync: 'rest-state',
   decode: (data) => decodeA2A(data),
   // A `task` ends the stream only in a terminal state: the task that opens the stream of an
   // answer to INPUT_REQUIRED still shows that state. A `statusUpdate` or a `resync` ends it in an
