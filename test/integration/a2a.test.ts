@@ -100,6 +100,32 @@ describe.each(BINDINGS)('A2A over %s against @a2a-js/sdk', (binding, path) => {
     else expect((error as { status: number }).status).toBe(info!.code);
   });
 
+  it('subscribes to a finished task: the server refuses (-32004), GetTask reads it, and the task ends the stream', async () => {
+    const client = agent(path);
+    const first = await collect(client.tasks.stream('hello', { binding }));
+    const taskId = first.events[0]?.type === 'task' ? first.events[0].data.id : '';
+    server.requests.length = 0;
+    const stream = client.tasks.subscribe(taskId, { binding });
+    const { events, error } = await collect(stream);
+    expect(error).toBeUndefined();
+    expect(events.map((event) => event.type)).toEqual(['task']);
+    expect(stream.outcome).toMatchObject({ type: 'completed', serverStatus: 'TASK_STATE_COMPLETED' });
+    expect(events.reduce(accumulateA2ATask, initialA2ATask).task?.artifacts?.map(artifactText)).toEqual(['Hello world']);
+    // The subscribe, then the read.
+    expect(server.requests.map((request) => [request.method, request.path])).toEqual(
+      binding === 'rest'
+        ? [
+            ['GET', `/rest/tasks/${taskId}:subscribe`],
+            ['GET', `/rest/tasks/${taskId}`],
+          ]
+        : [
+            ['POST', '/rpc'],
+            ['POST', '/rpc'],
+          ],
+    );
+    if (binding === 'jsonrpc') expect(server.requests[1]!.body).toMatchObject({ method: 'GetTask', params: { id: taskId } });
+  });
+
   it('turns a JSON-RPC error before the stream into a typed error (HTTP+JSON: the HTTP error)', async () => {
     const stream = agent(path).tasks.subscribe('no-such-task', { binding });
     const { events, error } = await collect(stream);
