@@ -20,6 +20,9 @@ import { StaxRunner } from './platforms/stax/resource.js';
 import { mcp } from './platforms/mcp/definition.js';
 import { MCPEndpoint, type MCPClientSettings } from './platforms/mcp/resource.js';
 
+import { a2a } from './platforms/a2a/definition.js';
+import { A2ATasks } from './platforms/a2a/resource.js';
+
 /**
  * A client for a server that speaks several platforms' APIs (like the bundled reference
  * server): typed event streams and JSON calls for all five. For one real platform, use its own
@@ -287,3 +290,23 @@ function mcpClientClass(): MCPClientClass {
     }
   };
 }
+
+/**
+ * An A2A v1.0 agent client: only {@link A2ATasks} (`client.tasks`), `SendStreamingMessage` and
+ * `SubscribeToTask` over the JSON-RPC binding (a POST to `baseUrl`) or the HTTP+JSON binding
+ * (`{baseUrl}/message:stream`, `{baseUrl}/tasks/{id}:subscribe`), with `A2A-Version: 1.0`.
+ * `baseUrl` is the agent's interface URL from its card (`supportedInterfaces[].url`); without
+ * it, `A2A.baseUrl` is `http://localhost:41241`, where the a2a-samples JavaScript agents listen.
+ * `apiKey` is sent as `Authorization: Bearer` (the card's `securitySchemes` say what an agent wants).
+ *
+ * @example
+ * ```ts
+ * import { A2A } from 'runstream';
+ *
+ * const agent = new A2A({ baseUrl: 'http://localhost:41241' });
+ * for await (const event of agent.tasks.stream('Tell me a joke')) console.log(event.type);
+ * ```
+ */
+export const A2A = /* @__PURE__ */ platformClient(a2a, 'tasks', A2ATasks);
+/** An {@link A2A} client. */
+export type A2A = PlatformClient<'tasks', A2ATasks>;

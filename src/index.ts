@@ -130,3 +130,25 @@ export type {
 export type { MCPClientInfo, MCPClientSettings, MCPEndpoint, MCPRequestOptions, MCPStream } from './platforms/mcp/resource.js';
 export { accumulateMCP, initialMCPState } from './platforms/mcp/accumulate.js';
 export type { MCPProgressState, MCPState } from './platforms/mcp/accumulate.js';
+
+// A2A v1.0 (issue #22): the client, its task streams, the event map and the task accumulator.
+export { A2A } from './client.js';
+export { a2aErrorOf } from './platforms/a2a/definition.js';
+export type {
+  A2AArtifact,
+  A2AErrorData,
+  A2AErrorInfo,
+  A2AEventMap,
+  A2AEventType,
+  A2AMessage,
+  A2APart,
+  A2AResync,
+  A2ATask,
+  A2ATaskArtifactUpdateEvent,
+  A2ATaskState,
+  A2ATaskStatus,
+  A2ATaskStatusUpdateEvent,
+} from './platforms/a2a/definition.js';
+export type { A2ABinding, A2AMessageInput, A2ASendConfiguration, A2ASendOptions, A2AStreamOptions, A2ATasks } from './platforms/a2a/resource.js';
+export { accumulateA2ATask, artifactText, initialA2ATask } from './platforms/a2a/accumulate.js';
+export type { A2ATaskAccumulator } from './platforms/a2a/accumulate.js';

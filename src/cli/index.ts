@@ -18,12 +18,13 @@ import { serve } from './commands/serve.js';
 import { skills } from './commands/skills.js';
 import { tail } from './commands/tail.js';
 import { mcp } from './commands/mcp.js';
+import { a2a } from './commands/a2a.js';
 import { Output } from './output.js';
 import { EXIT, EXIT_TABLE, errorLines, exitCodeOfError } from './watch.js';
 import { redactText } from '../index.js';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [tail, runs, executions, jobs, skills, runner, serve, demo, mcp];
+export const COMMANDS: readonly Command[] = [tail, runs, executions, jobs, skills, runner, serve, demo, mcp, a2a];
 
 /** `runstream --help`. */
 export function mainHelp(): string {

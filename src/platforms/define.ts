@@ -77,9 +77,11 @@ export interface PlatformDefinition<Map extends object = Record<string, unknown>
   /**
    * What runstream does when the wire cannot tell what happened in a gap: `'gap-marker'` (a
    * `resync` event, `recovered: false`), `'rest-state'` (asks the REST API and delivers the
-   * state in a `resync` event, ending with the outcome when the run finished), `'none'`.
+   * state in a `resync` event, ending with the outcome when the run finished), `'snapshot'` (the
+   * re-subscribe answers with the whole state first, delivered as a `resync` event, `recovered:
+   * true`: A2A's Task), `'none'`.
    */
-  resync: 'gap-marker' | 'rest-state' | 'none';
+  resync: 'gap-marker' | 'rest-state' | 'snapshot' | 'none';
 }
 
 /** The keys of `Map` that `List` leaves out. @internal */

@@ -10,9 +10,10 @@ import { praisonai } from './praisonai/definition.js';
 import { skills } from './skills/definition.js';
 import { stax } from './stax/definition.js';
 import { mcp } from './mcp/definition.js';
+import { a2a } from './a2a/definition.js';
 
-/** The five platform definitions, by their folder name. @internal */
-export const PLATFORMS = { crewship, flowmaestro, praisonai, skills, stax, mcp } as const;
+/** The platform definitions, by their folder name. @internal */
+export const PLATFORMS = { crewship, flowmaestro, praisonai, skills, stax, mcp, a2a } as const;
 
 /** A platform's folder name. @internal */
 export type PlatformName = keyof typeof PLATFORMS;

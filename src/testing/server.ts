@@ -15,6 +15,7 @@ import { praisonaiRoutes } from './platforms/praisonai.js';
 import { skillsRoutes } from './platforms/skills.js';
 import { staxRunner, type StaxRunOptions } from './platforms/stax.js';
 import { mcpRoutes } from './platforms/mcp.js';
+import { a2aRoutes } from './platforms/a2a.js';
 import { formatOf } from './kit/engine.js';
 import { SseChannel, type Fault, type StreamRecord } from './sse.js';
 import { compileRoute, ScriptCutError, ScriptPlayer, type RouteMatcher, type ScriptedRequest } from './kit/play.js';
@@ -211,9 +212,9 @@ const MAX_CONNECTIONS = 512;
 const HOP_HEADERS = new Set(['host', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'upgrade', 'expect']);
 const CORS: Readonly<Record<string, string>> = {
   'access-control-allow-origin': '*',
-  'access-control-allow-headers': 'authorization, x-api-key, last-event-id, content-type, idempotency-key, accept, traceparent, tracestate',
+  'access-control-allow-headers': 'authorization, x-api-key, last-event-id, content-type, idempotency-key, accept, traceparent, tracestate, a2a-version, mcp-protocol-version, mcp-session-id, mcp-method, mcp-name',
   'access-control-allow-methods': 'GET, POST, OPTIONS',
-  'access-control-expose-headers': 'x-request-id, retry-after',
+  'access-control-expose-headers': 'x-request-id, retry-after, mcp-session-id',
 };
 
 function isLoopback(host: string): boolean {
@@ -304,7 +305,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const timers = new Timers();
   const core: Core = { settings, timers };
   const stax = staxRunner(core);
-  const routes = [...crewshipRoutes(), ...flowmaestroRoutes(), ...praisonaiRoutes(core), ...skillsRoutes(), ...stax.routes, ...mcpRoutes()].map(compile);
+  const routes = [...crewshipRoutes(), ...flowmaestroRoutes(), ...praisonaiRoutes(core), ...skillsRoutes(), ...stax.routes, ...mcpRoutes(), ...a2aRoutes()].map(compile);
 
   const requests: RecordedRequest[] = [];
   const streams: StreamRecord[] = [];

@@ -227,9 +227,9 @@ const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 const CORS = {
   'access-control-allow-origin': '*',
-  'access-control-allow-headers': 'authorization, x-api-key, last-event-id, content-type, idempotency-key, accept, traceparent, tracestate',
+  'access-control-allow-headers': 'authorization, x-api-key, last-event-id, content-type, idempotency-key, accept, traceparent, tracestate, a2a-version, mcp-protocol-version, mcp-session-id, mcp-method, mcp-name',
   'access-control-allow-methods': 'GET, POST, OPTIONS',
-  'access-control-expose-headers': 'x-request-id, retry-after',
+  'access-control-expose-headers': 'x-request-id, retry-after, mcp-session-id',
 };
 
 describe('reference server', () => {

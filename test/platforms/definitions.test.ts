@@ -16,7 +16,7 @@ function section(title: string): string {
 }
 
 describe('platform definitions', () => {
-  it('are six, each in the folder it names', () => {
+  it('are the five platforms and the agent protocols, each in the folder it names', () => {
     expect(Object.entries(PLATFORMS).map(([key, definition]) => [key, definition.name])).toEqual([
       ['crewship', 'crewship'],
       ['flowmaestro', 'flowmaestro'],
@@ -24,6 +24,7 @@ describe('platform definitions', () => {
       ['skills', 'skills'],
       ['stax', 'stax'],
       ['mcp', 'mcp'],
+      ['a2a', 'a2a'],
     ]);
   });
 
@@ -54,6 +55,7 @@ describe('platform definitions', () => {
 
   // MCP's one route is '': the base URL is its endpoint.
   it.each(definitions)('$name: every route path starts with / and names its parameters in braces', (definition) => {
-    for (const route of Object.values(definition.routes)) expect(route.path).toMatch(definition.name === 'mcp' ? /^$/ : /^(\/[\w.:-]+|\/\{\w+\})+$/);
+    // A parameter may be followed by a custom method (A2A's `/tasks/{id}:subscribe`, AIP-136).
+    for (const route of Object.values(definition.routes)) expect(route.path).toMatch(definition.name === 'mcp' ? /^$/ : /^(\/[\w.:-]+|\/\{\w+\}(:\w+)?)+$/);
   });
 });

@@ -23,6 +23,7 @@ const RESUME: Record<PlatformDefinition['resume'], string> = {
 const RESYNC: Record<PlatformDefinition['resync'], string> = {
   'gap-marker': 'a `resync` gap marker (`recovered: false`)',
   'rest-state': 'a `resync` event with the state from the REST API; ends with the outcome if it finished',
+  snapshot: 'a `resync` event with the whole state the re-subscribe sends first (`recovered: true`); ends with the outcome if it finished',
   none: 'none',
 };
 
@@ -34,7 +35,7 @@ export function docsTable(definition: PlatformDefinition): string {
   const outcomes = definition.outcomes as Record<string, OutcomeRule>;
   const envelope = definition.envelope;
   const wire = [
-    'named events',
+    definition.decode ? 'events named by their data' : 'named events',
     ...(envelope
       ? [`unnamed envelopes ${code(`{"${envelope.typeKey}": …, "${envelope.dataKeys[0]}": …}`)}${envelope.dataKeys.slice(1).map((key) => ` (or ${code(`"${key}"`)})`).join('')}`]
       : []),
@@ -45,7 +46,7 @@ export function docsTable(definition: PlatformDefinition): string {
   const rows: [string, string][] = [
     ['Defined in', code(`src/platforms/${definition.name}/definition.ts`)],
     ['Base URL', `${code(definition.baseUrl)}, from ${definition.baseUrlSource}`],
-    ['Routes', list(Object.values(definition.routes).map((route) => code(`${route.method} ${route.path}`)))],
+    ['Routes', list(Object.values(definition.routes).map((route) => (route.path ? code(`${route.method} ${route.path}`) : `${code(route.method)} to the base URL itself`)))],
     ['Events', list(definition.known.map(code))],
     ['Terminal → outcome', list(definition.terminal.map((type) => `${code(type)} → ${RULE[outcomes[type]!]}`))],
     ['Keepalive', list([...definition.keepalive.map((type) => `${code(type)} events`), ...definition.keepaliveComments.map((text) => `${code(`: ${text}`)} comments`)])],
