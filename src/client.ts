@@ -17,6 +17,8 @@ import { FlowMaestroExecutions } from './platforms/flowmaestro/resource.js';
 import { PraisonAIJobs } from './platforms/praisonai/resource.js';
 import { Skills } from './platforms/skills/resource.js';
 import { StaxRunner } from './platforms/stax/resource.js';
+import { agui } from './platforms/agui/definition.js';
+import { AGUIRuns } from './platforms/agui/resource.js';
 
 /**
  * A client for a server that speaks several platforms' APIs (like the bundled reference
@@ -218,3 +220,22 @@ export type SkillsEngine = PlatformClient<'skills', Skills>;
 export const Stax = /* @__PURE__ */ platformClient(stax, 'runner', StaxRunner);
 /** A {@link Stax} client. */
 export type Stax = PlatformClient<'runner', StaxRunner>;
+
+/**
+ * An AG-UI client (protocol 1.0): only {@link AGUIRuns} (`client.runs`), the `POST` of a
+ * `RunAgentInput` to one agent. Its `baseUrl` is the agent's URL itself (AG-UI puts an agent at
+ * any path; a trailing `/` is dropped); `AGUI.baseUrl` is `http://localhost:8000`, the AG-UI
+ * quickstart server's. `apiKey` is sent as `Authorization: Bearer`.
+ *
+ * @example
+ * ```ts
+ * import { AGUI } from 'runstream';
+ *
+ * const agent = new AGUI({ baseUrl: 'http://localhost:8000/agent' });
+ * const run = await agent.runs.run({ threadId: 't1', runId: 'r1', messages: [{ id: 'u1', role: 'user', content: 'Hi' }] });
+ * console.log(run.status, run.messages);
+ * ```
+ */
+export const AGUI = /* @__PURE__ */ platformClient(agui, 'runs', AGUIRuns);
+/** An {@link AGUI} client. */
+export type AGUI = PlatformClient<'runs', AGUIRuns>;

@@ -112,3 +112,27 @@ export type {
   StaxStep,
 } from './platforms/stax/definition.js';
 export type { StaxRunner } from './platforms/stax/resource.js';
+
+// AG-UI (protocol 1.0): the client, its event map, the run accumulator and the JSON Patch applier of its state deltas.
+export { AGUI } from './client.js';
+export type {
+  AGUIBaseEvent,
+  AGUIContentPart,
+  AGUIEventMap,
+  AGUIEventType,
+  AGUIInterrupt,
+  AGUIMessage,
+  AGUIPartSource,
+  AGUIResumeEntry,
+  AGUIRunAgentInput,
+  AGUIRunFinishedOutcome,
+  AGUITextMessageRole,
+  AGUITokenUsage,
+  AGUITool,
+  AGUIToolCall,
+} from './platforms/agui/definition.js';
+export type { AGUIRuns } from './platforms/agui/resource.js';
+export { initialAGUIRun, reduceAGUIRun } from './platforms/agui/accumulate.js';
+export type { AGUIRunState, AGUIToolCallState } from './platforms/agui/accumulate.js';
+export { applyJSONPatch, JSONPatchError } from './platforms/agui/json-patch.js';
+export type { JSONPatchErrorCode, JSONPatchOperation } from './platforms/agui/json-patch.js';

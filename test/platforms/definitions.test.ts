@@ -16,13 +16,14 @@ function section(title: string): string {
 }
 
 describe('platform definitions', () => {
-  it('are five, each in the folder it names', () => {
+  it('are six, each in the folder it names', () => {
     expect(Object.entries(PLATFORMS).map(([key, definition]) => [key, definition.name])).toEqual([
       ['crewship', 'crewship'],
       ['flowmaestro', 'flowmaestro'],
       ['praisonai', 'praisonai'],
       ['skills', 'skills'],
       ['stax', 'stax'],
+      ['agui', 'agui'],
     ]);
   });
 
@@ -51,7 +52,8 @@ describe('platform definitions', () => {
     }
   });
 
-  it.each(definitions)('$name: every route path starts with / and names its parameters in braces', (definition) => {
-    for (const route of Object.values(definition.routes)) expect(route.path).toMatch(/^(\/[\w.:-]+|\/\{\w+\})+$/);
+  it.each(definitions)('$name: every route path starts with / and names its parameters in braces (or is empty: the base URL itself)', (definition) => {
+    // AG-UI's one route is the agent's URL, which is the client's base URL: its path is ''.
+    for (const route of Object.values(definition.routes)) expect(route.path).toMatch(/^((\/[\w.:-]+|\/\{\w+\})+|)$/);
   });
 });

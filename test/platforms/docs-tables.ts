@@ -35,7 +35,9 @@ export function docsTable(definition: PlatformDefinition): string {
   const wire = [
     'named events',
     ...(envelope
-      ? [`unnamed envelopes ${code(`{"${envelope.typeKey}": …, "${envelope.dataKeys[0]}": …}`)}${envelope.dataKeys.slice(1).map((key) => ` (or ${code(`"${key}"`)})`).join('')}`]
+      ? envelope.dataKeys.length
+        ? [`unnamed envelopes ${code(`{"${envelope.typeKey}": …, "${envelope.dataKeys[0]}": …}`)}${envelope.dataKeys.slice(1).map((key) => ` (or ${code(`"${key}"`)})`).join('')}`]
+        : [`unnamed JSON events named by ${code(`"${envelope.typeKey}"`)} (the whole object is the data)`]
       : []),
     ...(definition.endMarker !== undefined ? [`end marker ${code(`data: ${definition.endMarker}`)}`] : []),
     ...(definition.lineEndings.includes('\r\n') ? ['CRLF line endings'] : []),
@@ -44,7 +46,7 @@ export function docsTable(definition: PlatformDefinition): string {
   const rows: [string, string][] = [
     ['Defined in', code(`src/platforms/${definition.name}/definition.ts`)],
     ['Base URL', `${code(definition.baseUrl)}, from ${definition.baseUrlSource}`],
-    ['Routes', list(Object.values(definition.routes).map((route) => code(`${route.method} ${route.path}`)))],
+    ['Routes', list(Object.values(definition.routes).map((route) => code(`${route.method} ${route.path || '<base URL>'}`)))],
     ['Events', list(definition.known.map(code))],
     ['Terminal → outcome', list(definition.terminal.map((type) => `${code(type)} → ${RULE[outcomes[type]!]}`))],
     ['Keepalive', list([...definition.keepalive.map((type) => `${code(type)} events`), ...definition.keepaliveComments.map((text) => `${code(`: ${text}`)} comments`)])],
