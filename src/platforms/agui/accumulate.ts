@@ -73,8 +73,6 @@ export interface AGUIRunState {
 /** The state before any event: `reduceAGUIRun`'s starting value (and `useEventStream`'s `initial`). */
 export const initialAGUIRun: AGUIRunState = /* @__PURE__ */ Object.freeze({ status: 'idle', messages: [], toolCalls: [], interrupts: [], open: {} }) as AGUIRunState;
 
-type Event = EventOf<AGUIEventMap>;
-
 /** The index of the last item that matches, or -1 (`findLastIndex` is ES2023). */
 function lastIndex<T>(items: readonly T[], match: (item: T) => boolean): number {
   for (let i = items.length - 1; i >= 0; i--) if (match(items[i]!)) return i;
@@ -212,7 +210,7 @@ function chunkId(type: string, given: string | undefined, open: string | undefin
  *   patch is applied.
  * @throws TypeError when a `*_CHUNK` event names no id and none is open to continue.
  */
-export function reduceAGUIRun(state: AGUIRunState, event: Event): AGUIRunState {
+export function reduceAGUIRun(state: AGUIRunState, event: EventOf<AGUIEventMap>): AGUIRunState {
   const current = closeChunks(state, event.type);
   switch (event.type) {
     case 'RUN_STARTED':
