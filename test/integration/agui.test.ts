@@ -7,6 +7,7 @@ import { EventType, type BaseEvent } from '@ag-ui/core';
 import { EventEncoder } from '@ag-ui/encoder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGUI, ConnectionError, StreamError, initialAGUIRun, reduceAGUIRun, type AGUIRunAgentInput } from '../../src/index.js';
+import { startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
 import { budget, collect, collectUntilError, typesOf } from './support.js';
 
 interface Seen {
@@ -207,5 +208,46 @@ describe('AG-UI against an @ag-ui/encoder endpoint', () => {
     expect(error).toMatchObject({ code: 'unexpected-end', message: expect.stringContaining('AG-UI cannot resume a run') });
     expect(stream.outcome).toMatchObject({ type: 'error', error });
     expect(seen.slice(before)).toHaveLength(1);
+  });
+});
+
+describe('AG-UI on the reference server', () => {
+  let ref: ReferenceServer;
+  beforeAll(async () => {
+    ref = await startReferenceServer({ eventDelay: 1 });
+  });
+  afterAll(() => ref.close());
+  const at = (story: string) => new AGUI({ baseUrl: `${ref.url}/agui/${story}` });
+
+  it('plays weather to RUN_FINISHED, echoing the thread and run ids of the input', async () => {
+    const run = await at('weather').runs.run({ threadId: 'my-thread', runId: 'my-run', messages: [] }, { signal: budget() });
+    expect(run).toMatchObject({ threadId: 'my-thread', runId: 'my-run', status: 'completed', state: { step: 1, items: ['sunny'] }, result: { answer: 'sunny' } });
+    expect(run.messages.map((message) => [message.id, message.role])).toEqual([
+      ['m1', 'assistant'],
+      ['m2', 'tool'],
+      ['m3', 'assistant'],
+    ]);
+  });
+
+  it('plays quota (RUN_ERROR), approval (interrupted) and cancelled', async () => {
+    await expect(at('quota').runs.run(input('x'), { signal: budget() })).rejects.toMatchObject({ code: 'server-error-event', serverCode: 'QUOTA' });
+    expect(await at('approval').runs.run(input('x'), { signal: budget() })).toMatchObject({ status: 'interrupted', interrupts: [{ id: 'i1', reason: 'approval' }] });
+    const stream = at('cancelled').runs.start(input('x'), { signal: budget() });
+    await collect(stream);
+    expect(stream.outcome).toMatchObject({ type: 'cancelled' });
+  });
+
+  it('a drop mid-run (dropNext) is a ConnectionError; the POST is not sent again', async () => {
+    ref.dropNext('/agui/weather', { afterEvents: 4 });
+    const before = ref.requests.filter((request) => request.path === '/agui/weather').length;
+    const { items, error } = await collectUntilError(at('weather').runs.start(input('x'), { signal: budget() }));
+    expect(typesOf(items)).toEqual(['RUN_STARTED', 'STATE_SNAPSHOT', 'TEXT_MESSAGE_START', 'TEXT_MESSAGE_CONTENT']);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(ref.requests.filter((request) => request.path === '/agui/weather').length - before).toBe(1);
+  });
+
+  it('answers 422 to a body that is not a RunAgentInput, and 404 to another agent', async () => {
+    await expect(collect(at('weather').runs.start({ runId: 'r' } as AGUIRunAgentInput, { signal: budget() }))).rejects.toMatchObject({ name: 'HTTPError', status: 422 });
+    await expect(collect(at('nobody').runs.start(input('x'), { signal: budget() }))).rejects.toMatchObject({ name: 'HTTPError', status: 404 });
   });
 });
