@@ -16,13 +16,14 @@ import { runner } from './commands/runner.js';
 import { runs } from './commands/runs.js';
 import { serve } from './commands/serve.js';
 import { skills } from './commands/skills.js';
+import { agui } from './commands/agui.js';
 import { tail } from './commands/tail.js';
 import { Output } from './output.js';
 import { EXIT, EXIT_TABLE, errorLines, exitCodeOfError } from './watch.js';
 import { redactText } from '../index.js';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [tail, runs, executions, jobs, skills, runner, serve, demo];
+export const COMMANDS: readonly Command[] = [tail, runs, executions, jobs, skills, runner, serve, demo, agui];
 
 /** `runstream --help`. */
 export function mainHelp(): string {
