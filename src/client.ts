@@ -23,6 +23,9 @@ import { MCPEndpoint, type MCPClientSettings } from './platforms/mcp/resource.js
 import { a2a } from './platforms/a2a/definition.js';
 import { A2ATasks } from './platforms/a2a/resource.js';
 
+import { agui } from './platforms/agui/definition.js';
+import { AGUIRuns } from './platforms/agui/resource.js';
+
 /**
  * A client for a server that speaks several platforms' APIs (like the bundled reference
  * server): typed event streams and JSON calls for all five. For one real platform, use its own
@@ -310,3 +313,22 @@ function mcpClientClass(): MCPClientClass {
 export const A2A = /* @__PURE__ */ platformClient(a2a, 'tasks', A2ATasks);
 /** An {@link A2A} client. */
 export type A2A = PlatformClient<'tasks', A2ATasks>;
+
+/**
+ * An AG-UI client (protocol 1.0): only {@link AGUIRuns} (`client.runs`), the `POST` of a
+ * `RunAgentInput` to one agent. Its `baseUrl` is the agent's URL itself (AG-UI puts an agent at
+ * any path; a trailing `/` is dropped); `AGUI.baseUrl` is `http://localhost:8000`, the AG-UI
+ * quickstart server's. `apiKey` is sent as `Authorization: Bearer`.
+ *
+ * @example
+ * ```ts
+ * import { AGUI } from 'runstream';
+ *
+ * const agent = new AGUI({ baseUrl: 'http://localhost:8000/agent' });
+ * const run = await agent.runs.run({ threadId: 't1', runId: 'r1', messages: [{ id: 'u1', role: 'user', content: 'Hi' }] });
+ * console.log(run.status, run.messages);
+ * ```
+ */
+export const AGUI = /* @__PURE__ */ platformClient(agui, 'runs', AGUIRuns);
+/** An {@link AGUI} client. */
+export type AGUI = PlatformClient<'runs', AGUIRuns>;

@@ -152,3 +152,27 @@ export type {
 export type { A2ABinding, A2AMessageInput, A2ASendConfiguration, A2ASendOptions, A2AStreamOptions, A2ATasks } from './platforms/a2a/resource.js';
 export { accumulateA2ATask, artifactText, initialA2ATask } from './platforms/a2a/accumulate.js';
 export type { A2ATaskAccumulator } from './platforms/a2a/accumulate.js';
+
+// AG-UI (protocol 1.0): the client, its event map, the run accumulator and the JSON Patch applier of its state deltas.
+export { AGUI } from './client.js';
+export type {
+  AGUIBaseEvent,
+  AGUIContentPart,
+  AGUIEventMap,
+  AGUIEventType,
+  AGUIInterrupt,
+  AGUIMessage,
+  AGUIPartSource,
+  AGUIResumeEntry,
+  AGUIRunAgentInput,
+  AGUIRunFinishedOutcome,
+  AGUITextMessageRole,
+  AGUITokenUsage,
+  AGUITool,
+  AGUIToolCall,
+} from './platforms/agui/definition.js';
+export type { AGUIRuns } from './platforms/agui/resource.js';
+export { initialAGUIRun, reduceAGUIRun } from './platforms/agui/accumulate.js';
+export type { AGUIRunState, AGUIToolCallState } from './platforms/agui/accumulate.js';
+export { applyJSONPatch, JSONPatchError } from './platforms/agui/json-patch.js';
+export type { JSONPatchErrorCode, JSONPatchOperation } from './platforms/agui/json-patch.js';

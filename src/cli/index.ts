@@ -16,6 +16,7 @@ import { runner } from './commands/runner.js';
 import { runs } from './commands/runs.js';
 import { serve } from './commands/serve.js';
 import { skills } from './commands/skills.js';
+import { agui } from './commands/agui.js';
 import { tail } from './commands/tail.js';
 import { mcp } from './commands/mcp.js';
 import { a2a } from './commands/a2a.js';
@@ -24,7 +25,7 @@ import { EXIT, EXIT_TABLE, errorLines, exitCodeOfError } from './watch.js';
 import { redactText } from '../index.js';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [tail, runs, executions, jobs, skills, runner, serve, demo, mcp, a2a];
+export const COMMANDS: readonly Command[] = [tail, runs, executions, jobs, skills, runner, serve, demo, mcp, a2a, agui];
 
 /** `runstream --help`. */
 export function mainHelp(): string {

@@ -13,6 +13,7 @@ import { crewshipRoutes } from './platforms/crewship.js';
 import { flowmaestroRoutes } from './platforms/flowmaestro.js';
 import { praisonaiRoutes } from './platforms/praisonai.js';
 import { skillsRoutes } from './platforms/skills.js';
+import { aguiRoutes } from './platforms/agui.js';
 import { staxRunner, type StaxRunOptions } from './platforms/stax.js';
 import { mcpRoutes } from './platforms/mcp.js';
 import { a2aRoutes } from './platforms/a2a.js';
@@ -147,6 +148,11 @@ export interface DropOptions {
  *   `POST /api/runs/:id/cancel` (404, 409 once finished). Workflows `build` (job `build`,
  *   three steps, 16 events), `failing` (step 2 fails, step 3 skipped), `quick` (the rest on
  *   `setImmediate` after the answer), `slow` (50 × `eventDelay` between events).
+ * - AG-UI 1.0 (no auth): `POST /agui/:story` with a `RunAgentInput` (422 without `threadId`,
+ *   `runId` and `messages`; 404 for another story), unnamed `data:` JSON events echoing the
+ *   request's `threadId` and `runId`, no ids: `weather` (text, a tool call, a state delta, ends
+ *   `RUN_FINISHED` success), `quota` (`RUN_ERROR` `QUOTA`), `approval` (`RUN_FINISHED` with an
+ *   interrupt), `cancelled`. Cut one with `dropNext('/agui/weather', { afterEvents })`.
  */
 export interface ReferenceServer {
   /** Origin of the server, e.g. `'http://127.0.0.1:54321'` (no trailing slash). */
@@ -305,7 +311,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const timers = new Timers();
   const core: Core = { settings, timers };
   const stax = staxRunner(core);
-  const routes = [...crewshipRoutes(), ...flowmaestroRoutes(), ...praisonaiRoutes(core), ...skillsRoutes(), ...stax.routes, ...mcpRoutes(), ...a2aRoutes()].map(compile);
+  const routes = [...crewshipRoutes(), ...flowmaestroRoutes(), ...praisonaiRoutes(core), ...skillsRoutes(), ...stax.routes, ...mcpRoutes(), ...a2aRoutes(), ...aguiRoutes()].map(compile);
 
   const requests: RecordedRequest[] = [];
   const streams: StreamRecord[] = [];

@@ -25,6 +25,7 @@ describe('platform definitions', () => {
       ['stax', 'stax'],
       ['mcp', 'mcp'],
       ['a2a', 'a2a'],
+      ['agui', 'agui'],
     ]);
   });
 
@@ -53,9 +54,9 @@ describe('platform definitions', () => {
     }
   });
 
-  // MCP's one route is '': the base URL is its endpoint.
-  it.each(definitions)('$name: every route path starts with / and names its parameters in braces', (definition) => {
+  // MCP's and AG-UI's one route is '': the base URL is the endpoint.
+  it.each(definitions)('$name: every route path starts with / and names its parameters in braces (or is empty: the base URL itself)', (definition) => {
     // A parameter may be followed by a custom method (A2A's `/tasks/{id}:subscribe`, AIP-136).
-    for (const route of Object.values(definition.routes)) expect(route.path).toMatch(definition.name === 'mcp' ? /^$/ : /^(\/[\w.:-]+|\/\{\w+\}(:\w+)?)+$/);
+    for (const route of Object.values(definition.routes)) expect(route.path).toMatch(/^((\/[\w.:-]+|\/\{\w+\}(:\w+)?)+|)$/);
   });
 });

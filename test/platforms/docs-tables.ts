@@ -37,7 +37,9 @@ export function docsTable(definition: PlatformDefinition): string {
   const wire = [
     definition.decode ? 'events named by their data' : 'named events',
     ...(envelope
-      ? [`unnamed envelopes ${code(`{"${envelope.typeKey}": …, "${envelope.dataKeys[0]}": …}`)}${envelope.dataKeys.slice(1).map((key) => ` (or ${code(`"${key}"`)})`).join('')}`]
+      ? envelope.dataKeys.length
+        ? [`unnamed envelopes ${code(`{"${envelope.typeKey}": …, "${envelope.dataKeys[0]}": …}`)}${envelope.dataKeys.slice(1).map((key) => ` (or ${code(`"${key}"`)})`).join('')}`]
+        : [`unnamed JSON events named by ${code(`"${envelope.typeKey}"`)} (the whole object is the data)`]
       : []),
     ...(definition.endMarker !== undefined ? [`end marker ${code(`data: ${definition.endMarker}`)}`] : []),
     ...(definition.lineEndings.includes('\r\n') ? ['CRLF line endings'] : []),

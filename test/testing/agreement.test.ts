@@ -7,7 +7,8 @@
  */
 import { PLATFORMS as DEFINITIONS } from '../../src/platforms/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Runstream, type EventStream, type StreamEvent } from '../../src/index.js';
+import { AGUI, Runstream, type AGUIRunAgentInput, type ClientOptions, type EventStream, type StreamEvent } from '../../src/index.js';
+import { aguiStories } from '../../src/platforms/agui/stories.js';
 import { crewshipStories } from '../../src/platforms/crewship/stories.js';
 import { flowmaestroStories } from '../../src/platforms/flowmaestro/stories.js';
 import { praisonaiStories } from '../../src/platforms/praisonai/stories.js';
@@ -23,7 +24,7 @@ type AnyStream = AsyncIterable<StreamEvent> & Pick<EventStream, 'outcome' | 'clo
 interface Platform {
   name: string;
   stories: readonly Story[];
-  open(client: Runstream, story: Story): AnyStream;
+  open(client: Runstream, story: Story, options: ClientOptions): AnyStream;
 }
 
 const PLATFORMS: Platform[] = [
@@ -33,6 +34,8 @@ const PLATFORMS: Platform[] = [
   { name: 'skills', stories: skillsStories, open: (client, story) => client.skills.start(story.name, story.body as { inputs: Record<string, unknown> }) },
   // The bus never ends: read as many events as the story has (its `ping` is a keepalive).
   { name: 'stax', stories: staxStories, open: (client) => client.runner.events() },
+  // Each AG-UI story is an agent at its own URL: the AGUI client's base URL.
+  { name: 'agui', stories: aguiStories, open: (_client, story, options) => new AGUI({ ...options, baseUrl: `${options.baseUrl}/agui/${story.name}` }).runs.start(story.body as AGUIRunAgentInput) },
 ];
 
 /** Every platform's keepalive events, from the definitions (`ping`, `heartbeat`). */
@@ -94,8 +97,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function read(platform: Platform, story: Story, client: Runstream, start?: () => Promise<void>): Promise<Collected<StreamEvent>> {
-  const stream = platform.open(client, story);
+async function read(platform: Platform, story: Story, options: ClientOptions, start?: () => Promise<void>): Promise<Collected<StreamEvent>> {
+  const stream = platform.open(new Runstream(options), story, options);
   const bus = platform.name === 'stax';
   const collecting = collectEvents(stream, { timeout: 5000, ...(bus ? { maxEvents: eventCount(story) } : {}) });
   await start?.();
@@ -107,11 +110,11 @@ describe.each(PLATFORMS)('$name: the reference server and scriptedFetch(platform
     const { reconnect } = instantReconnect({ maxAttempts: 2 });
     const workflow = platform.name === 'stax' ? (story.name as StaxWorkflow) : undefined;
 
-    const kit = await read(platform, story, new Runstream({ baseUrl: 'https://api.test', apiKey: 'test-key', fetch: scriptedFetch(platformScripts({ staxWorkflow: workflow })), reconnect }));
+    const kit = await read(platform, story, { baseUrl: 'https://api.test', apiKey: 'test-key', fetch: scriptedFetch(platformScripts({ staxWorkflow: workflow })), reconnect });
 
     server = await startReferenceServer({ eventDelay: 1 });
     const live = server;
-    const onServer = await read(platform, story, new Runstream({ baseUrl: live.url, apiKey: 'test-key', reconnect }), workflow && (async () => {
+    const onServer = await read(platform, story, { baseUrl: live.url, apiKey: 'test-key', reconnect }, workflow && (async () => {
       await subscribed(live);
       live.staxStartRun({ id: STORY_RUN_ID, workflow });
     }));

@@ -9,12 +9,13 @@ import { crewshipStories } from '../../platforms/crewship/stories.js';
 import { flowmaestroStories } from '../../platforms/flowmaestro/stories.js';
 import { FIXED_PROMPT, jobResult, praisonaiStories } from '../../platforms/praisonai/stories.js';
 import { skillsStories } from '../../platforms/skills/stories.js';
+import { aguiStories } from '../../platforms/agui/stories.js';
 import { staxStories, storyRunStarted, STORY_RUN_ID, WORKFLOW_NAMES, type StaxWorkflow } from '../../platforms/stax/stories.js';
 import type { Script, ScriptRoutes } from './script.js';
 import type { Story } from './story.js';
 
 /** A platform runstream supports, as {@link platformScripts} names it. */
-export type PlatformName = 'crewship' | 'flowmaestro' | 'praisonai' | 'skills' | 'stax';
+export type PlatformName = 'crewship' | 'flowmaestro' | 'praisonai' | 'skills' | 'stax' | 'agui';
 
 /** Options of {@link platformScripts}. */
 export interface PlatformScriptOptions {
@@ -101,6 +102,9 @@ function stax(workflow: StaxWorkflow): ScriptRoutes {
  * - stax runner: `GET /api/events` (a `ping`, then run `a1b2c3d4` of workflow `build`, or
  *   `options.staxWorkflow`, from `run.started` to `run.completed`, then open until closed),
  *   `POST /api/runs` (201, run `a1b2c3d4`), `GET /api/runs/a1b2c3d4` (in progress).
+ * - AG-UI: `POST /agui/weather` (completed), `/agui/quota` (`RUN_ERROR`), `/agui/approval`
+ *   (interrupted), `/agui/cancelled`: unnamed `data:` events of thread `thread_1`, run `run_1`
+ *   (whatever the body), no ids.
  *
  * @example
  * ```ts
@@ -121,6 +125,7 @@ export function platformScripts(options: PlatformScriptOptions = {}): ScriptRout
     praisonai: praisonai(),
     skills: skills(),
     stax: stax(workflow),
+    agui: routesOf(aguiStories),
   };
   const names = options.platforms ?? (Object.keys(PLATFORMS) as PlatformName[]);
   const prefix = (options.baseUrl ?? '').replace(/\/+$/, '');

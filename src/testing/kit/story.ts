@@ -25,7 +25,7 @@ export interface Story {
   /** The JSON body of that request; `undefined` for none. */
   readonly body?: unknown;
   /** How the run ends, as the platform's resource settles it (`stream.outcome.type`). */
-  readonly outcome: 'completed' | 'failed' | 'cancelled';
+  readonly outcome: 'completed' | 'failed' | 'cancelled' | 'interrupted';
   /** What the server writes: the steps (SSE blocks, waits) and the wire form (`eol`, `idFirst`, headers). */
   readonly connection: ScriptConnection;
 }
