@@ -112,3 +112,38 @@ export type {
   StaxStep,
 } from './platforms/stax/definition.js';
 export type { StaxRunner } from './platforms/stax/resource.js';
+
+// OpenAI Responses and Anthropic Messages (#22).
+export { AnthropicMessages, OpenAIResponses } from './client.js';
+export { textOf } from './platforms/chunks.js';
+export type { TextChunks } from './platforms/chunks.js';
+export type {
+  OpenAIContentPart,
+  OpenAIErrorDetails,
+  OpenAIGapMarker,
+  OpenAIOutputItem,
+  OpenAIResponseCreateParams,
+  OpenAIResponseEvent,
+  OpenAIResponseEventMap,
+  OpenAIResponseEventType,
+  OpenAIResponseObject,
+  OpenAIResponseStatus,
+} from './platforms/openai/definition.js';
+export type { OpenAIResponseStreams, OpenAIResumeOptions } from './platforms/openai/resource.js';
+export { accumulateOpenAIResponse, initialOpenAIResponse, openaiFunctionCalls, openaiOutputText } from './platforms/openai/accumulate.js';
+export type { OpenAIFunctionCall, OpenAIItemState, OpenAIPartState, OpenAIResponseState } from './platforms/openai/accumulate.js';
+export { isRetryableAnthropicError } from './platforms/anthropic/definition.js';
+export type {
+  AnthropicContentBlock,
+  AnthropicContentDelta,
+  AnthropicErrorObject,
+  AnthropicMessage,
+  AnthropicMessageCreateParams,
+  AnthropicMessageEventMap,
+  AnthropicMessageEventType,
+  AnthropicStopReason,
+  AnthropicUsage,
+} from './platforms/anthropic/definition.js';
+export type { AnthropicMessageStreams } from './platforms/anthropic/resource.js';
+export { accumulateAnthropicMessage, anthropicText, initialAnthropicMessage } from './platforms/anthropic/accumulate.js';
+export type { AnthropicBlockState, AnthropicMessageState } from './platforms/anthropic/accumulate.js';
