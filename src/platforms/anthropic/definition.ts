@@ -20,7 +20,6 @@ export interface AnthropicUsage {
   output_tokens: number;
   cache_creation_input_tokens?: number | null | undefined;
   cache_read_input_tokens?: number | null | undefined;
-  [key: string]: unknown;
 }
 
 /**
@@ -39,7 +38,6 @@ export interface AnthropicContentBlock {
   name?: string | undefined;
   /** For `tool_use` (`{}` at start: the input comes in `input_json_delta`s). */
   input?: unknown;
-  [key: string]: unknown;
 }
 
 /** A delta of `content_block_delta` ("Content block delta types"; `RawContentBlockDelta`). */
@@ -61,7 +59,6 @@ export interface AnthropicMessage {
   stop_reason: AnthropicStopReason | null;
   stop_sequence: string | null;
   usage: AnthropicUsage;
-  [key: string]: unknown;
 }
 
 /** The error an `error` event carries ("Error events"; error types in "Errors"). */
@@ -89,7 +86,7 @@ export interface AnthropicMessageEventMap {
   /** Top-level changes: `delta.stop_reason`, `delta.stop_sequence`, and the cumulative `usage`. */
   message_delta: {
     type: 'message_delta';
-    delta: { stop_reason: AnthropicStopReason | null; stop_sequence: string | null; [key: string]: unknown };
+    delta: { stop_reason: AnthropicStopReason | null; stop_sequence: string | null };
     usage: AnthropicUsage;
   };
   /** The message is done. Terminal: outcome `'completed'`, `serverStatus` = the last `stop_reason`. */

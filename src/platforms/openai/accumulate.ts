@@ -238,9 +238,9 @@ export function openaiFunctionCalls(state: OpenAIResponseState): OpenAIFunctionC
   return state.items
     .filter((entry) => entry && entry.item.type === 'function_call')
     .map((entry) => ({
-      itemId: entry.item.id,
-      callId: entry.item.call_id,
-      name: entry.item.name,
+      itemId: entry.item.id ?? undefined,
+      callId: entry.item.call_id ?? undefined,
+      name: entry.item.name ?? undefined,
       arguments: textOf(entry.arguments),
       parsedArguments: entry.parsedArguments,
       done: entry.done || 'parsedArguments' in entry,

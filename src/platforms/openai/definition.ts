@@ -41,7 +41,6 @@ export interface OpenAIContentPart {
   refusal?: string | undefined;
   /** For `output_text`: citations and file paths. */
   annotations?: unknown[] | undefined;
-  [key: string]: unknown;
 }
 
 /**
@@ -52,19 +51,18 @@ export interface OpenAIContentPart {
 export interface OpenAIOutputItem {
   /** e.g. `'message'`, `'function_call'`, `'reasoning'`, `'web_search_call'`. */
   type: string;
-  id?: string | undefined;
-  status?: string | undefined;
+  id?: string | null | undefined;
+  status?: string | null | undefined;
   /** For `message`: `'assistant'`. */
-  role?: string | undefined;
+  role?: string | null | undefined;
   /** For `message` (and `reasoning`): its parts. */
-  content?: OpenAIContentPart[] | undefined;
+  content?: OpenAIContentPart[] | null | undefined;
   /** For `function_call`: the function's name. */
-  name?: string | undefined;
-  /** For `function_call`: the arguments, a JSON text. */
-  arguments?: string | undefined;
+  name?: string | null | undefined;
+  /** For `function_call` and `mcp_call`: the arguments, a JSON text (a `tool_search_call` sends an object). */
+  arguments?: unknown;
   /** For `function_call`: the id to answer with a `function_call_output`. */
-  call_id?: string | undefined;
-  [key: string]: unknown;
+  call_id?: string | null | undefined;
 }
 
 /**
@@ -84,8 +82,7 @@ export interface OpenAIResponseObject {
   /** For an incomplete response: why it stopped. */
   incomplete_details?: { reason?: 'max_output_tokens' | 'content_filter' | (string & {}) | undefined } | null | undefined;
   /** Token counts, on the final response. */
-  usage?: { input_tokens: number; output_tokens: number; total_tokens: number; [key: string]: unknown } | null | undefined;
-  [key: string]: unknown;
+  usage?: { input_tokens: number; output_tokens: number; total_tokens: number } | null | undefined;
 }
 
 /** The error an `error` event reports, in either shape the API sends (see {@link OpenAIResponseEventMap.error}). */
