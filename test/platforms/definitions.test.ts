@@ -7,6 +7,10 @@ import { docsTable } from './docs-tables.js';
 
 const page = readFileSync(new URL('../../docs/platforms.md', import.meta.url), 'utf8');
 const definitions = Object.values(PLATFORMS);
+/** The agent protocols of #22 have a page of their own, docs/<name>.md, which shows their table. */
+const OWN_PAGE: ReadonlySet<string> = new Set(['openai', 'anthropic']);
+const seeds = definitions.filter((definition) => !OWN_PAGE.has(definition.name));
+const own = definitions.filter((definition) => OWN_PAGE.has(definition.name));
 
 /** The `## ` section of docs/platforms.md whose heading starts with `title` (case-insensitive). */
 function section(title: string): string {
@@ -16,22 +20,28 @@ function section(title: string): string {
 }
 
 describe('platform definitions', () => {
-  it('are five, each in the folder it names', () => {
+  it('are the five seeds and the agent protocols, each in the folder it names', () => {
     expect(Object.entries(PLATFORMS).map(([key, definition]) => [key, definition.name])).toEqual([
       ['crewship', 'crewship'],
       ['flowmaestro', 'flowmaestro'],
       ['praisonai', 'praisonai'],
       ['skills', 'skills'],
       ['stax', 'stax'],
+      ['openai', 'openai'],
+      ['anthropic', 'anthropic'],
     ]);
   });
 
-  it.each(definitions)('docs/platforms.md shows the table of $name, rendered from its definition', (definition) => {
+  it.each(seeds)('docs/platforms.md shows the table of $name, rendered from its definition', (definition) => {
     expect(section(definition.title)).toContain(docsTable(definition));
   });
 
+  it.each(own)('docs/$name.md shows the table of $name, rendered from its definition', (definition) => {
+    expect(readFileSync(new URL(`../../docs/${definition.name}.md`, import.meta.url), 'utf8')).toContain(docsTable(definition));
+  });
+
   it('docs/platforms.md has no other platform table', () => {
-    expect(page.match(/^\| Defined in \|/gm)).toHaveLength(definitions.length);
+    expect(page.match(/^\| Defined in \|/gm)).toHaveLength(seeds.length);
   });
 
   it.each(definitions)('$name: terminal events are known, keepalives are not, each event named once', (definition) => {

@@ -22,7 +22,7 @@ import { serveOnce } from './support.js';
 useMsw();
 
 /** The events of a transcript, parsed as the stream would name them. */
-function eventsOf<Map>(blocks: readonly string[]): EventOf<Map>[] {
+function eventsOf<Map extends object>(blocks: readonly string[]): EventOf<Map>[] {
   return blocks
     .map((text) => /^event: (.*)\ndata: (.*)\n\n$/.exec(text)!)
     .filter(([, type]) => type !== 'ping')

@@ -83,6 +83,12 @@ function tracking(tracked: Tracked, ids: Record<string, string>): { adapter: Str
           control.setRequest({ url: url.href, method: 'GET' });
           return;
         }
+        // `resume: 'resend'` asked for a new POST: a new response, counted from 0 again.
+        if (control.config.resume !== 'none') {
+          tracked.last = undefined;
+          tracked.responseId = undefined;
+          return;
+        }
         control.end(
           streamError(
             { ...control.request, lastEventId: control.lastEventId },
