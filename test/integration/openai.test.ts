@@ -128,6 +128,19 @@ describe('OpenAI Responses over a real socket', () => {
     expect(loopback.requests).toHaveLength(1);
   });
 
+  it("re-sends a dropped foreground response only with resume: 'resend': a new response, counted from 0 again", async () => {
+    const first = openaiTextEvents('resp_first');
+    const second = openaiTextEvents('resp_second');
+    loopback.script({ steps: [...first.slice(0, 6), { destroy: true }] }, { steps: second });
+    const stream = client().responses.stream({ model: 'gpt-4.1', input: 'x' }, { resume: 'resend' });
+    const { events, error } = await read(stream);
+    expect(error).toBeUndefined();
+    // The second response's events all arrive (none skipped as already seen), after the first's six.
+    expect(events.map((event) => (event.data as { sequence_number: number }).sequence_number)).toEqual([0, 1, 2, 3, 4, 5, ...second.map((_, index) => index)]);
+    expect(events.filter((event) => event.type === 'resync')).toEqual([]);
+    expect(loopback.requests.map((request) => [request.method, request.path])).toEqual([['POST', '/v1/responses'], ['POST', '/v1/responses']]);
+  });
+
   it('discards a last event without its blank line (as the SSE spec says; openai-node #2725 flushes it)', async () => {
     const events = openaiTextEvents();
     const last = events.at(-1)!.replace(/\n\n$/, '\n');
