@@ -14,6 +14,8 @@ import { flowmaestroRoutes } from './platforms/flowmaestro.js';
 import { praisonaiRoutes } from './platforms/praisonai.js';
 import { skillsRoutes } from './platforms/skills.js';
 import { staxRunner, type StaxRunOptions } from './platforms/stax.js';
+import { openaiRoutes } from './platforms/openai.js';
+import { anthropicRoutes } from './platforms/anthropic.js';
 import { formatOf } from './kit/engine.js';
 import { SseChannel, type Fault, type StreamRecord } from './sse.js';
 import { compileRoute, ScriptCutError, ScriptPlayer, type RouteMatcher, type ScriptedRequest } from './kit/play.js';
@@ -36,8 +38,9 @@ export interface ReferenceServerOptions {
    */
   host?: string | undefined;
   /**
-   * The API key the server accepts: as `Authorization: Bearer <apiKey>` on Crewship routes and
-   * `X-API-Key: <apiKey>` on FlowMaestro and skills routes. PraisonAI and stax routes need none.
+   * The API key the server accepts: as `Authorization: Bearer <apiKey>` on Crewship and OpenAI
+   * routes and `X-API-Key: <apiKey>` on FlowMaestro, skills and Anthropic routes. PraisonAI and
+   * stax routes need none.
    * @defaultValue 'test-key'
    */
   apiKey?: string | undefined;
@@ -145,6 +148,19 @@ export interface DropOptions {
  *   `POST /api/runs/:id/cancel` (404, 409 once finished). Workflows `build` (job `build`,
  *   three steps, 16 events), `failing` (step 2 fails, step 3 skipped), `quick` (the rest on
  *   `setImmediate` after the answer), `slow` (50 × `eventDelay` between events).
+ * - OpenAI Responses (Bearer; OpenAI error bodies): `POST /v1/responses` `{model, input,
+ *   stream: true, background?}` streams a response whose `input` picks the story: `failed` (a
+ *   nested `error`, then `response.failed`), `error` (a flat `error`), `incomplete`
+ *   (`max_output_tokens`), `cut` (the connection drops after six events), else `completed`
+ *   ("Hello there!"); ids `resp_00000001`, …; without `stream: true` the final Response as JSON.
+ *   A background response is stored (a `cut` one with its whole story): `GET /v1/responses/:id`
+ *   (JSON) and `GET /v1/responses/:id?stream=true&starting_after=N` (its events after N); 404
+ *   for any other id.
+ * - Anthropic Messages (`x-api-key`, `anthropic-version` required; 401, 400): `POST /v1/messages`
+ *   `{model, max_tokens, messages, stream: true}` streams a message whose last user message picks
+ *   the story: `tool` (a `tool_use` block), `overloaded` (an `overloaded_error` inside the 200),
+ *   `cut` (ends before `message_stop`), else `completed` (the documented basic message, with a
+ *   `ping`).
  */
 export interface ReferenceServer {
   /** Origin of the server, e.g. `'http://127.0.0.1:54321'` (no trailing slash). */
@@ -303,7 +319,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const timers = new Timers();
   const core: Core = { settings, timers };
   const stax = staxRunner(core);
-  const routes = [...crewshipRoutes(), ...flowmaestroRoutes(), ...praisonaiRoutes(core), ...skillsRoutes(), ...stax.routes].map(compile);
+  const routes = [...crewshipRoutes(), ...flowmaestroRoutes(), ...praisonaiRoutes(core), ...skillsRoutes(), ...stax.routes, ...openaiRoutes(), ...anthropicRoutes()].map(compile);
 
   const requests: RecordedRequest[] = [];
   const streams: StreamRecord[] = [];
