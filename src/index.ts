@@ -121,13 +121,17 @@ export type {
   OpenAIContentPart,
   OpenAIErrorDetails,
   OpenAIGapMarker,
+  OpenAIItemEvent,
+  OpenAILifecycleEvent,
   OpenAIOutputItem,
+  OpenAIPartEvent,
   OpenAIResponseCreateParams,
   OpenAIResponseEvent,
   OpenAIResponseEventMap,
   OpenAIResponseEventType,
   OpenAIResponseObject,
   OpenAIResponseStatus,
+  OpenAISummaryEvent,
 } from './platforms/openai/definition.js';
 export type { OpenAIResponseStreams, OpenAIResumeOptions } from './platforms/openai/resource.js';
 export { accumulateOpenAIResponse, initialOpenAIResponse, openaiFunctionCalls, openaiOutputText } from './platforms/openai/accumulate.js';

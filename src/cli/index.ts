@@ -17,12 +17,13 @@ import { runs } from './commands/runs.js';
 import { serve } from './commands/serve.js';
 import { skills } from './commands/skills.js';
 import { tail } from './commands/tail.js';
+import { anthropicCommand, openaiCommand } from './commands/models.js';
 import { Output } from './output.js';
 import { EXIT, EXIT_TABLE, errorLines, exitCodeOfError } from './watch.js';
 import { redactText } from '../index.js';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [tail, runs, executions, jobs, skills, runner, serve, demo];
+export const COMMANDS: readonly Command[] = [tail, runs, executions, jobs, skills, runner, serve, demo, openaiCommand, anthropicCommand];
 
 /** `runstream --help`. */
 export function mainHelp(): string {

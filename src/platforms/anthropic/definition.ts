@@ -167,6 +167,9 @@ export function anthropicFailure(event: StreamEvent): EventFailure | undefined {
   };
 }
 
+/** Every event name the map has, in the definition's order. */
+const KNOWN_NAMES = ['message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop', 'error', 'unknown'] as const;
+
 /**
  * Anthropic Messages, described once. Named events whose data repeats the name in `type`;
  * `ping` keepalives; no `id:`; a POST that generates, which nothing resumes. The stream's
@@ -179,7 +182,7 @@ export const anthropic = /* @__PURE__ */ definePlatform<AnthropicMessageEventMap
   baseUrlSource: 'its API reference ("Create a Message": `POST https://api.anthropic.com/v1/messages`)',
   auth: 'x-api-key',
   idleTimeout: 'connect',
-  known: ['message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop', 'error', 'unknown'],
+  known: KNOWN_NAMES,
   terminal: ['message_stop', 'error'],
   outcomes: { message_stop: 'completed', error: 'failed' },
   keepalive: ['ping'],
@@ -192,13 +195,15 @@ export const anthropic = /* @__PURE__ */ definePlatform<AnthropicMessageEventMap
   decode: (data, event) => {
     const name = event === 'message' ? (field(data, 'type') ?? event) : event;
     if (name === 'ping') return undefined;
+    KNOWN ??= new Set<string>(KNOWN_NAMES);
     return { type: KNOWN.has(name) && name !== 'unknown' ? name : 'unknown', data };
   },
   errorOf: anthropicFailure,
   outcomeOf: (event) => (event.type === 'error' ? { type: 'failed' } : { type: 'completed' }),
 });
 
-const KNOWN: ReadonlySet<string> = /* @__PURE__ */ new Set<string>(anthropic.known);
+// Made on first use: a property read at module level would keep the definition in every bundle.
+let KNOWN: ReadonlySet<string> | undefined;
 
 /** The version header every request sends ("Versions"). @internal */
 export const ANTHROPIC_VERSION = '2023-06-01';

@@ -95,10 +95,14 @@ export interface OpenAIErrorDetails {
   type?: string | undefined;
 }
 
-type Lifecycle<Type extends string> = OpenAIResponseEvent<Type, { response: OpenAIResponseObject }>;
-type OfItem<Type extends string, Fields extends object = object> = OpenAIResponseEvent<Type, { item_id: string; output_index: number } & Fields>;
-type OfPart<Type extends string, Fields extends object = object> = OfItem<Type, { content_index: number } & Fields>;
-type OfSummary<Type extends string, Fields extends object = object> = OfItem<Type, { summary_index: number } & Fields>;
+/** A lifecycle event (`response.created`, `.completed`, …): the Response object as it stands. */
+export type OpenAILifecycleEvent<Type extends string> = OpenAIResponseEvent<Type, { response: OpenAIResponseObject }>;
+/** An event of one output item: its `item_id` and `output_index`, and `Fields`. */
+export type OpenAIItemEvent<Type extends string, Fields extends object = object> = OpenAIResponseEvent<Type, { item_id: string; output_index: number } & Fields>;
+/** An event of one content part of an output item: its `content_index` too. */
+export type OpenAIPartEvent<Type extends string, Fields extends object = object> = OpenAIItemEvent<Type, { content_index: number } & Fields>;
+/** An event of one reasoning summary part: its `summary_index` too. */
+export type OpenAISummaryEvent<Type extends string, Fields extends object = object> = OpenAIItemEvent<Type, { summary_index: number } & Fields>;
 
 /**
  * Payloads of an OpenAI Responses stream, by event name: every `ResponseStreamEvent` type of
@@ -108,24 +112,24 @@ type OfSummary<Type extends string, Fields extends object = object> = OfItem<Typ
  */
 export interface OpenAIResponseEventMap {
   /** The response was created (`response.status` `'in_progress'` or `'queued'`). */
-  'response.created': Lifecycle<'response.created'>;
+  'response.created': OpenAILifecycleEvent<'response.created'>;
   /** The response is in progress. */
-  'response.in_progress': Lifecycle<'response.in_progress'>;
+  'response.in_progress': OpenAILifecycleEvent<'response.in_progress'>;
   /** A background response is queued. */
-  'response.queued': Lifecycle<'response.queued'>;
+  'response.queued': OpenAILifecycleEvent<'response.queued'>;
   /** The response finished. Terminal: outcome `'completed'`, `serverStatus` `'completed'`. */
-  'response.completed': Lifecycle<'response.completed'>;
+  'response.completed': OpenAILifecycleEvent<'response.completed'>;
   /**
    * The response failed. Terminal: outcome `'failed'`, a `StreamError` `'server-error-event'`
    * with `serverCode` = `response.error.code` and the message `response.error.message`.
    */
-  'response.failed': Lifecycle<'response.failed'>;
+  'response.failed': OpenAILifecycleEvent<'response.failed'>;
   /**
    * The response stopped before it was done (`response.incomplete_details.reason`:
    * `'max_output_tokens'` or `'content_filter'`). Terminal: outcome `'completed'` with
    * `serverStatus` `'incomplete'` and `message` = the reason: the stream worked, the answer is cut.
    */
-  'response.incomplete': Lifecycle<'response.incomplete'>;
+  'response.incomplete': OpenAILifecycleEvent<'response.incomplete'>;
   /**
    * An error inside the 200 stream. Terminal: outcome `'failed'`, a `StreamError`
    * `'server-error-event'` with `serverCode` = the code. Two shapes are sent: the documented
@@ -138,39 +142,39 @@ export interface OpenAIResponseEventMap {
   /** An output item is done: `item` is complete. */
   'response.output_item.done': OpenAIResponseEvent<'response.output_item.done', { output_index: number; item: OpenAIOutputItem }>;
   /** A content part of a message began. */
-  'response.content_part.added': OfPart<'response.content_part.added', { part: OpenAIContentPart }>;
+  'response.content_part.added': OpenAIPartEvent<'response.content_part.added', { part: OpenAIContentPart }>;
   /** A content part is done. */
-  'response.content_part.done': OfPart<'response.content_part.done', { part: OpenAIContentPart }>;
+  'response.content_part.done': OpenAIPartEvent<'response.content_part.done', { part: OpenAIContentPart }>;
   /** More text of an `output_text` part. */
-  'response.output_text.delta': OfPart<'response.output_text.delta', { delta: string; logprobs?: unknown[] | undefined; obfuscation?: string | undefined }>;
+  'response.output_text.delta': OpenAIPartEvent<'response.output_text.delta', { delta: string; logprobs?: unknown[] | undefined; obfuscation?: string | undefined }>;
   /** An `output_text` part is done: its whole `text`. */
-  'response.output_text.done': OfPart<'response.output_text.done', { text: string; logprobs?: unknown[] | undefined }>;
+  'response.output_text.done': OpenAIPartEvent<'response.output_text.done', { text: string; logprobs?: unknown[] | undefined }>;
   /** An annotation (a citation) was added to an `output_text` part. */
-  'response.output_text.annotation.added': OfPart<'response.output_text.annotation.added', { annotation: unknown; annotation_index: number }>;
+  'response.output_text.annotation.added': OpenAIPartEvent<'response.output_text.annotation.added', { annotation: unknown; annotation_index: number }>;
   /** More text of a refusal. */
-  'response.refusal.delta': OfPart<'response.refusal.delta', { delta: string }>;
+  'response.refusal.delta': OpenAIPartEvent<'response.refusal.delta', { delta: string }>;
   /** A refusal is done. */
-  'response.refusal.done': OfPart<'response.refusal.done', { refusal: string }>;
+  'response.refusal.done': OpenAIPartEvent<'response.refusal.done', { refusal: string }>;
   /** More of a function call's arguments (JSON text). */
-  'response.function_call_arguments.delta': OfItem<'response.function_call_arguments.delta', { delta: string }>;
+  'response.function_call_arguments.delta': OpenAIItemEvent<'response.function_call_arguments.delta', { delta: string }>;
   /** A function call's arguments are done: the whole JSON text and the function's name. */
-  'response.function_call_arguments.done': OfItem<'response.function_call_arguments.done', { arguments: string; name?: string | undefined }>;
+  'response.function_call_arguments.done': OpenAIItemEvent<'response.function_call_arguments.done', { arguments: string; name?: string | undefined }>;
   /** More of a custom tool call's input. */
-  'response.custom_tool_call_input.delta': OfItem<'response.custom_tool_call_input.delta', { delta: string }>;
+  'response.custom_tool_call_input.delta': OpenAIItemEvent<'response.custom_tool_call_input.delta', { delta: string }>;
   /** A custom tool call's input is done. */
-  'response.custom_tool_call_input.done': OfItem<'response.custom_tool_call_input.done', { input: string }>;
+  'response.custom_tool_call_input.done': OpenAIItemEvent<'response.custom_tool_call_input.done', { input: string }>;
   /** More reasoning text. */
-  'response.reasoning_text.delta': OfPart<'response.reasoning_text.delta', { delta: string }>;
+  'response.reasoning_text.delta': OpenAIPartEvent<'response.reasoning_text.delta', { delta: string }>;
   /** Reasoning text is done. */
-  'response.reasoning_text.done': OfPart<'response.reasoning_text.done', { text: string }>;
+  'response.reasoning_text.done': OpenAIPartEvent<'response.reasoning_text.done', { text: string }>;
   /** A reasoning summary part began. */
-  'response.reasoning_summary_part.added': OfSummary<'response.reasoning_summary_part.added', { part: { type: string; text: string } }>;
+  'response.reasoning_summary_part.added': OpenAISummaryEvent<'response.reasoning_summary_part.added', { part: { type: string; text: string } }>;
   /** A reasoning summary part is done. */
-  'response.reasoning_summary_part.done': OfSummary<'response.reasoning_summary_part.done', { part: { type: string; text: string }; status?: 'incomplete' | undefined }>;
+  'response.reasoning_summary_part.done': OpenAISummaryEvent<'response.reasoning_summary_part.done', { part: { type: string; text: string }; status?: 'incomplete' | undefined }>;
   /** More reasoning summary text. */
-  'response.reasoning_summary_text.delta': OfSummary<'response.reasoning_summary_text.delta', { delta: string }>;
+  'response.reasoning_summary_text.delta': OpenAISummaryEvent<'response.reasoning_summary_text.delta', { delta: string }>;
   /** A reasoning summary text is done. */
-  'response.reasoning_summary_text.done': OfSummary<'response.reasoning_summary_text.done', { text: string }>;
+  'response.reasoning_summary_text.done': OpenAISummaryEvent<'response.reasoning_summary_text.done', { text: string }>;
   /** More audio (base64). */
   'response.audio.delta': OpenAIResponseEvent<'response.audio.delta', { delta: string }>;
   /** The audio is done. */
@@ -180,51 +184,51 @@ export interface OpenAIResponseEventMap {
   /** The audio's transcript is done. */
   'response.audio.transcript.done': OpenAIResponseEvent<'response.audio.transcript.done'>;
   /** A code interpreter call is in progress. */
-  'response.code_interpreter_call.in_progress': OfItem<'response.code_interpreter_call.in_progress'>;
+  'response.code_interpreter_call.in_progress': OpenAIItemEvent<'response.code_interpreter_call.in_progress'>;
   /** A code interpreter call is running its code. */
-  'response.code_interpreter_call.interpreting': OfItem<'response.code_interpreter_call.interpreting'>;
+  'response.code_interpreter_call.interpreting': OpenAIItemEvent<'response.code_interpreter_call.interpreting'>;
   /** A code interpreter call is done. */
-  'response.code_interpreter_call.completed': OfItem<'response.code_interpreter_call.completed'>;
+  'response.code_interpreter_call.completed': OpenAIItemEvent<'response.code_interpreter_call.completed'>;
   /** More of a code interpreter call's code. */
-  'response.code_interpreter_call_code.delta': OfItem<'response.code_interpreter_call_code.delta', { delta: string }>;
+  'response.code_interpreter_call_code.delta': OpenAIItemEvent<'response.code_interpreter_call_code.delta', { delta: string }>;
   /** A code interpreter call's code is done. */
-  'response.code_interpreter_call_code.done': OfItem<'response.code_interpreter_call_code.done', { code: string }>;
+  'response.code_interpreter_call_code.done': OpenAIItemEvent<'response.code_interpreter_call_code.done', { code: string }>;
   /** A file search call is in progress. */
-  'response.file_search_call.in_progress': OfItem<'response.file_search_call.in_progress'>;
+  'response.file_search_call.in_progress': OpenAIItemEvent<'response.file_search_call.in_progress'>;
   /** A file search call is searching. */
-  'response.file_search_call.searching': OfItem<'response.file_search_call.searching'>;
+  'response.file_search_call.searching': OpenAIItemEvent<'response.file_search_call.searching'>;
   /** A file search call is done. */
-  'response.file_search_call.completed': OfItem<'response.file_search_call.completed'>;
+  'response.file_search_call.completed': OpenAIItemEvent<'response.file_search_call.completed'>;
   /** A web search call is in progress. */
-  'response.web_search_call.in_progress': OfItem<'response.web_search_call.in_progress'>;
+  'response.web_search_call.in_progress': OpenAIItemEvent<'response.web_search_call.in_progress'>;
   /** A web search call is searching. */
-  'response.web_search_call.searching': OfItem<'response.web_search_call.searching'>;
+  'response.web_search_call.searching': OpenAIItemEvent<'response.web_search_call.searching'>;
   /** A web search call is done. */
-  'response.web_search_call.completed': OfItem<'response.web_search_call.completed'>;
+  'response.web_search_call.completed': OpenAIItemEvent<'response.web_search_call.completed'>;
   /** An image generation call is in progress. */
-  'response.image_generation_call.in_progress': OfItem<'response.image_generation_call.in_progress'>;
+  'response.image_generation_call.in_progress': OpenAIItemEvent<'response.image_generation_call.in_progress'>;
   /** An image generation call is generating. */
-  'response.image_generation_call.generating': OfItem<'response.image_generation_call.generating'>;
+  'response.image_generation_call.generating': OpenAIItemEvent<'response.image_generation_call.generating'>;
   /** A partial image (base64), `partial_image_index` from 0. */
-  'response.image_generation_call.partial_image': OfItem<'response.image_generation_call.partial_image', { partial_image_b64: string; partial_image_index: number }>;
+  'response.image_generation_call.partial_image': OpenAIItemEvent<'response.image_generation_call.partial_image', { partial_image_b64: string; partial_image_index: number }>;
   /** An image generation call is done. */
-  'response.image_generation_call.completed': OfItem<'response.image_generation_call.completed'>;
+  'response.image_generation_call.completed': OpenAIItemEvent<'response.image_generation_call.completed'>;
   /** More of an MCP call's arguments (JSON text). */
-  'response.mcp_call_arguments.delta': OfItem<'response.mcp_call_arguments.delta', { delta: string }>;
+  'response.mcp_call_arguments.delta': OpenAIItemEvent<'response.mcp_call_arguments.delta', { delta: string }>;
   /** An MCP call's arguments are done. */
-  'response.mcp_call_arguments.done': OfItem<'response.mcp_call_arguments.done', { arguments: string }>;
+  'response.mcp_call_arguments.done': OpenAIItemEvent<'response.mcp_call_arguments.done', { arguments: string }>;
   /** An MCP call is in progress. */
-  'response.mcp_call.in_progress': OfItem<'response.mcp_call.in_progress'>;
+  'response.mcp_call.in_progress': OpenAIItemEvent<'response.mcp_call.in_progress'>;
   /** An MCP call is done. */
-  'response.mcp_call.completed': OfItem<'response.mcp_call.completed'>;
+  'response.mcp_call.completed': OpenAIItemEvent<'response.mcp_call.completed'>;
   /** An MCP call failed (the response goes on). */
-  'response.mcp_call.failed': OfItem<'response.mcp_call.failed'>;
+  'response.mcp_call.failed': OpenAIItemEvent<'response.mcp_call.failed'>;
   /** Listing an MCP server's tools is in progress. */
-  'response.mcp_list_tools.in_progress': OfItem<'response.mcp_list_tools.in_progress'>;
+  'response.mcp_list_tools.in_progress': OpenAIItemEvent<'response.mcp_list_tools.in_progress'>;
   /** An MCP server's tools were listed. */
-  'response.mcp_list_tools.completed': OfItem<'response.mcp_list_tools.completed'>;
+  'response.mcp_list_tools.completed': OpenAIItemEvent<'response.mcp_list_tools.completed'>;
   /** Listing an MCP server's tools failed (the response goes on). */
-  'response.mcp_list_tools.failed': OfItem<'response.mcp_list_tools.failed'>;
+  'response.mcp_list_tools.failed': OpenAIItemEvent<'response.mcp_list_tools.failed'>;
   /**
    * runstream's marker of a gap: an event's `sequence_number` was not the last one + 1 (events
    * were lost, e.g. across a resume). Delivered right after the first event past the gap; see
@@ -316,19 +320,8 @@ export function openaiOutcome(event: StreamEvent): Omit<OutcomeInfo, 'type'> & {
   return { type, serverStatus: response?.status };
 }
 
-/**
- * OpenAI Responses, described once. Named events (`event: response.output_text.delta`) whose data
- * repeats the name in `type`; no `id:` (`sequence_number` in the data instead); a POST that
- * generates, which a drop stops unless the response runs in the background. @internal
- */
-export const openai = /* @__PURE__ */ definePlatform<OpenAIResponseEventMap>()({
-  name: 'openai',
-  title: 'OpenAI Responses',
-  baseUrl: 'https://api.openai.com',
-  baseUrlSource: 'its API reference ("Create a model response": `POST https://api.openai.com/v1/responses`)',
-  auth: 'bearer',
-  idleTimeout: 'connect',
-  known: [
+/** Every event name the map has, in the definition's order. */
+const KNOWN_NAMES = [
     'response.created', 'response.in_progress', 'response.queued', 'response.completed', 'response.failed', 'response.incomplete', 'error',
     'response.output_item.added', 'response.output_item.done', 'response.content_part.added', 'response.content_part.done',
     'response.output_text.delta', 'response.output_text.done', 'response.output_text.annotation.added', 'response.refusal.delta', 'response.refusal.done',
@@ -345,7 +338,21 @@ export const openai = /* @__PURE__ */ definePlatform<OpenAIResponseEventMap>()({
     'response.mcp_call_arguments.delta', 'response.mcp_call_arguments.done', 'response.mcp_call.in_progress', 'response.mcp_call.completed', 'response.mcp_call.failed',
     'response.mcp_list_tools.in_progress', 'response.mcp_list_tools.completed', 'response.mcp_list_tools.failed',
     'resync', 'unknown',
-  ],
+  ] as const;
+
+/**
+ * OpenAI Responses, described once. Named events (`event: response.output_text.delta`) whose data
+ * repeats the name in `type`; no `id:` (`sequence_number` in the data instead); a POST that
+ * generates, which a drop stops unless the response runs in the background. @internal
+ */
+export const openai = /* @__PURE__ */ definePlatform<OpenAIResponseEventMap>()({
+  name: 'openai',
+  title: 'OpenAI Responses',
+  baseUrl: 'https://api.openai.com',
+  baseUrlSource: 'its API reference ("Create a model response": `POST https://api.openai.com/v1/responses`)',
+  auth: 'bearer',
+  idleTimeout: 'connect',
+  known: KNOWN_NAMES,
   terminal: ['response.completed', 'response.incomplete', 'response.failed', 'error'],
   outcomes,
   keepalive: [],
@@ -361,13 +368,15 @@ export const openai = /* @__PURE__ */ definePlatform<OpenAIResponseEventMap>()({
   // An event this map does not know keeps flowing, under `unknown` (its data keeps its `type`).
   decode: (data, event) => {
     const name = event === 'message' ? (field(data, 'type') ?? event) : event;
+    KNOWN ??= new Set<string>(KNOWN_NAMES);
     return { type: KNOWN.has(name) && name !== 'resync' && name !== 'unknown' ? name : 'unknown', data };
   },
   errorOf: openaiFailure,
   outcomeOf: openaiOutcome,
 });
 
-const KNOWN: ReadonlySet<string> = /* @__PURE__ */ new Set<string>(openai.known);
+// Made on first use: a property read at module level would keep the definition in every bundle.
+let KNOWN: ReadonlySet<string> | undefined;
 
 /** What a foreground stream that drops tells the user. @internal */
 export const openaiDropHint =
