@@ -26,6 +26,11 @@ import { A2ATasks } from './platforms/a2a/resource.js';
 import { agui } from './platforms/agui/definition.js';
 import { AGUIRuns } from './platforms/agui/resource.js';
 
+import { openai } from './platforms/openai/definition.js';
+import { OpenAIResponseStreams } from './platforms/openai/resource.js';
+import { anthropic } from './platforms/anthropic/definition.js';
+import { AnthropicMessageStreams } from './platforms/anthropic/resource.js';
+
 /**
  * A client for a server that speaks several platforms' APIs (like the bundled reference
  * server): typed event streams and JSON calls for all five. For one real platform, use its own
@@ -332,3 +337,38 @@ export type A2A = PlatformClient<'tasks', A2ATasks>;
 export const AGUI = /* @__PURE__ */ platformClient(agui, 'runs', AGUIRuns);
 /** An {@link AGUI} client. */
 export type AGUI = PlatformClient<'runs', AGUIRuns>;
+
+/**
+ * An OpenAI Responses client: only {@link OpenAIResponseStreams} (`client.responses`),
+ * `POST /v1/responses` with `stream: true` and `Authorization: Bearer`.
+ * `OpenAIResponses.baseUrl` is `https://api.openai.com`, as OpenAI's API reference calls it.
+ *
+ * @example
+ * ```ts
+ * import { OpenAIResponses } from 'runstream';
+ *
+ * const client = new OpenAIResponses({ apiKey: process.env.OPENAI_API_KEY });
+ * for await (const event of client.responses.stream({ model: 'gpt-5', input: 'Say hello' })) console.log(event.type);
+ * ```
+ */
+export const OpenAIResponses = /* @__PURE__ */ platformClient(openai, 'responses', OpenAIResponseStreams);
+/** An {@link OpenAIResponses} client. */
+export type OpenAIResponses = PlatformClient<'responses', OpenAIResponseStreams>;
+
+/**
+ * An Anthropic Messages client: only {@link AnthropicMessageStreams} (`client.messages`),
+ * `POST /v1/messages` with `stream: true`, `x-api-key` and `anthropic-version: 2023-06-01`.
+ * `AnthropicMessages.baseUrl` is `https://api.anthropic.com`, as Anthropic's API reference calls it.
+ *
+ * @example
+ * ```ts
+ * import { AnthropicMessages } from 'runstream';
+ *
+ * const client = new AnthropicMessages({ apiKey: process.env.ANTHROPIC_API_KEY });
+ * const stream = client.messages.stream({ model: 'claude-opus-4-1', max_tokens: 1024, messages: [{ role: 'user', content: 'Hello' }] });
+ * for await (const event of stream) console.log(event.type);
+ * ```
+ */
+export const AnthropicMessages = /* @__PURE__ */ platformClient(anthropic, 'messages', AnthropicMessageStreams);
+/** An {@link AnthropicMessages} client. */
+export type AnthropicMessages = PlatformClient<'messages', AnthropicMessageStreams>;

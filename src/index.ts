@@ -176,3 +176,42 @@ export { initialAGUIRun, reduceAGUIRun } from './platforms/agui/accumulate.js';
 export type { AGUIRunState, AGUIToolCallState } from './platforms/agui/accumulate.js';
 export { applyJSONPatch, JSONPatchError } from './platforms/agui/json-patch.js';
 export type { JSONPatchErrorCode, JSONPatchOperation } from './platforms/agui/json-patch.js';
+
+// OpenAI Responses and Anthropic Messages (#22).
+export { AnthropicMessages, OpenAIResponses } from './client.js';
+export { textOf } from './platforms/chunks.js';
+export type { TextChunks } from './platforms/chunks.js';
+export type {
+  OpenAIContentPart,
+  OpenAIErrorDetails,
+  OpenAIGapMarker,
+  OpenAIItemEvent,
+  OpenAILifecycleEvent,
+  OpenAIOutputItem,
+  OpenAIPartEvent,
+  OpenAIResponseCreateParams,
+  OpenAIResponseEvent,
+  OpenAIResponseEventMap,
+  OpenAIResponseEventType,
+  OpenAIResponseObject,
+  OpenAIResponseStatus,
+  OpenAISummaryEvent,
+} from './platforms/openai/definition.js';
+export type { OpenAIResponseStreams, OpenAIResumeOptions } from './platforms/openai/resource.js';
+export { accumulateOpenAIResponse, initialOpenAIResponse, openaiFunctionCalls, openaiOutputText } from './platforms/openai/accumulate.js';
+export type { OpenAIFunctionCall, OpenAIItemState, OpenAIPartState, OpenAIResponseState } from './platforms/openai/accumulate.js';
+export { isRetryableAnthropicError } from './platforms/anthropic/definition.js';
+export type {
+  AnthropicContentBlock,
+  AnthropicContentDelta,
+  AnthropicErrorObject,
+  AnthropicMessage,
+  AnthropicMessageCreateParams,
+  AnthropicMessageEventMap,
+  AnthropicMessageEventType,
+  AnthropicStopReason,
+  AnthropicUsage,
+} from './platforms/anthropic/definition.js';
+export type { AnthropicMessageStreams } from './platforms/anthropic/resource.js';
+export { accumulateAnthropicMessage, anthropicText, initialAnthropicMessage } from './platforms/anthropic/accumulate.js';
+export type { AnthropicBlockState, AnthropicMessageState } from './platforms/anthropic/accumulate.js';

@@ -20,12 +20,13 @@ import { agui } from './commands/agui.js';
 import { tail } from './commands/tail.js';
 import { mcp } from './commands/mcp.js';
 import { a2a } from './commands/a2a.js';
+import { anthropicCommand, openaiCommand } from './commands/models.js';
 import { Output } from './output.js';
 import { EXIT, EXIT_TABLE, errorLines, exitCodeOfError } from './watch.js';
 import { redactText } from '../index.js';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [tail, runs, executions, jobs, skills, runner, serve, demo, mcp, a2a, agui];
+export const COMMANDS: readonly Command[] = [tail, runs, executions, jobs, skills, runner, serve, demo, mcp, a2a, agui, openaiCommand, anthropicCommand];
 
 /** `runstream --help`. */
 export function mainHelp(): string {

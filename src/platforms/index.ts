@@ -12,9 +12,11 @@ import { stax } from './stax/definition.js';
 import { mcp } from './mcp/definition.js';
 import { a2a } from './a2a/definition.js';
 import { agui } from './agui/definition.js';
+import { openai } from './openai/definition.js';
+import { anthropic } from './anthropic/definition.js';
 
 /** The platform definitions, by their folder name. @internal */
-export const PLATFORMS = { crewship, flowmaestro, praisonai, skills, stax, mcp, a2a, agui } as const;
+export const PLATFORMS = { crewship, flowmaestro, praisonai, skills, stax, mcp, a2a, agui, openai, anthropic } as const;
 
 /** A platform's folder name. @internal */
 export type PlatformName = keyof typeof PLATFORMS;

@@ -17,6 +17,8 @@ import { aguiRoutes } from './platforms/agui.js';
 import { staxRunner, type StaxRunOptions } from './platforms/stax.js';
 import { mcpRoutes } from './platforms/mcp.js';
 import { a2aRoutes } from './platforms/a2a.js';
+import { openaiRoutes } from './platforms/openai.js';
+import { anthropicRoutes } from './platforms/anthropic.js';
 import { formatOf } from './kit/engine.js';
 import { SseChannel, type Fault, type StreamRecord } from './sse.js';
 import { compileRoute, ScriptCutError, ScriptPlayer, type RouteMatcher, type ScriptedRequest } from './kit/play.js';
@@ -39,8 +41,9 @@ export interface ReferenceServerOptions {
    */
   host?: string | undefined;
   /**
-   * The API key the server accepts: as `Authorization: Bearer <apiKey>` on Crewship routes and
-   * `X-API-Key: <apiKey>` on FlowMaestro and skills routes. PraisonAI and stax routes need none.
+   * The API key the server accepts: as `Authorization: Bearer <apiKey>` on Crewship and OpenAI
+   * routes and `X-API-Key: <apiKey>` on FlowMaestro, skills and Anthropic routes. PraisonAI and
+   * stax routes need none.
    * @defaultValue 'test-key'
    */
   apiKey?: string | undefined;
@@ -153,6 +156,19 @@ export interface DropOptions {
  *   request's `threadId` and `runId`, no ids: `weather` (text, a tool call, a state delta, ends
  *   `RUN_FINISHED` success), `quota` (`RUN_ERROR` `QUOTA`), `approval` (`RUN_FINISHED` with an
  *   interrupt), `cancelled`. Cut one with `dropNext('/agui/weather', { afterEvents })`.
+ * - OpenAI Responses (Bearer; OpenAI error bodies): `POST /v1/responses` `{model, input,
+ *   stream: true, background?}` streams a response whose `input` picks the story: `failed` (a
+ *   nested `error`, then `response.failed`), `error` (a flat `error`), `incomplete`
+ *   (`max_output_tokens`), `cut` (the connection drops after six events), else `completed`
+ *   ("Hello there!"); ids `resp_00000001`, …; without `stream: true` the final Response as JSON.
+ *   A background response is stored (a `cut` one with its whole story): `GET /v1/responses/:id`
+ *   (JSON) and `GET /v1/responses/:id?stream=true&starting_after=N` (its events after N); 404
+ *   for any other id.
+ * - Anthropic Messages (`x-api-key`, `anthropic-version` required; 401, 400): `POST /v1/messages`
+ *   `{model, max_tokens, messages, stream: true}` streams a message whose last user message picks
+ *   the story: `tool` (a `tool_use` block), `overloaded` (an `overloaded_error` inside the 200),
+ *   `cut` (ends before `message_stop`), else `completed` (the documented basic message, with a
+ *   `ping`).
  */
 export interface ReferenceServer {
   /** Origin of the server, e.g. `'http://127.0.0.1:54321'` (no trailing slash). */
@@ -311,7 +327,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const timers = new Timers();
   const core: Core = { settings, timers };
   const stax = staxRunner(core);
-  const routes = [...crewshipRoutes(), ...flowmaestroRoutes(), ...praisonaiRoutes(core), ...skillsRoutes(), ...stax.routes, ...mcpRoutes(), ...a2aRoutes(), ...aguiRoutes()].map(compile);
+  const routes = [...crewshipRoutes(), ...flowmaestroRoutes(), ...praisonaiRoutes(core), ...skillsRoutes(), ...stax.routes, ...mcpRoutes(), ...a2aRoutes(), ...aguiRoutes(), ...openaiRoutes(), ...anthropicRoutes()].map(compile);
 
   const requests: RecordedRequest[] = [];
   const streams: StreamRecord[] = [];

@@ -26,6 +26,8 @@ describe('platform definitions', () => {
       ['mcp', 'mcp'],
       ['a2a', 'a2a'],
       ['agui', 'agui'],
+      ['openai', 'openai'],
+      ['anthropic', 'anthropic'],
     ]);
   });
 
