@@ -19,8 +19,8 @@
  * @see https://opentelemetry.io/docs/specs/semconv/http/http-spans/#http-client-span
  * @module
  */
-import { context, metrics, propagation, trace } from '@opentelemetry/api';
-import type { MeterProvider, TextMapPropagator, TracerProvider } from '@opentelemetry/api';
+import { ProxyTracerProvider, context, createNoopMeter, metrics, propagation, trace } from '@opentelemetry/api';
+import type { Meter, MeterProvider, TextMapPropagator, Tracer, TracerProvider } from '@opentelemetry/api';
 import type { StreamFeature } from '../core/types.js';
 import { StreamTrace } from './trace.js';
 import { StreamMetrics, instrumentsOf } from './metrics.js';
@@ -34,13 +34,14 @@ export const INSTRUMENTATION_SCOPE = 'runstream';
 export interface InstrumentOptions {
   /**
    * Where the tracer comes from (`tracerProvider.getTracer('runstream')`).
-   * @defaultValue the global one, `trace.getTracerProvider()` (a no-op until an SDK registers)
+   * @defaultValue the global one, `trace.getTracerProvider()`, read as each stream is made (no
+   *   spans while no SDK is registered)
    */
   tracerProvider?: TracerProvider | undefined;
   /**
-   * Where the meter comes from (`meterProvider.getMeter('runstream')`), read as each stream
-   * starts: a provider registered later serves the streams started after it.
-   * @defaultValue the global one, `metrics.getMeterProvider()` (a no-op until an SDK registers)
+   * Where the meter comes from (`meterProvider.getMeter('runstream')`).
+   * @defaultValue the global one, `metrics.getMeterProvider()`, read as each stream is made (no
+   *   metrics while no SDK is registered)
    */
   meterProvider?: MeterProvider | undefined;
   /** Record spans. `false` makes no tracer and sends no trace context. @defaultValue true */
@@ -74,6 +75,10 @@ export interface InstrumentOptions {
  * const stream = connect(url, { use: [instrument({ tracerProvider })] }); // one stream
  * ```
  *
+ * The global providers are read as each stream is made: while no SDK is registered (and no
+ * provider is passed) the feature leaves the stream alone, so it costs nothing per event, and a
+ * stream made after an SDK registers is instrumented.
+ *
  * The parent of a stream span is the context active when the stream is made (the resource
  * call, or `connect()`). The span starts with the stream (its first consumer) and ends with its
  * outcome; only an `'error'` outcome sets its status to ERROR (a run the platform reports as
@@ -88,10 +93,12 @@ export function instrument(options: InstrumentOptions = {}): StreamFeature {
   const propagator = traces && options.propagate !== false ? (options.propagator ?? propagation) : undefined;
   return (control) => {
     const info = control.info;
-    const spans = traces
-      ? new StreamTrace((options.tracerProvider ?? trace.getTracerProvider()).getTracer(INSTRUMENTATION_SCOPE), propagator, context.active(), info)
-      : undefined;
-    const meters = options.metrics !== false ? new StreamMetrics(instrumentsOf(options.meterProvider ?? metrics.getMeterProvider(), INSTRUMENTATION_SCOPE), info.platform) : undefined;
+    const tracer = traces ? sdkTracer(options.tracerProvider) : undefined;
+    const meterProvider = options.metrics !== false ? sdkMeterProvider(options.meterProvider) : undefined;
+    // No SDK behind either: the stream is left alone, at no cost per event.
+    if (!tracer && !meterProvider) return;
+    const spans = tracer && new StreamTrace(tracer, propagator, context.active(), info);
+    const meters = meterProvider && new StreamMetrics(instrumentsOf(meterProvider, INSTRUMENTATION_SCOPE), info.platform);
     // Events are counted in the `event` hook: observing without `event` steps keeps a stream
     // nobody else watches from building a record per event.
     control.observe(
@@ -115,4 +122,29 @@ export function instrument(options: InstrumentOptions = {}): StreamFeature {
       },
     };
   };
+}
+
+/**
+ * The tracer of `provider`, or of the global provider when an SDK is registered behind it;
+ * `undefined` when the global one has no SDK yet (the API's proxy without a delegate), so that a
+ * stream pays nothing for spans nobody records.
+ */
+function sdkTracer(provider: TracerProvider | undefined): Tracer | undefined {
+  if (provider) return provider.getTracer(INSTRUMENTATION_SCOPE);
+  const global = trace.getTracerProvider();
+  return global instanceof ProxyTracerProvider ? global.getDelegateTracer(INSTRUMENTATION_SCOPE) : global.getTracer(INSTRUMENTATION_SCOPE);
+}
+
+/** The class of the API's no-op meter, from its one public maker. */
+const NoopMeter = /* @__PURE__ */ (() => createNoopMeter().constructor)();
+
+/**
+ * `provider`, or the global meter provider when an SDK registered one; `undefined` when the global
+ * one is the API's no-op (its meters are `NoopMeter`s).
+ */
+function sdkMeterProvider(provider: MeterProvider | undefined): MeterProvider | undefined {
+  if (provider) return provider;
+  const global = metrics.getMeterProvider();
+  const meter: Meter = global.getMeter(INSTRUMENTATION_SCOPE);
+  return meter instanceof NoopMeter ? undefined : global;
 }

@@ -2,11 +2,11 @@
 // server on 127.0.0.1: the span tree and attributes of a completed stream, one cut and resumed
 // with Last-Event-ID, a refused one and an aborted one; the trace context the server sees on
 // every attempt; no secret anywhere in the spans; nothing when a stream is not instrumented.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { Crewship, HTTPError, PraisonAI, connect, type StreamFeature } from '../../src/index.js';
+import { Crewship, HTTPError, PraisonAI, connect, type StreamControl, type StreamFeature } from '../../src/index.js';
 import { instrument } from '../../src/otel/index.js';
 import { CUT_RUN_PATH, streamCutRun } from './support.js';
 import { instantReconnect, startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
@@ -249,6 +249,25 @@ describe('runstream/otel: one stream with use: [instrument()]', () => {
     expect(streams[0]!.spanContext().traceId).not.toBe(streams[1]!.spanContext().traceId);
     expect(streams.map((span) => span.attributes['runstream.events'])).toEqual([1, 1]);
     exporter.reset();
+  });
+});
+
+describe('runstream/otel with no SDK registered', () => {
+  it('leaves the stream alone: no hooks, no observer, no trace context', async () => {
+    const observe = vi.fn();
+    const control = { info: { method: 'GET', url: 'http://127.0.0.1/events' }, observe } as unknown as StreamControl;
+    expect(instrument()(control)).toBeUndefined();
+    expect(observe).not.toHaveBeenCalled();
+    const client = new Crewship({ baseUrl: server.url, apiKey: SECRET, use: [instrument()] });
+    await client.runs.stream('run_abc123').finished;
+    expect(server.requests.at(-1)!.headers.traceparent).toBeUndefined();
+  });
+
+  it('still instruments a stream given its own providers', () => {
+    const observe = vi.fn();
+    const control = { info: { method: 'GET', url: 'http://127.0.0.1/events' }, observe } as unknown as StreamControl;
+    expect(instrument({ tracerProvider, metrics: false })(control)).toMatchObject({ event: expect.any(Function) });
+    expect(observe).toHaveBeenCalledTimes(1);
   });
 });
 
