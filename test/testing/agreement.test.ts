@@ -7,8 +7,10 @@
  */
 import { PLATFORMS as DEFINITIONS } from '../../src/platforms/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AGUI, Runstream, type AGUIRunAgentInput, type ClientOptions, type EventStream, type StreamEvent } from '../../src/index.js';
+import { A2A, AGUI, AnthropicMessages, MCP, OpenAIResponses, Runstream, type AGUIRunAgentInput, type AnthropicMessageCreateParams, type OpenAIResponseCreateParams, type ClientOptions, type EventStream, type StreamEvent } from '../../src/index.js';
 import { aguiStories } from '../../src/platforms/agui/stories.js';
+import { mcpStories, storyVersion } from '../../src/platforms/mcp/stories.js';
+import { a2aKitStories, anthropicKitStories, mcpKitStories, openaiKitStories } from '../../src/testing/kit/platforms.js';
 import { crewshipStories } from '../../src/platforms/crewship/stories.js';
 import { flowmaestroStories } from '../../src/platforms/flowmaestro/stories.js';
 import { praisonaiStories } from '../../src/platforms/praisonai/stories.js';
@@ -24,8 +26,15 @@ type AnyStream = AsyncIterable<StreamEvent> & Pick<EventStream, 'outcome' | 'clo
 interface Platform {
   name: string;
   stories: readonly Story[];
-  open(client: Runstream, story: Story, options: ClientOptions): AnyStream;
+  /** `where`: the kit gives each story a path of its own where the server picks it by the body. */
+  open(client: Runstream, story: Story, options: ClientOptions, where: 'kit' | 'server'): AnyStream;
+  /** Events the story delivers, when its script is not the whole stream (a cut that resumes). */
+  events?(story: Story): number;
 }
+
+/** The text of an A2A story's message: what picks it on the server. */
+const a2aText = (story: Story): string => (story.body as { params: { message: { parts: { text: string }[] } } }).params.message.parts[0]!.text;
+
 
 const PLATFORMS: Platform[] = [
   { name: 'crewship', stories: crewshipStories, open: (client, story) => client.runs.stream(story.name) },
@@ -36,14 +45,43 @@ const PLATFORMS: Platform[] = [
   { name: 'stax', stories: staxStories, open: (client) => client.runner.events() },
   // Each AG-UI story is an agent at its own URL: the AGUI client's base URL.
   { name: 'agui', stories: aguiStories, open: (_client, story, options) => new AGUI({ ...options, baseUrl: `${options.baseUrl}/agui/${story.name}` }).runs.start(story.body as AGUIRunAgentInput) },
+  // The server's one JSON-RPC endpoint picks the task by the message's text; the kit's, by its path.
+  {
+    name: 'a2a',
+    stories: a2aKitStories(),
+    open: (_client, story, options, where) => new A2A({ ...options, baseUrl: `${options.baseUrl}/a2a${where === 'kit' ? `/${story.name}` : ''}` }).tasks.stream(a2aText(story)),
+  },
+  {
+    name: 'mcp',
+    stories: mcpKitStories(),
+    open: (_client, story, options) => new MCP({ ...options, baseUrl: `${options.baseUrl}/mcp/${story.name}`, protocolVersion: storyVersion(story.name) }).tools.call('report', { days: 7 }),
+    // The cut story's POST script stops early; the GET resume delivers the rest.
+    events: (story) => eventCount(mcpStories.find((item) => item.name === story.name)! as Story),
+  },
+  {
+    name: 'openai',
+    stories: openaiKitStories(),
+    open: (_client, story, options, where) => new OpenAIResponses({ ...options, baseUrl: `${options.baseUrl}${where === 'kit' ? `/openai/${story.name}` : ''}` }).responses.stream(story.body as OpenAIResponseCreateParams),
+    // The stream ends at the first terminal event: `failed` sends `error`, then `response.failed`.
+    events: (story) => {
+      const types = (story.connection.steps ?? []).map((step) => (step as { event?: string }).event);
+      const first = types.findIndex((type) => type === 'error' || /^response\.(completed|failed|incomplete)$/.test(type ?? ''));
+      return first === -1 ? eventCount(story) : first + 1;
+    },
+  },
+  {
+    name: 'anthropic',
+    stories: anthropicKitStories(),
+    open: (_client, story, options, where) => new AnthropicMessages({ ...options, baseUrl: `${options.baseUrl}${where === 'kit' ? `/anthropic/${story.name}` : ''}` }).messages.stream(story.body as AnthropicMessageCreateParams),
+  },
 ];
 
 /** Every platform's keepalive events, from the definitions (`ping`, `heartbeat`). */
 const KEEPALIVES: readonly string[] = Object.values(DEFINITIONS).flatMap((definition) => definition.keepalive);
 
-/** Events a story delivers: its SSE blocks with data, keepalive events left out. */
+/** Events a story delivers: its SSE blocks with data, keepalive and empty (priming) events left out. */
 function eventCount(story: Story): number {
-  return (story.connection.steps ?? []).filter((step) => 'data' in step && step.data !== undefined && !KEEPALIVES.includes((step as { event?: string }).event ?? '')).length;
+  return (story.connection.steps ?? []).filter((step) => 'data' in step && step.data !== undefined && step.data !== '' && !KEEPALIVES.includes((step as { event?: string }).event ?? '')).length;
 }
 
 const ENGINE_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00Z$/;
@@ -97,8 +135,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function read(platform: Platform, story: Story, options: ClientOptions, start?: () => Promise<void>): Promise<Collected<StreamEvent>> {
-  const stream = platform.open(new Runstream(options), story, options);
+async function read(platform: Platform, story: Story, options: ClientOptions, where: 'kit' | 'server', start?: () => Promise<void>): Promise<Collected<StreamEvent>> {
+  const stream = platform.open(new Runstream(options), story, options, where);
   const bus = platform.name === 'stax';
   const collecting = collectEvents(stream, { timeout: 5000, ...(bus ? { maxEvents: eventCount(story) } : {}) });
   await start?.();
@@ -110,11 +148,11 @@ describe.each(PLATFORMS)('$name: the reference server and scriptedFetch(platform
     const { reconnect } = instantReconnect({ maxAttempts: 2 });
     const workflow = platform.name === 'stax' ? (story.name as StaxWorkflow) : undefined;
 
-    const kit = await read(platform, story, { baseUrl: 'https://api.test', apiKey: 'test-key', fetch: scriptedFetch(platformScripts({ staxWorkflow: workflow })), reconnect });
+    const kit = await read(platform, story, { baseUrl: 'https://api.test', apiKey: 'test-key', fetch: scriptedFetch(platformScripts({ staxWorkflow: workflow })), reconnect }, 'kit');
 
     server = await startReferenceServer({ eventDelay: 1 });
     const live = server;
-    const onServer = await read(platform, story, { baseUrl: live.url, apiKey: 'test-key', reconnect }, workflow && (async () => {
+    const onServer = await read(platform, story, { baseUrl: live.url, apiKey: 'test-key', reconnect }, 'server', workflow && (async () => {
       await subscribed(live);
       live.staxStartRun({ id: STORY_RUN_ID, workflow });
     }));
@@ -122,7 +160,7 @@ describe.each(PLATFORMS)('$name: the reference server and scriptedFetch(platform
     expect(settled(platform.name, onServer.events)).toEqual(settled(platform.name, kit.events));
     expect(ending(onServer)).toEqual(ending(kit));
     // Every block with data arrived (the bus: up to its run.completed), and the run ended as the story says.
-    expect(kit.events.filter((event) => event.type !== 'resync' && event.type !== 'gap')).toHaveLength(eventCount(story) - (story.connection.steps?.some((step) => 'data' in step && step.data === '[DONE]') ? 1 : 0));
+    expect(kit.events.filter((event) => event.type !== 'resync' && event.type !== 'gap')).toHaveLength((platform.events?.(story) ?? eventCount(story)) - (story.connection.steps?.some((step) => 'data' in step && step.data === '[DONE]') ? 1 : 0));
     if (workflow) {
       const last = kit.events.at(-1)!;
       expect(last.type).toBe('run.completed');

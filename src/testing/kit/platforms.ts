@@ -1,5 +1,5 @@
 /**
- * Ready scripts of the five platforms, built from their stories (src/platforms/<name>/stories.ts):
+ * Ready scripts of runstream's platforms, built from their stories (src/platforms/<name>/stories.ts):
  * the runs the reference server plays, as {@link ScriptRoutes}, with the JSON routes around
  * them. Web APIs only.
  *
@@ -10,16 +10,20 @@ import { flowmaestroStories } from '../../platforms/flowmaestro/stories.js';
 import { FIXED_PROMPT, jobResult, praisonaiStories } from '../../platforms/praisonai/stories.js';
 import { skillsStories } from '../../platforms/skills/stories.js';
 import { aguiStories } from '../../platforms/agui/stories.js';
+import { a2aStories } from '../../platforms/a2a/stories.js';
+import { mcpStories, PROGRESS_TOKEN, REQUEST_ID, storyVersion } from '../../platforms/mcp/stories.js';
+import { OPENAI_STORY_NAMES, openaiStoryFrames } from '../../platforms/openai/stories.js';
+import { ANTHROPIC_STORY_NAMES, anthropicStoryFrames } from '../../platforms/anthropic/stories.js';
 import { staxStories, storyRunStarted, STORY_RUN_ID, WORKFLOW_NAMES, type StaxWorkflow } from '../../platforms/stax/stories.js';
-import type { Script, ScriptRoutes } from './script.js';
+import type { Script, ScriptRoutes, ScriptStep } from './script.js';
 import type { Story } from './story.js';
 
 /** A platform runstream supports, as {@link platformScripts} names it. */
-export type PlatformName = 'crewship' | 'flowmaestro' | 'praisonai' | 'skills' | 'stax' | 'agui';
+export type PlatformName = 'crewship' | 'flowmaestro' | 'praisonai' | 'skills' | 'stax' | 'agui' | 'a2a' | 'mcp' | 'openai' | 'anthropic';
 
 /** Options of {@link platformScripts}. */
 export interface PlatformScriptOptions {
-  /** Only these platforms. @defaultValue all five */
+  /** Only these platforms. @defaultValue all of them */
   platforms?: readonly PlatformName[] | undefined;
   /**
    * Prefix of every route: an origin with an optional path (`'https://api.test'`,
@@ -80,6 +84,113 @@ function stax(workflow: StaxWorkflow): ScriptRoutes {
 }
 
 /**
+ * The JSON-RPC id the kit's A2A and MCP stories answer: a fresh client's first request (the
+ * reference server echoes the request's id; the kit cannot). @internal
+ */
+export const KIT_REQUEST_ID = 1;
+/** The progress token of the kit's MCP stories: the MCP client's default for request 1. @internal */
+export const KIT_PROGRESS_TOKEN = `runstream-${KIT_REQUEST_ID}`;
+/** The id of the kit's OpenAI response and Anthropic message: the reference server's first. @internal */
+export const KIT_RESPONSE_ID = 'resp_00000001';
+/** See {@link KIT_RESPONSE_ID}. @internal */
+export const KIT_MESSAGE_ID = 'msg_00000001';
+/** The model the kit's Anthropic stories name in `message_start` (the server echoes the request's). @internal */
+export const KIT_ANTHROPIC_MODEL = 'claude-opus-4-1';
+
+/**
+ * A2A's stories as the kit plays them: each task a JSON-RPC endpoint of its own,
+ * `POST /a2a/<task>` (the `A2A` client's `baseUrl`), answering `SendStreamingMessage` with the
+ * JSON-RPC responses of id {@link KIT_REQUEST_ID}. `task_cut` is left out: its recovery is a
+ * `SubscribeToTask` on the same endpoint, a second answer a replaying script cannot tell apart.
+ * @internal
+ */
+export function a2aKitStories(): Story[] {
+  return a2aStories
+    .filter((story) => !story.cut)
+    .map((story) => {
+      const steps: ScriptStep[] = story.events.map((result) => ({ data: { jsonrpc: '2.0', id: KIT_REQUEST_ID, result } }));
+      const error = story.error;
+      if (error) {
+        const data = [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: error.reason, domain: 'a2a-protocol.org' }];
+        steps.push({ event: 'error', data: { jsonrpc: '2.0', id: KIT_REQUEST_ID, error: { code: error.code, message: error.message, data } } });
+      }
+      const message = { messageId: 'm1', role: 'ROLE_USER', parts: [{ text: `please ${story.trigger}` }] };
+      return {
+        name: story.name,
+        route: `POST /a2a/${story.name}`,
+        body: { jsonrpc: '2.0', id: KIT_REQUEST_ID, method: 'SendStreamingMessage', params: { message } },
+        outcome: story.outcome,
+        connection: { steps },
+      };
+    });
+}
+
+/** `data` with the MCP placeholders filled: id {@link KIT_REQUEST_ID}, token {@link KIT_PROGRESS_TOKEN}. */
+function mcpFilled(data: unknown): unknown {
+  if (data === REQUEST_ID) return KIT_REQUEST_ID;
+  if (data === PROGRESS_TOKEN) return KIT_PROGRESS_TOKEN;
+  if (Array.isArray(data)) return data.map(mcpFilled);
+  if (typeof data === 'object' && data !== null) return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, mcpFilled(value)]));
+  return data;
+}
+
+/**
+ * MCP's stories as the kit plays them: `POST /mcp/<story>` (the `MCP` client's `baseUrl`) answers
+ * the `tools/call` of id {@link KIT_REQUEST_ID}; a 2025-11-25 story's `GET /mcp/<story>` resumes
+ * after `Last-Event-ID` (how `cut` recovers). @internal
+ */
+export function mcpKitStories(): Story[] {
+  return mcpStories.map((story) => {
+    const steps = (story.connection.steps ?? []).map((step) => ('data' in step && step.data !== '' ? { ...step, data: mcpFilled(step.data) } : step));
+    const { cutAfter, ...rest } = story;
+    return { ...rest, connection: { ...story.connection, steps: cutAfter === undefined ? steps : steps.slice(0, cutAfter + 1) } };
+  });
+}
+
+/** The resume routes of the 2025-11-25 MCP stories: the whole stream, after `Last-Event-ID`. */
+function mcpResumes(): ScriptRoutes {
+  const stories = mcpStories.filter((story) => storyVersion(story.name) === '2025-11-25');
+  return Object.fromEntries(
+    stories.map((story) => {
+      const steps = (story.connection.steps ?? []).map((step) => ('data' in step && step.data !== '' ? { ...step, data: mcpFilled(step.data) } : step));
+      return [`GET /mcp/${story.name}`, { connections: [{ steps, resume: true }], afterLast: 'repeat' } satisfies Script];
+    }),
+  );
+}
+
+/**
+ * OpenAI's stories as the kit plays them: each at `POST /openai/<story>/v1/responses` (the
+ * `OpenAIResponses` client's `baseUrl` is `…/openai/<story>`), response {@link KIT_RESPONSE_ID},
+ * not in the background. `cut` drops the connection after six events, as the server does (a
+ * foreground response cannot be resumed: the stream fails).
+ * @internal
+ */
+export function openaiKitStories(): Story[] {
+  const outcomes = { completed: 'completed', failed: 'failed', error: 'failed', incomplete: 'completed', cut: 'error' } as const;
+  return OPENAI_STORY_NAMES.map((name) => {
+    const steps: ScriptStep[] = openaiStoryFrames(name, KIT_RESPONSE_ID, false);
+    if (name === 'cut') steps.push({ cut: 'between-events' });
+    return { name, route: `POST /openai/${name}/v1/responses`, body: { model: 'gpt-4.1', input: `please ${name}`, stream: true }, outcome: outcomes[name], connection: { steps } };
+  });
+}
+
+/**
+ * Anthropic's stories as the kit plays them: each at `POST /anthropic/<story>/v1/messages` (the
+ * `AnthropicMessages` client's `baseUrl` is `…/anthropic/<story>`), message
+ * {@link KIT_MESSAGE_ID} of model {@link KIT_ANTHROPIC_MODEL}. @internal
+ */
+export function anthropicKitStories(): Story[] {
+  const outcomes = { completed: 'completed', tool: 'completed', overloaded: 'failed', cut: 'error' } as const;
+  return ANTHROPIC_STORY_NAMES.map((name) => ({
+    name,
+    route: `POST /anthropic/${name}/v1/messages`,
+    body: { model: KIT_ANTHROPIC_MODEL, max_tokens: 256, stream: true, messages: [{ role: 'user', content: `please ${name}` }] },
+    outcome: outcomes[name],
+    connection: { steps: anthropicStoryFrames(name, KIT_MESSAGE_ID, KIT_ANTHROPIC_MODEL) },
+  }));
+}
+
+/**
  * Ready scripts of runstream's platforms, by route, for {@link scriptedFetch} and the msw
  * handlers (`platformHandlers()` of `runstream/testing/msw`): each platform's stories, the runs
  * the reference server plays, event for event (a test in the repository holds the two to it).
@@ -106,6 +217,24 @@ function stax(workflow: StaxWorkflow): ScriptRoutes {
  *   (interrupted), `/agui/cancelled`: unnamed `data:` events of thread `thread_1`, run `run_1`
  *   (whatever the body), no ids.
  *
+ * Where the reference server picks a story by the request body, the kit gives each story a path
+ * of its own (route keys are method and path only), and fixes what the server echoes or counts:
+ *
+ * - A2A: `POST /a2a/<task>` is a JSON-RPC endpoint (the `A2A` client's `baseUrl`, the default
+ *   `jsonrpc` binding) answering `SendStreamingMessage`: `task_completed`, `task_failed`,
+ *   `task_input` (interrupted), `task_error` (an `event: error` JSON-RPC error `-32603` after two
+ *   events); JSON-RPC id `1` (a fresh client's first request), whatever the body.
+ * - MCP: `POST /mcp/<story>` (the `MCP` client's `baseUrl`, as on the server) answers the
+ *   `tools/call` of id `1` with progress token `runstream-1`: `report`, `report-2026`, `boom`,
+ *   `missing`, `confirm-2026`, `cut` (its POST stream ends after two events;
+ *   `GET /mcp/<story>` with `Last-Event-ID` replays the rest of a 2025-11-25 story).
+ * - OpenAI Responses: `POST /openai/<story>/v1/responses` (`baseUrl` `…/openai/<story>`):
+ *   `completed`, `failed`, `error`, `incomplete`, `cut` (dropped after six events), response
+ *   `resp_00000001`, not in the background.
+ * - Anthropic Messages: `POST /anthropic/<story>/v1/messages` (`baseUrl` `…/anthropic/<story>`):
+ *   `completed`, `tool`, `overloaded`, `cut` (ends before `message_delta`), message
+ *   `msg_00000001` of model `claude-opus-4-1`, whatever the body names.
+ *
  * @example
  * ```ts
  * const client = new Crewship({ apiKey: 'test', fetch: scriptedFetch(platformScripts()) });
@@ -126,6 +255,10 @@ export function platformScripts(options: PlatformScriptOptions = {}): ScriptRout
     skills: skills(),
     stax: stax(workflow),
     agui: routesOf(aguiStories),
+    a2a: routesOf(a2aKitStories()),
+    mcp: { ...routesOf(mcpKitStories()), ...mcpResumes() },
+    openai: routesOf(openaiKitStories()),
+    anthropic: routesOf(anthropicKitStories()),
   };
   const names = options.platforms ?? (Object.keys(PLATFORMS) as PlatformName[]);
   const prefix = (options.baseUrl ?? '').replace(/\/+$/, '');

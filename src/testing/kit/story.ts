@@ -24,8 +24,11 @@ export interface Story {
   readonly route: string;
   /** The JSON body of that request; `undefined` for none. */
   readonly body?: unknown;
-  /** How the run ends, as the platform's resource settles it (`stream.outcome.type`). */
-  readonly outcome: 'completed' | 'failed' | 'cancelled' | 'interrupted';
+  /**
+   * How the run ends, as the platform's resource settles it (`stream.outcome.type`): `'error'`
+   * when the stream fails without a terminal event (a cut the protocol cannot resume).
+   */
+  readonly outcome: 'completed' | 'failed' | 'cancelled' | 'interrupted' | 'error';
   /** What the server writes: the steps (SSE blocks, waits) and the wire form (`eol`, `idFirst`, headers). */
   readonly connection: ScriptConnection;
 }
