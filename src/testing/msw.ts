@@ -90,7 +90,7 @@ export function scriptHandlers(routes: ScriptRoutes, baseUrl = '', options: Play
  * ```
  *
  * @param baseUrl - origin (and optional path prefix) the client talks to.
- * @param platforms - only these platforms. @defaultValue all five
+ * @param platforms - only these platforms. @defaultValue all of them (see `PlatformName`)
  * @returns the handlers.
  * @throws TypeError for an unknown platform name.
  */
