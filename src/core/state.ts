@@ -75,7 +75,10 @@ export class StreamState implements StreamControl, Sink {
   /** Attaches the features (after the stream's own observers, as the options list them). */
   use(): void {
     const use = this.config.use;
-    if (use?.length) this.hooks = use.map((feature) => feature(this) ?? {});
+    // A feature that takes part in nothing (`instrument()` with no SDK) leaves no hooks: a stream
+    // whose features all do so runs the plain path, with no per-event loop over them.
+    const hooks = use?.map((feature) => feature(this)).filter((entry): entry is StreamHooks => !!entry);
+    if (hooks?.length) this.hooks = hooks;
   }
 
   // StreamControl (see types.ts): what a feature may do.
