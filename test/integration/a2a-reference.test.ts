@@ -1,9 +1,9 @@
 // A2A's stories on the reference server (`runstream serve`, `startReferenceServer()`), read by the
 // A2A client over both bindings: each ends as its story says, the cut one re-subscribes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { A2A, a2aErrorOf, artifactText, type A2AEventMap, type EventOf } from '../../src/index.js';
+import { A2A, a2aErrorOf, artifactText } from '../../src/index.js';
 import { a2aStories } from '../../src/platforms/a2a/stories.js';
-import { instantReconnect, startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
+import { collectEvents, instantReconnect, startReferenceServer, type ReferenceServer } from '../../src/testing/index.js';
 
 let server: ReferenceServer;
 beforeAll(async () => {
@@ -15,20 +15,11 @@ function agent(): A2A {
   return new A2A({ baseUrl: `${server.url}/a2a`, reconnect: instantReconnect({ maxAttempts: 2 }).reconnect });
 }
 
-async function drain(stream: AsyncIterable<EventOf<A2AEventMap>>): Promise<{ events: EventOf<A2AEventMap>[]; error: unknown }> {
-  const events: EventOf<A2AEventMap>[] = [];
-  try {
-    for await (const event of stream) events.push(event);
-  } catch (error) {
-    return { events, error };
-  }
-  return { events, error: undefined };
-}
 
 describe.each(['jsonrpc', 'rest'] as const)('A2A stories on the reference server over %s', (binding) => {
   it.each(a2aStories.map((story) => [story.name, story] as const))('%s ends as its story says', async (_, story) => {
     const stream = agent().tasks.stream(`please ${story.trigger}`, { binding });
-    const { events, error } = await drain(stream);
+    const { events, error } = await collectEvents(stream);
     expect(stream.outcome?.type).toBe(story.outcome);
     if (story.error) {
       expect(events.at(-1)?.type).toBe('error');
@@ -45,14 +36,14 @@ describe.each(['jsonrpc', 'rest'] as const)('A2A stories on the reference server
   });
 
   it('a request without A2A-Version 1.0 is refused as version 0.3', async () => {
-    const { error } = await drain(agent().tasks.stream('hello', { binding, headers: { 'A2A-Version': '0.3' } }));
+    const { error } = await collectEvents(agent().tasks.stream('hello', { binding, headers: { 'A2A-Version': '0.3' } }));
     expect(a2aErrorOf(error)).toMatchObject({ reasons: ['VERSION_NOT_SUPPORTED'], code: binding === 'rest' ? 400 : -32009 });
   });
 
   it('subscribing to a finished task reads nothing more: -32004 (or HTTP 400) UNSUPPORTED_OPERATION; an unknown task -32001 (404)', async () => {
-    const finished = await drain(agent().tasks.subscribe('task_completed', { binding }));
+    const finished = await collectEvents(agent().tasks.subscribe('task_completed', { binding }));
     expect(a2aErrorOf(finished.error)?.reasons).toEqual(['UNSUPPORTED_OPERATION']);
-    const unknown = await drain(agent().tasks.subscribe('task_nope', { binding }));
+    const unknown = await collectEvents(agent().tasks.subscribe('task_nope', { binding }));
     expect(a2aErrorOf(unknown.error)).toMatchObject({ code: binding === 'rest' ? 404 : -32001, reasons: ['TASK_NOT_FOUND'] });
   });
 });

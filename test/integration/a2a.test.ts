@@ -2,8 +2,8 @@
 // completed task, a failed one, an interrupt, a JSON-RPC error before and inside the stream, and
 // a drop that re-subscribes and recovers the task from its snapshot.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { A2A, a2aErrorOf, accumulateA2ATask, artifactText, initialA2ATask, type A2ABinding, type A2AEventMap, type EventOf, type EventStream } from '../../src/index.js';
-import { instantReconnect } from '../../src/testing/index.js';
+import { A2A, a2aErrorOf, accumulateA2ATask, artifactText, initialA2ATask, type A2ABinding, type A2AEventMap, type EventOf } from '../../src/index.js';
+import { collectEvents, instantReconnect } from '../../src/testing/index.js';
 import { gate, startA2AServer, statusText, type A2AServer } from './a2a-server.js';
 
 let server: A2AServer;
@@ -26,15 +26,6 @@ function agent(path: string, reconnect = instantReconnect({ maxAttempts: 2 }).re
   return new A2A({ baseUrl: server.url + path, reconnect });
 }
 
-async function collect(stream: EventStream<A2AEventMap>): Promise<{ events: EventOf<A2AEventMap>[]; error: unknown }> {
-  const events: EventOf<A2AEventMap>[] = [];
-  try {
-    for await (const event of stream) events.push(event);
-  } catch (error) {
-    return { events, error };
-  }
-  return { events, error: undefined };
-}
 
 /** Waits until the server's store holds `taskId` in a state `check` accepts (each look after the event loop turns). */
 async function until(taskId: string, check: (text: string | undefined, state: number | undefined) => boolean): Promise<void> {
@@ -49,7 +40,7 @@ async function until(taskId: string, check: (text: string | undefined, state: nu
 describe.each(BINDINGS)('A2A over %s against @a2a-js/sdk', (binding, path) => {
   it('streams a completed task: task, status, artifact chunks, COMPLETED; the outcome is completed', async () => {
     const stream = agent(path).tasks.stream('hello', { binding });
-    const { events, error } = await collect(stream);
+    const { events, error } = await collectEvents(stream);
     expect(error).toBeUndefined();
     expect(events.map((event) => event.type)).toEqual(['task', 'statusUpdate', 'artifactUpdate', 'artifactUpdate', 'statusUpdate']);
     expect(stream.outcome).toMatchObject({ type: 'completed', serverStatus: 'TASK_STATE_COMPLETED' });
@@ -68,7 +59,7 @@ describe.each(BINDINGS)('A2A over %s against @a2a-js/sdk', (binding, path) => {
 
   it('ends a FAILED task with the outcome failed, its state and its status message', async () => {
     const stream = agent(path).tasks.stream('please fail', { binding });
-    const { events, error } = await collect(stream);
+    const { events, error } = await collectEvents(stream);
     expect(error).toBeUndefined();
     expect(events.at(-1)?.type).toBe('statusUpdate');
     expect(stream.outcome).toMatchObject({ type: 'failed', serverStatus: 'TASK_STATE_FAILED', message: 'could not do it' });
@@ -77,20 +68,20 @@ describe.each(BINDINGS)('A2A over %s against @a2a-js/sdk', (binding, path) => {
   it('ends at INPUT_REQUIRED with the outcome interrupted, and the answer continues the task', async () => {
     const client = agent(path);
     const stream = client.tasks.stream('input please', { binding });
-    const { events } = await collect(stream);
+    const { events } = await collectEvents(stream);
     expect(stream.outcome).toMatchObject({ type: 'interrupted', serverStatus: 'TASK_STATE_INPUT_REQUIRED', message: 'which city?' });
     const task = events[0]?.type === 'task' ? events[0].data : undefined;
     expect(task?.id).toEqual(expect.any(String));
     // Answering with the task's ids goes on with the same task.
     const answer = client.tasks.stream({ parts: [{ text: 'hello, Paris' }], taskId: task!.id, contextId: task!.contextId }, { binding });
-    const next = await collect(answer);
+    const next = await collectEvents(answer);
     expect(answer.outcome?.type).toBe('completed');
     expect(next.events.every((event) => event.type !== 'statusUpdate' || event.data.taskId === task!.id)).toBe(true);
   });
 
   it('delivers an error the server sends once the stream began, then fails with the typed server-error-event', async () => {
     const stream = agent(path).tasks.stream('explode', { binding });
-    const { events, error } = await collect(stream);
+    const { events, error } = await collectEvents(stream);
     expect(events.map((event) => event.type)).toContain('error');
     expect(error).toMatchObject({ name: 'StreamError', code: 'server-error-event', event: 'error' });
     expect(stream.outcome?.type).toBe('failed');
@@ -102,11 +93,11 @@ describe.each(BINDINGS)('A2A over %s against @a2a-js/sdk', (binding, path) => {
 
   it('subscribes to a finished task: the server refuses (-32004), GetTask reads it, and the task ends the stream', async () => {
     const client = agent(path);
-    const first = await collect(client.tasks.stream('hello', { binding }));
+    const first = await collectEvents(client.tasks.stream('hello', { binding }));
     const taskId = first.events[0]?.type === 'task' ? first.events[0].data.id : '';
     server.requests.length = 0;
     const stream = client.tasks.subscribe(taskId, { binding });
-    const { events, error } = await collect(stream);
+    const { events, error } = await collectEvents(stream);
     expect(error).toBeUndefined();
     expect(events.map((event) => event.type)).toEqual(['task']);
     expect(stream.outcome).toMatchObject({ type: 'completed', serverStatus: 'TASK_STATE_COMPLETED' });
@@ -128,7 +119,7 @@ describe.each(BINDINGS)('A2A over %s against @a2a-js/sdk', (binding, path) => {
 
   it('turns a JSON-RPC error before the stream into a typed error (HTTP+JSON: the HTTP error)', async () => {
     const stream = agent(path).tasks.subscribe('no-such-task', { binding });
-    const { events, error } = await collect(stream);
+    const { events, error } = await collectEvents(stream);
     const info = a2aErrorOf(error);
     if (binding === 'jsonrpc') {
       // A 200 application/json body: delivered as the error event, then the StreamError.

@@ -4,7 +4,7 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { A2A, a2aErrorOf, accumulateA2ATask, artifactText, initialA2ATask, type A2AEventMap, type A2ATaskState, type EventOf } from '../../src/index.js';
-import { instantReconnect } from '../../src/testing/index.js';
+import { collectEvents, instantReconnect } from '../../src/testing/index.js';
 import { BASE, server, useMsw } from '../helpers/msw.js';
 import { sseResponse } from '../helpers/sse.js';
 import { RequestLog } from './support.js';
@@ -32,15 +32,6 @@ const status = (state: A2ATaskState, text?: string) => ({
   statusUpdate: { taskId: 't1', contextId: 'c1', status: { state, ...(text ? { message: { messageId: 'm', role: 'ROLE_AGENT', parts: [{ text }] } } : {}) } },
 });
 
-async function drain(stream: AsyncIterable<EventOf<A2AEventMap>>): Promise<{ events: EventOf<A2AEventMap>[]; error: unknown }> {
-  const events: EventOf<A2AEventMap>[] = [];
-  try {
-    for await (const event of stream) events.push(event);
-  } catch (error) {
-    return { events, error };
-  }
-  return { events, error: undefined };
-}
 
 /** Answers each request to `method url` with the next response, recording the requests. */
 function serve(method: 'get' | 'post', url: string, responses: (() => Response)[]): RequestLog {
@@ -58,7 +49,7 @@ function serve(method: 'get' | 'post', url: string, responses: (() => Response)[
 describe('A2A requests', () => {
   it('JSON-RPC: POSTs SendStreamingMessage to the base URL with A2A-Version 1.0 and a generated message id', async () => {
     const log = serve('post', RPC, [() => sseResponse([rpcFrames([task(), status('TASK_STATE_COMPLETED')])])]);
-    await drain(agent().tasks.stream('hi', { configuration: { acceptedOutputModes: ['text/plain'] }, metadata: { k: 1 } }));
+    await collectEvents(agent().tasks.stream('hi', { configuration: { acceptedOutputModes: ['text/plain'] }, metadata: { k: 1 } }));
     const request = log.only();
     expect(request.headers.get('a2a-version')).toBe('1.0');
     expect(request.headers.get('content-type')).toBe('application/json');
@@ -76,7 +67,7 @@ describe('A2A requests', () => {
   it('HTTP+JSON: POSTs the bare SendMessageRequest to /message:stream as application/a2a+json; keeps a caller A2A-Version', async () => {
     const log = serve('post', `${BASE}/rest/message:stream`, [() => sseResponse([restFrames([task(), status('TASK_STATE_COMPLETED')])])]);
     const message = { messageId: 'mine', parts: [{ text: 'hi' }], contextId: 'c1' };
-    await drain(agent('/rest').tasks.stream(message, { binding: 'rest', headers: { 'A2A-Version': '1.1' } }));
+    await collectEvents(agent('/rest').tasks.stream(message, { binding: 'rest', headers: { 'A2A-Version': '1.1' } }));
     const request = log.only();
     expect(request.headers.get('content-type')).toBe('application/a2a+json');
     expect(request.headers.get('a2a-version')).toBe('1.1');
@@ -85,12 +76,12 @@ describe('A2A requests', () => {
 
   it('HTTP+JSON subscribe is GET /tasks/{id}:subscribe without a body; JSON-RPC subscribe POSTs SubscribeToTask', async () => {
     const rest = serve('get', `${BASE}/rest/tasks/:id`, [() => sseResponse([restFrames([task('TASK_STATE_WORKING'), status('TASK_STATE_COMPLETED')])])]);
-    const first = await drain(agent('/rest').tasks.subscribe('t 1', { binding: 'rest' }));
+    const first = await collectEvents(agent('/rest').tasks.subscribe('t 1', { binding: 'rest' }));
     expect(first.events.map((event) => event.type)).toEqual(['task', 'statusUpdate']);
     expect(rest.only().url.pathname).toBe('/rest/tasks/t%201:subscribe');
     expect(rest.only().body).toBe('');
     const rpc = serve('post', RPC, [() => sseResponse([rpcFrames([task('TASK_STATE_WORKING'), status('TASK_STATE_COMPLETED')])])]);
-    await drain(agent().tasks.subscribe('t1'));
+    await collectEvents(agent().tasks.subscribe('t1'));
     expect(JSON.parse(rpc.only().body)).toMatchObject({ method: 'SubscribeToTask', params: { id: 't1' } });
   });
 
@@ -114,7 +105,7 @@ describe('A2A events and outcomes', () => {
   ] as const)('a statusUpdate %s ends the stream as %s, with the state as serverStatus', async (state, outcome) => {
     serve('post', RPC, [() => sseResponse([rpcFrames([task(), status('TASK_STATE_WORKING'), status(state, 'why'), status('TASK_STATE_WORKING')])])]);
     const stream = agent().tasks.stream('hi');
-    const { events, error } = await drain(stream);
+    const { events, error } = await collectEvents(stream);
     expect(error).toBeUndefined();
     expect(events).toHaveLength(3);
     expect(stream.outcome).toMatchObject({ type: outcome, serverStatus: state, ...(outcome === 'completed' ? {} : { message: 'why' }) });
@@ -126,10 +117,10 @@ describe('A2A events and outcomes', () => {
       () => sseResponse([rpcFrames([task('TASK_STATE_CANCELED'), status('TASK_STATE_WORKING')])]),
     ]);
     const answer = agent().tasks.stream('Paris');
-    expect((await drain(answer)).events).toHaveLength(3);
+    expect((await collectEvents(answer)).events).toHaveLength(3);
     expect(answer.outcome?.type).toBe('completed');
     const cancelled = agent().tasks.stream('again');
-    expect((await drain(cancelled)).events.map((event) => event.type)).toEqual(['task']);
+    expect((await collectEvents(cancelled)).events.map((event) => event.type)).toEqual(['task']);
     expect(cancelled.outcome).toMatchObject({ type: 'cancelled', serverStatus: 'TASK_STATE_CANCELED' });
   });
 
@@ -137,14 +128,14 @@ describe('A2A events and outcomes', () => {
     const message = { messageId: 'a1', role: 'ROLE_AGENT', parts: [{ text: 'hello back' }] };
     serve('post', RPC, [() => sseResponse([rpcFrames([{ message }])])]);
     const stream = agent().tasks.stream('hi');
-    const { events } = await drain(stream);
+    const { events } = await collectEvents(stream);
     expect(events.map((event) => [event.type, event.data])).toEqual([['message', message]]);
     expect(stream.outcome?.type).toBe('completed');
   });
 
   it('skips a StreamResponse member it does not know (a newer protocol version) and goes on', async () => {
     serve('post', RPC, [() => sseResponse([rpcFrames([task(), { somethingNew: { x: 1 } }, status('TASK_STATE_COMPLETED')])])]);
-    const { events } = await drain(agent().tasks.stream('hi'));
+    const { events } = await collectEvents(agent().tasks.stream('hi'));
     expect(events.map((event) => event.type)).toEqual(['task', 'statusUpdate']);
   });
 });
@@ -154,7 +145,7 @@ describe('A2A errors inside a 200', () => {
     const body = { jsonrpc: '2.0', id: 1, error: { code: -32009, message: "A2A version '0.3' is not supported", data: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'VERSION_NOT_SUPPORTED', domain: 'a2a-protocol.org' }] } };
     const log = serve('post', RPC, [() => HttpResponse.json(body)]);
     const stream = agent().tasks.stream('hi');
-    const { events, error } = await drain(stream);
+    const { events, error } = await collectEvents(stream);
     expect(events.map((event) => [event.type, event.data])).toEqual([['error', body.error]]);
     expect(error).toMatchObject({ name: 'StreamError', code: 'server-error-event', serverCode: '-32009', serverStatus: 'VERSION_NOT_SUPPORTED', status: undefined });
     expect((error as Error).message).toContain("A2A version '0.3' is not supported (A2A error -32009 VERSION_NOT_SUPPORTED)");
@@ -165,14 +156,14 @@ describe('A2A errors inside a 200', () => {
 
   it('a 200 JSON body that is no error (a non-streaming answer) fails as invalid-content-type', async () => {
     serve('post', RPC, [() => HttpResponse.json({ jsonrpc: '2.0', id: 1, result: task() })]);
-    const { error } = await drain(agent().tasks.stream('hi'));
+    const { error } = await collectEvents(agent().tasks.stream('hi'));
     expect(error).toMatchObject({ name: 'StreamError', code: 'invalid-content-type' });
   });
 
   it('an HTTP+JSON event: error (google.rpc.Status) fails with its HTTP status, code name and reason', async () => {
     const status = { error: { code: 500, status: 'INTERNAL', message: 'store full', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'INTERNAL_ERROR' }] } };
     serve('post', `${BASE}/rest/message:stream`, [() => sseResponse([restFrames([task()]), `event: error\ndata: ${JSON.stringify(status)}\n\n`])]);
-    const { events, error } = await drain(agent('/rest').tasks.stream('hi', { binding: 'rest' }));
+    const { events, error } = await collectEvents(agent('/rest').tasks.stream('hi', { binding: 'rest' }));
     expect(events.map((event) => event.type)).toEqual(['task', 'error']);
     expect(error).toMatchObject({ name: 'StreamError', code: 'server-error-event', status: 500, serverCode: 'INTERNAL_ERROR' });
     expect(a2aErrorOf(error)).toEqual({ code: 500, message: 'store full', reasons: ['INTERNAL_ERROR'], status: 'INTERNAL' });
@@ -189,7 +180,7 @@ describe('A2A drops', () => {
   it('a clean close before any task id fails with unexpected-end and never sends the message again', async () => {
     const log = serve('post', RPC, [() => sseResponse([])]);
     const stream = agent().tasks.stream('hi');
-    const { error } = await drain(stream);
+    const { error } = await collectEvents(stream);
     expect(error).toMatchObject({ name: 'StreamError', code: 'unexpected-end' });
     expect((error as Error).message).toContain('it never sends the message again');
     expect(log.count).toBe(1);
@@ -201,7 +192,7 @@ describe('A2A drops', () => {
       () => sseResponse([rpcFrames([{ task: { id: 't1', contextId: 'c1', status: { state: 'TASK_STATE_WORKING' }, artifacts: [{ artifactId: 'a', parts: [{ text: 'x' }] }] } }, status('TASK_STATE_COMPLETED')], 2)]),
     ]);
     const stream = agent().tasks.stream('hi');
-    const { events } = await drain(stream);
+    const { events } = await collectEvents(stream);
     expect(events.map((event) => event.type)).toEqual(['task', 'statusUpdate', 'resync', 'statusUpdate']);
     expect(events[2]!.data).toMatchObject({ reason: 'resubscribed', recovered: true, task: { id: 't1', artifacts: [{ artifactId: 'a' }] } });
     expect(stream.outcome?.type).toBe('completed');
@@ -211,7 +202,7 @@ describe('A2A drops', () => {
   it('a resync snapshot in a terminal state ends the stream with its outcome', async () => {
     serve('post', RPC, [() => sseResponse([rpcFrames([task(), status('TASK_STATE_WORKING')])]), () => sseResponse([rpcFrames([task('TASK_STATE_FAILED')], 2)])]);
     const stream = agent().tasks.stream('hi');
-    const { events } = await drain(stream);
+    const { events } = await collectEvents(stream);
     expect(events.at(-1)?.type).toBe('resync');
     expect(stream.outcome).toMatchObject({ type: 'failed', serverStatus: 'TASK_STATE_FAILED' });
   });
