@@ -52,7 +52,12 @@ for (const sample of ["case 'node:started':", 'type: "node:completed"', 'importe
 }
 // esbuild may print a built-in without its prefix (dist/testing imports "http"), so also list every
 // module specifier the entry loads and compare them with Node's built-ins, prefixed or not.
-const SPECIFIER = /\b(?:from|import|require)\s*\(?\s*["']([^"'\n]+)["']/g;
+// A specifier has no whitespace: message text after the word "from" (`from" must not be a proper
+// prefix of "`, in minified code) is no import.
+const SPECIFIER = /\b(?:from|import|require)\s*\(?\s*["']([^"'\s]+)["']/g;
+for (const sample of ['throw new E("`"+from" must not be a proper prefix of "+path)', "reason(from' member is missing or not a string')"]) {
+  assert.deepEqual([...sample.matchAll(SPECIFIER)], [], `the specifier check takes message text for an import: ${sample}`);
+}
 const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 // Comments are left out: a docstring's `@example` (`import { useSyncExternalStore } from 'react'`) loads nothing.
 const code = (file) => readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
