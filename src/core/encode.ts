@@ -90,3 +90,16 @@ export function encodeFrame(frame: SSEFrame, options: EncodeFrameOptions = {}): 
   // A comment-only block needs no blank line; anything with a field gets one to end the block.
   return frame.data !== undefined || frame.event !== undefined || frame.id !== undefined || frame.retry !== undefined ? out + eol : out;
 }
+
+/**
+ * A `text/event-stream` response of `frames`, encoded by {@link encodeFrame}: how a feature
+ * answers a request whose server sent something else in its place (a JSON answer or error the
+ * stream reads as events). Status, status text and headers come from `from` (its content type
+ * replaced); a 200 without it.
+ * @internal
+ */
+export function frameResponse(frames: readonly SSEFrame[], from?: Response): Response {
+  const headers = new Headers(from?.headers);
+  headers.set('content-type', 'text/event-stream');
+  return new Response(frames.map((frame) => encodeFrame(frame)).join(''), { status: from?.status ?? 200, statusText: from?.statusText ?? '', headers });
+}

@@ -6,6 +6,7 @@
  * @module
  */
 import { platformAdapter } from '../../core/adapter.js';
+import { frameResponse } from '../../core/encode.js';
 import { isRecord } from '../../core/errors.js';
 import type { Transport } from '../../core/request.js';
 import type { StreamOptions } from '../../core/sse.js';
@@ -92,11 +93,6 @@ function taskIdOf(event: StreamEvent): string | undefined {
   const data = event.data as Record<string, unknown>;
   const id = event.type === 'task' ? data.id : event.type === 'resync' ? (data.task as Record<string, unknown>).id : event.type === 'message' ? undefined : data.taskId;
   return typeof id === 'string' && id ? id : undefined;
-}
-
-/** An event stream response of `text`, as the stream's parser reads it. */
-function sseResponse(text: string): Response {
-  return new Response(text, { status: 200, headers: { 'content-type': 'text/event-stream' } });
 }
 
 /** A2A task streams. Reach it as `client.tasks`. */
@@ -263,9 +259,9 @@ export class A2ATasks {
         // (-32004; HTTP+JSON 400 with reason UNSUPPORTED_OPERATION): the task ended meanwhile.
         if (subscribing && taskId !== undefined && (error.code === -32004 || reasonsOf(error).includes('UNSUPPORTED_OPERATION'))) {
           const task = await this.#getTask(binding, taskId, headers, control.signal).catch(() => undefined);
-          if (task) return sseResponse(`data: ${JSON.stringify({ task })}\n\n`);
+          if (task) return frameResponse([{ data: { task } }]);
         }
-        return response.ok ? sseResponse(`event: error\ndata: ${text.replace(/[\r\n]+/g, ' ')}\n\n`) : copy();
+        return response.ok ? frameResponse([{ event: 'error', data: text }]) : copy();
       };
       return {
         event: (event) => {

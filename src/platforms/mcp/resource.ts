@@ -6,6 +6,7 @@
  * @module
  */
 import { platformAdapter } from '../../core/adapter.js';
+import { frameResponse } from '../../core/encode.js';
 import { isRecord } from '../../core/errors.js';
 import { httpErrorFrom } from '../../core/http.js';
 import type { HeadersLike } from '../../core/options.js';
@@ -103,11 +104,7 @@ function jsonAsStream(fetchImpl: typeof fetch): typeof fetch {
     const response = await fetchImpl(input, init);
     const type = response.headers.get('content-type') ?? '';
     if (!response.ok || !/^\s*application\/json\s*(;|$)/i.test(type)) return response;
-    const text = await response.text();
-    const headers = new Headers(response.headers);
-    headers.set('content-type', 'text/event-stream');
-    const block = `event: message\n${text.split(/\r\n|\r|\n/).map((line) => `data: ${line}`).join('\n')}\n\n`;
-    return new Response(block, { status: response.status, statusText: response.statusText, headers });
+    return frameResponse([{ event: 'message', data: await response.text() }], response);
   };
 }
 
